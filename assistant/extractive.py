@@ -1,0 +1,101 @@
+"""The `extractive` backend: no LLM; the answer is the evidence's best supporting sentences, each
+with its [n], in a short frame in the question's language. Deterministic and fast."""
+
+from __future__ import annotations
+
+import re
+
+from assistant import glossary
+from assistant.evidence import key_terms
+from assistant.models import Case, Hit
+from ingest.chunking import sentence_spans
+
+_PLACE_SUFFIX = (("自由贸易试验区", " Pilot FTZ"), ("自贸试验区", " Pilot FTZ"), ("片区", " Area"),
+                 ("综合保税区", " Comprehensive Bonded Zone"), ("新区", " New Area"), ("市", ""), ("省", " Province"))
+
+
+def english_name(name: str | None) -> str:
+    """舟山片区 → '舟山片区 (Zhoushan Area)'; unknown names stay as they are."""
+    if not name:
+        return ""
+    glosses: list[str] = []
+    for part in re.split(r"[、,，]", name):
+        stem, suffix = part, ""
+        for zh, en in _PLACE_SUFFIX:
+            if part.endswith(zh) and len(part) > len(zh):
+                stem, suffix = part[: -len(zh)], en
+                break
+        english = glossary.reverse(stem)
+        glosses.append(f"{english}{suffix}" if english else "")
+    gloss = ", ".join(g for g in glosses if g)
+    return f"{name} ({gloss})" if gloss else name
+
+
+def _sentence_score(sentence: str, terms: list[str], rank: int) -> float:
+    hits = sum(min(len(t), 4) for t in terms if t in sentence)
+    figures = 0.5 if re.search(r"\d", sentence) else 0.0
+    return hits + figures - 0.3 * rank
+
+
+def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3) -> list[tuple[int, str]]:
+    """(evidence number, verbatim sentence) pairs that best match the question, at most 2 per case."""
+    terms, required = key_terms(question, language)
+    terms = terms + required
+    scored: list[tuple[float, int, str]] = []
+    for n, hit in enumerate(hits, start=1):
+        text = hit.chunk.text
+        for a, b in sentence_spans(text, 0, len(text)):
+            sentence = text[a:b].strip()
+            if len(sentence) < 12 or not re.search(r"[。！？；;]$|[。！？][”’]$", sentence) and len(sentence) < 30:
+                continue  # headings and fragments are not answers
+            scored.append((_sentence_score(sentence, terms, n - 1), n, sentence))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    chosen: list[tuple[int, str]] = []
+    per_case: dict[str, int] = {}
+    for score, n, sentence in scored:
+        case_id = hits[n - 1].case.id
+        if per_case.get(case_id, 0) >= 2 or any(sentence == s for _, s in chosen):
+            continue
+        chosen.append((n, sentence))
+        per_case[case_id] = per_case.get(case_id, 0) + 1
+        if len(chosen) == limit:
+            break
+    return sorted(chosen, key=lambda x: x[0])
+
+
+def compose(question: str, language: str, hits: list[Hit], limit: int = 3) -> str:
+    """An answer of verbatim evidence sentences with [n] markers (numbers index `hits`)."""
+    chosen = pick_sentences(question, language, hits, limit)
+    if not chosen:
+        return ""
+    lines: list[str] = []
+    if language == "zh":
+        lines.append("根据资料：")
+        for n, sentence in chosen:
+            case = hits[n - 1].case
+            who = f"（{case.provider}）" if case.provider else ""
+            lines.append(f"《{case.title}》{who}：{_with_marker(sentence, n)}")
+    else:
+        lines.append("According to the documents (quoted in Chinese):")
+        for n, sentence in chosen:
+            case = hits[n - 1].case
+            who = f", provided by {english_name(case.provider)}" if case.provider else ""
+            lines.append(f"- Case “{case.title}”{who}: “{sentence}” [{n}]")
+    return "\n".join(lines)
+
+
+def _with_marker(sentence: str, n: int) -> str:
+    m = re.search(r"[。！？；;]+[”’]?$", sentence)
+    return sentence[: m.start()] + f"[{n}]" + sentence[m.start():] if m else sentence + f"[{n}]"
+
+
+def list_cases(language: str, scope: str, cases: list[Case], count_only: bool) -> str:
+    """A complete catalog answer, one line per case with its marker (n = position in `cases`)."""
+    if language == "zh":
+        head = f"{scope}共有{len(cases)}个案例" + ("。" if count_only else "：")
+        rows = [f"{i}. 《{c.title}》（{c.provider or c.document_title}）[{i}]" for i, c in enumerate(cases, 1)]
+    else:
+        head = f"{english_name(scope)}: {len(cases)} cases" + ("." if count_only else ":")
+        rows = [f"{i}. “{c.title}” ({english_name(c.provider) or c.document_title}) [{i}]"
+                for i, c in enumerate(cases, 1)]
+    return "\n".join([head, *rows])

@@ -1,0 +1,142 @@
+"""Hybrid retrieval: dense (Chroma) + jieba BM25, fused by weighted reciprocal rank, diversified by case.
+
+BM25 only runs on Chinese text: for English questions it runs on the glossary's Chinese expansion
+(and on acronyms/figures such as RCEP, FTF, SPV), because naive fusion of English BM25 lowers recall.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant import glossary, service
+from assistant.condense import condense
+from assistant.config import Settings, get_settings
+from assistant.embeddings import get_embedding
+from assistant.fusion import diversify, weighted_rrf
+from assistant.language import detect_language, has_chinese, normalise_question
+from assistant.models import Case, Hit
+
+Mode = Literal["hybrid", "dense", "bm25"]
+_ACRONYM_OR_FIGURE = re.compile(r"\b(?:[A-Z]{2,}[A-Z0-9]*|\d{3,}(?:\.\d+)?)\b")
+MAX_QUERY_CHARS = 500  # retrieval looks at the start of an overlong paste, not all of it
+
+
+@dataclass
+class RetrievalTrace:
+    """What retrieval did, for answer timings and the benchmarks."""
+
+    query: str = ""
+    language: str = "zh"
+    expansion: list[str] = field(default_factory=list)
+    carried_cases: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def case_matches(case: Case, filters: dict | None) -> bool:
+    if not filters:
+        return True
+    files = filters.get("source_file") or []
+    providers = filters.get("provider") or []
+    if isinstance(files, str):
+        files = [files]
+    if isinstance(providers, str):
+        providers = [providers]
+    if files and case.source_file not in files:
+        return False
+    if providers and not any(p and p in (case.provider or "") for p in providers):
+        return False
+    return True
+
+
+def search(question: str, k: int | None = None, history: list[dict] | None = None, filters: dict | None = None,
+           *, mode: Mode = "hybrid", settings: Settings | None = None,
+           trace: RetrievalTrace | None = None) -> list[Hit]:
+    """retrieve() with the knobs the evals and benchmarks need (mode, trace)."""
+    settings = settings or get_settings()
+    cfg = settings.retrieval
+    k = k or cfg.k
+    trace = trace if trace is not None else RetrievalTrace()
+    index = service.index(settings)
+    catalog = index.catalog
+    if not catalog.chunks:
+        return []
+
+    t = time.perf_counter()
+    question = normalise_question(question)[:MAX_QUERY_CHARS]
+    language = detect_language(question)
+    condensed = condense(question, history, language, list(catalog.cases.values()))
+    query = condensed.query
+    trace.query, trace.language, trace.carried_cases = query, language, condensed.carried_cases
+    expansion = glossary.expand(query) if language == "en" else []
+    trace.expansion = expansion
+    trace.timings["query"] = time.perf_counter() - t
+
+    allowed = {cid for cid, c in catalog.cases.items() if case_matches(c, filters)}
+    where = None
+    if filters and filters.get("source_file"):
+        files = filters["source_file"]
+        where = {"source_file": {"$in": [files] if isinstance(files, str) else list(files)}}
+    n = cfg.candidates if not filters else max(cfg.candidates, len(catalog.chunks))
+    rankings: list[tuple[float, list[str]]] = []
+
+    def live(pairs: list[tuple[str, float]]) -> list[str]:
+        return [cid for cid, _ in pairs if cid in catalog.chunks and catalog.chunks[cid].case_id in allowed][: cfg.candidates]
+
+    if mode in ("hybrid", "dense"):
+        t = time.perf_counter()
+        embedder = get_embedding(settings.embedding.model, settings.embedding.threads)
+        vector = embedder.get_query_embedding(query)
+        trace.timings["embed"] = time.perf_counter() - t
+        t = time.perf_counter()
+        rankings.append((1.0, live(index.vectors.query(vector, n, where))))
+        if expansion and mode == "hybrid":
+            zh_vector = embedder.get_query_embedding(" ".join(expansion))
+            rankings.append((0.5, live(index.vectors.query(zh_vector, n, where))))
+        trace.timings["dense"] = time.perf_counter() - t
+
+    if mode in ("hybrid", "bm25"):
+        t = time.perf_counter()
+        bm25 = index.bm25()
+        if has_chinese(query) or mode == "bm25":
+            weight = cfg.bm25_weight_zh if language == "zh" else max(cfg.bm25_weight_en, 0.5 if mode == "bm25" else 0)
+            rankings.append((weight, live(bm25.search(query, n))))
+        if expansion:
+            rankings.append((cfg.glossary_weight, live(bm25.search(" ".join(expansion), n))))
+        tokens = _ACRONYM_OR_FIGURE.findall(query) if language == "en" else []
+        if tokens:
+            rankings.append((0.5, live(bm25.search(" ".join(tokens), n))))
+        trace.timings["bm25"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    if condensed.carried_cases:
+        # A follow-up keeps talking about the cases of the previous turn.
+        carried = [cid for cid, ch in catalog.chunks.items() if ch.case_id in condensed.carried_cases]
+        rankings.append((1.0, [c for c in carried if catalog.chunks[c].case_id in allowed][: cfg.candidates]))
+    fused = weighted_rrf(rankings, k=cfg.rrf_k)
+    ranked = sorted(fused, key=lambda cid: -fused[cid])
+    group = {cid: catalog.chunks[cid].case_id for cid in ranked}
+    chosen = diversify(ranked, group, k, cfg.max_per_case)
+    per_retriever = {name: {cid: 1.0 / (cfg.rrf_k + r) for r, cid in enumerate(ids, 1)}
+                     for name, (_, ids) in zip(("r%d" % i for i in range(len(rankings))), rankings)}
+    hits = [
+        Hit(chunk=catalog.chunks[cid], case=catalog.cases[catalog.chunks[cid].case_id], score=fused[cid],
+            scores={name: s[cid] for name, s in per_retriever.items() if cid in s})
+        for cid in chosen
+    ]
+    trace.timings["fusion"] = time.perf_counter() - t
+    return hits
+
+
+def retrieve(question: str, k: int = 8, history: list[dict] | None = None, filters: dict | None = None) -> list[Hit]:
+    """Hybrid retrieval of the k best passages for a Chinese or English question (diversified by case)."""
+    return search(question, k, history, filters)
+
+
+def cases(include_preambles: bool = False) -> list[Case]:
+    """Every case in the index, in document and number order (preambles such as 002's notice on request)."""
+    catalog = service.index().catalog
+    found = [c for c in catalog.cases.values() if include_preambles or c.kind != "preamble"]
+    return sorted(found, key=lambda c: (c.source_file, c.number))

@@ -1,0 +1,176 @@
+"""Cleaning: artifacts out, hard-wrapped lines joined, every cleaned char mapped back to the source.
+
+The corpus comes from PDF/DOCX/OCR conversions: DOCX bookmarks inside titles, markdown emphasis,
+page numbers on their own lines, and (000, 004) a line break every 15–30 characters mid-sentence.
+The output is a list of logical lines (paragraphs or headings) whose joined text is the "cleaned
+document" that chunks, sections and quotes point into.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from ingest import patterns
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_EMPHASIS = re.compile(r"\*\*|__")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+")
+_RULE = re.compile(r"^[-*_=]{3,}$")
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+
+
+@dataclass
+class Mapped:
+    """Text whose every char remembers its offset in the raw source."""
+
+    text: str = ""
+    src: list[int] = field(default_factory=list)
+
+    def sub(self, pattern: re.Pattern[str], repl: str = "") -> "Mapped":
+        out, src, pos = [], [], 0
+        for m in pattern.finditer(self.text):
+            out.append(self.text[pos : m.start()])
+            src.extend(self.src[pos : m.start()])
+            out.append(repl)
+            src.extend([self.src[m.start()] if m.start() < len(self.src) else 0] * len(repl))
+            pos = m.end()
+        out.append(self.text[pos:])
+        src.extend(self.src[pos:])
+        return Mapped("".join(out), src)
+
+    def strip(self) -> "Mapped":
+        left = len(self.text) - len(self.text.lstrip())
+        right = len(self.text.rstrip())
+        return Mapped(self.text[left:right], self.src[left:right])
+
+    def __add__(self, other: "Mapped") -> "Mapped":
+        return Mapped(self.text + other.text, self.src + other.src)
+
+
+@dataclass
+class Line:
+    """One logical line of the cleaned document: a paragraph, a heading, a title."""
+
+    body: Mapped
+    md_level: int = 0  # markdown heading depth in the source; a hint only, depth is random in 003
+    gap_before: bool = True  # a blank line (or the file start) precedes it in the source
+
+    @property
+    def text(self) -> str:
+        return self.body.text
+
+
+@dataclass
+class CleanedDocument:
+    lines: list[Line]
+    hard_wrapped: bool
+    text: str = ""
+    line_starts: list[int] = field(default_factory=list)
+    source_map: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        parts, starts, src, pos = [], [], [], 0
+        for line in self.lines:
+            starts.append(pos)
+            parts.append(line.text)
+            src.extend(line.body.src)
+            src.append(line.body.src[-1] + 1 if line.body.src else 0)  # the joining newline
+            pos += len(line.text) + 1
+        self.text = "\n".join(parts)
+        self.line_starts = starts
+        self.source_map = src[: len(self.text)]
+
+    def line_span(self, first: int, last: int) -> tuple[int, int]:
+        """Char span covering lines first..last inclusive."""
+        return self.line_starts[first], self.line_starts[last] + len(self.lines[last].text)
+
+
+def _physical_lines(raw: str) -> list[tuple[Mapped, bool]]:
+    """Split into artifact-free lines, each with whether a blank line came before it."""
+    out: list[tuple[Mapped, bool]] = []
+    offset, gap = 0, True
+    for raw_line in raw.split("\n"):
+        line = Mapped(raw_line, list(range(offset, offset + len(raw_line))))
+        offset += len(raw_line) + 1
+        line = line.sub(_BOOKMARK).sub(_EMPHASIS)
+        line = Mapped(line.text.replace("\u00a0", " ").replace("\r", " ").replace("\ufeff", " "), line.src)
+        line = line.strip()
+        if not line.text or _RULE.match(line.text) or _PAGE_NUMBER.match(line.text):
+            # Page numbers of the PDF conversion stand alone between wrapped lines (004: "34").
+            gap = gap or not line.text or bool(_RULE.match(line.text))
+            continue
+        out.append((line, gap))
+        gap = False
+    return out
+
+
+def _split_md(line: Mapped) -> tuple[Mapped, int]:
+    m = _MD_HEADING.match(line.text)
+    if not m:
+        return line, 0
+    return Mapped(line.text[m.end() :], line.src[m.end() :]).strip(), len(m.group(1))
+
+
+def is_hard_wrapped(texts: list[str]) -> bool:
+    """PDF/OCR text broken every few dozen chars: short lines that mostly stop mid-sentence."""
+    if len(texts) < 20:
+        return False
+    median = statistics.median(len(t) for t in texts)
+    open_ended = sum(1 for t in texts if not patterns.ends_sentence(t)) / len(texts)
+    return median <= 40 and open_ended >= 0.5
+
+
+def _join(left: Mapped, right: Mapped) -> Mapped:
+    # Latin words broken across lines need their space back; Chinese text joins directly.
+    if left.text and right.text and left.text[-1].isascii() and left.text[-1].isalnum() \
+            and right.text[0].isascii() and right.text[0].isalnum():
+        return left + Mapped(" ", [right.src[0]]) + right
+    return left + right
+
+
+def _unwrap(lines: list[Line]) -> list[Line]:
+    """Join hard-wrapped lines into paragraphs; headings, titles and provider lines stay whole."""
+    width = statistics.median(len(line.text) for line in lines)
+    short = 0.6 * width
+    texts = [line.text for line in lines]
+    starts = patterns.block_starts(texts)
+    standalone = patterns.standalone_lines(texts)
+    out: list[Line] = []
+    for i, line in enumerate(lines):
+        if not out:
+            out.append(line)
+            continue
+        prev = out[-1].text
+        prev_i = i - 1
+        breaks = (
+            i in starts
+            or i in standalone
+            or prev_i in standalone
+            or patterns.ends_sentence(prev)
+            or len(lines[prev_i].text) < short
+        )
+        if breaks:
+            out.append(line)
+        else:
+            out[-1] = Line(_join(out[-1].body, line.body), out[-1].md_level, out[-1].gap_before)
+    return out
+
+
+def clean(raw: str) -> CleanedDocument:
+    """Clean raw text into logical lines, keeping a char map back to the raw source."""
+    raw = raw.replace("\r\n", "\n")
+    lines: list[Line] = []
+    for body, gap in _physical_lines(raw):
+        body, level = _split_md(body)
+        if body.text:
+            lines.append(Line(body, level, gap))
+    wrapped = is_hard_wrapped([line.text for line in lines])
+    if wrapped:
+        lines = _unwrap(lines)
+    for line in lines:
+        if line.md_level or patterns.is_heading_line(line.text) or patterns.provider_of(line.text):
+            # Headings and provider lines mix （） and () at random; one form makes titles comparable.
+            line.body = Mapped(patterns.fullwidth_brackets(line.text), line.body.src)
+    return CleanedDocument(lines=lines, hard_wrapped=wrapped)

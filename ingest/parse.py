@@ -1,0 +1,87 @@
+"""One file → the typed objects that get indexed: Document, its Cases (with Sections) and Chunks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.config import IngestSettings
+from assistant.models import Case, Chunk, Document, Section
+from ingest.chunking import chunk_spans
+from ingest.clean import clean
+from ingest.readers import read_text
+from ingest.structure import detect, sections
+
+# Optional per-folder metadata for documents whose text names no title (004 starts with its first
+# case; 000 is a newsletter page): {"file name": {"title": …, "publisher": …, "date": …}}.
+METADATA_FILE = "documents.json"
+
+
+@dataclass
+class ParsedDocument:
+    document: Document
+    cases: list[Case]
+    chunks: list[Chunk]
+    text: str  # the cleaned document every span points into
+    source_map: list[int]  # cleaned char offset → raw char offset
+
+
+def document_id(relative: str) -> str:
+    return Path(relative).with_suffix("").as_posix().replace("/", "__")
+
+
+def folder_metadata(folder: Path) -> dict[str, dict[str, str]]:
+    path = folder / METADATA_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def parse_file(path: Path, relative: str, settings: IngestSettings, raw_bytes_sha: str | None = None,
+               metadata: dict[str, str] | None = None) -> ParsedDocument:
+    """Read, clean, detect structure and chunk one file (raises UnreadableFile)."""
+    sha = raw_bytes_sha or hashlib.sha256(path.read_bytes()).hexdigest()
+    cleaned = clean(read_text(path))
+    structure = detect(cleaned)
+    metadata = metadata or {}
+    doc_id = document_id(relative)
+    title = metadata.get("title") or structure.title or Path(relative).stem
+    document = Document(
+        id=doc_id, title=title, source_file=relative, sha256=sha, layout=structure.layout,
+        publisher=metadata.get("publisher") or structure.publisher, date=metadata.get("date") or structure.date,
+    )
+    cases: list[Case] = []
+    chunks: list[Chunk] = []
+    seen_numbers: set[int] = set()
+    for span in structure.cases:
+        number = span.number
+        while number in seen_numbers:  # duplicate numbering in a source must not merge two cases
+            number += 1000
+        seen_numbers.add(number)
+        case_start, case_end = cleaned.line_span(span.first_line, span.last_line)
+        case = Case(
+            id=f"{doc_id}#{number}", number=number, title=span.title or title, provider=span.provider,
+            kind=span.kind, document_id=doc_id, document_title=title, source_file=relative,
+            start=case_start, end=case_end,
+        )
+        for sec in sections(cleaned.lines, span):
+            a, b = cleaned.line_span(sec.first_line, sec.last_line)
+            case.sections.append(Section(path=sec.path, start=a, end=b))
+            for a_, b_ in chunk_spans(cleaned.text, a, b, settings.chunk_size, settings.chunk_overlap,
+                                      settings.min_chunk):
+                chunks.append(Chunk(
+                    id=f"{doc_id}:{sha[:8]}:{len(chunks)}", case_id=case.id, text=cleaned.text[a_:b_],
+                    start=a_, end=b_, section=sec_label(sec.path),
+                ))
+        cases.append(case)
+    return ParsedDocument(document, cases, chunks, cleaned.text, cleaned.source_map)
+
+
+def sec_label(path: list[str]) -> str:
+    return " › ".join(path)

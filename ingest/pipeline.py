@@ -1,0 +1,165 @@
+"""Incremental ingest: unchanged files cost a hash, changed ones are re-indexed, removed ones vanish.
+
+Order of work makes a kill -9 harmless: new vectors are upserted under ids that include the file's
+hash, the catalog is then replaced atomically (the commit), and only after that are vectors of
+versions no longer live deleted. A killed run leaves the old catalog answering; the next run
+reuses vectors already stored and finishes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from tqdm import tqdm
+
+from assistant.config import Settings
+from assistant.embeddings import get_embedding
+from ingest.parse import ParsedDocument, folder_metadata, parse_file
+from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFile
+from store.catalog import Catalog
+from store.index import Index
+
+
+class SkippedFile(BaseModel):
+    path: str
+    reason: str
+
+
+class IngestReport(BaseModel):
+    documents: int = 0
+    cases: int = 0
+    chunks: int = 0
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    embedded_chunks: int = 0
+    seconds: float = 0.0
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Path], list[SkippedFile]]:
+    """Files to ingest as (path, name relative to its folder), the folders scanned, and unsupported files."""
+    files: list[tuple[Path, str]] = []
+    folders: list[Path] = []
+    skipped: list[SkippedFile] = []
+    for path in paths:
+        path = path.resolve()
+        if path.is_dir():
+            folders.append(path)
+            for f in sorted(p for p in path.rglob("*") if p.is_file()):
+                if f.name.startswith(".") or f.name == "documents.json":
+                    continue
+                if f.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append((f, f.relative_to(path).as_posix()))
+                else:
+                    skipped.append(SkippedFile(path=str(f), reason=f"unsupported file type {f.suffix or '(none)'}"))
+        elif path.is_file():
+            files.append((path, path.name))
+        else:
+            skipped.append(SkippedFile(path=str(path), reason="no such file or folder"))
+    return files, folders, skipped
+
+
+def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None, *, rebuild: bool = False,
+           progress: bool = False, on_parsed: Callable[[ParsedDocument], None] | None = None) -> IngestReport:
+    """Bring the index in line with the given files and folders (default: the configured corpus)."""
+    from assistant.config import get_settings
+
+    settings = settings or get_settings()
+    started = time.perf_counter()
+    if rebuild:
+        Index.wipe(settings)
+    index = Index(settings)
+    old = index.catalog
+    files, folders, skipped = discover(list(paths) if paths else [settings.ingest.corpus_dir])
+    report = IngestReport(skipped=skipped)
+    new = Catalog()
+    by_source = {(old.origins.get(d.id), d.sha256): d.id for d in old.documents.values()}
+    embedder = None
+    seen_origins: set[str] = set()
+
+    for path, relative in tqdm(files, desc="ingest", unit="file", disable=not progress):
+        origin = str(path)
+        seen_origins.add(origin)
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            report.skipped.append(SkippedFile(path=origin, reason=f"cannot open: {exc.strerror or exc}"))
+            _keep_previous(old, new, origin)
+            continue
+        previous = by_source.get((origin, sha))
+        if previous and not rebuild:
+            _copy_document(old, new, previous)
+            report.unchanged.append(relative)
+            continue
+        try:
+            parsed = parse_file(path, relative, settings.ingest, sha, folder_metadata(path.parent).get(path.name))
+        except UnreadableFile as exc:
+            report.skipped.append(SkippedFile(path=origin, reason=str(exc)))
+            _keep_previous(old, new, origin)  # what was indexed before is not lost
+            continue
+        if on_parsed:
+            on_parsed(parsed)
+        if embedder is None:
+            embedder = get_embedding(settings.embedding.model, settings.embedding.threads)
+        cases = {c.id: c for c in parsed.cases}
+        stored = index.vectors.existing_ids([c.id for c in parsed.chunks])  # left by a killed run
+        todo = [c for c in parsed.chunks if c.id not in stored]
+        texts = [c.embedding_text(cases[c.case_id]) for c in todo]
+        vectors = [embedder.get_text_embedding(t) for t in tqdm(texts, desc=relative[:30], unit="chunk",
+                                                                disable=not progress, leave=False)]
+        index.vectors.upsert(parsed.document, cases, todo, vectors)
+        report.embedded_chunks += len(todo)
+        doc_id = parsed.document.id
+        if doc_id in old.documents:
+            report.updated.append(relative)
+        else:
+            report.added.append(relative)
+        new.documents[doc_id] = parsed.document
+        new.cases.update(cases)
+        new.chunks.update({c.id: c for c in parsed.chunks})
+        new.texts[doc_id] = parsed.text
+        new.origins[doc_id] = origin
+
+    # Documents not seen this run stay unless their file is gone (or lies in a scanned folder and vanished).
+    for doc_id, doc in old.documents.items():
+        if doc_id in new.documents:
+            continue
+        origin = old.origins.get(doc_id, "")
+        scanned = any(origin.startswith(str(folder) + "/") for folder in folders)
+        if origin in seen_origins or (not scanned and Path(origin).is_file()):
+            _copy_document(old, new, doc_id)
+        else:
+            report.removed.append(doc.source_file)
+
+    index.commit(new)
+    index.bm25()  # build the derived keyword index now, not on the first question
+    report.documents = len(new.documents)
+    report.cases = sum(1 for c in new.cases.values() if c.kind != "preamble")
+    report.chunks = len(new.chunks)
+    report.seconds = round(time.perf_counter() - started, 3)
+    from assistant import service
+
+    service.reset()  # a running process picks up the new catalog on its next question
+    return report
+
+
+def _copy_document(old: Catalog, new: Catalog, doc_id: str) -> None:
+    new.documents[doc_id] = old.documents[doc_id]
+    new.cases.update({k: v for k, v in old.cases.items() if v.document_id == doc_id})
+    new.chunks.update({k: v for k, v in old.chunks.items() if v.case_id.split("#")[0] == doc_id})
+    if doc_id in old.texts:
+        new.texts[doc_id] = old.texts[doc_id]
+    if doc_id in old.origins:
+        new.origins[doc_id] = old.origins[doc_id]
+
+
+def _keep_previous(old: Catalog, new: Catalog, origin: str) -> None:
+    for doc_id, doc_origin in old.origins.items():
+        if doc_origin == origin:
+            _copy_document(old, new, doc_id)

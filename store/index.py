@@ -1,0 +1,94 @@
+"""The index as one object: catalog (commit point), Chroma vectors, and the derived BM25 index."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.models import Case, Chunk, Document
+from store.bm25 import BM25Index
+from store.catalog import Catalog, IndexCorrupted
+from store.vectors import VectorStore
+
+
+class Index:
+    """Everything retrieval needs, loaded once per process (see assistant.service)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.folder: Path = settings.index_dir / settings.index_name
+        self.catalog_path = self.folder / "catalog.json"
+        try:
+            self.vectors = VectorStore(settings.index_name, path=self.folder / "chroma", url=settings.store.chroma_url)
+        except Exception as exc:  # chromadb raises assorted sqlite/rust errors on a damaged folder
+            if settings.store.chroma_url:
+                raise
+            raise IndexCorrupted(f"vector store: {type(exc).__name__}: {str(exc)[:120]}") from exc
+        self.catalog = Catalog.load(self.catalog_path)
+        if not self.catalog.documents and settings.store.chroma_url and self.vectors.count():
+            # Another process filled the shared Chroma server: the catalog is rebuilt from its records.
+            self.catalog = catalog_from_records(self.vectors.all_records())
+        self._bm25: BM25Index | None = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def wipe(settings: Settings) -> None:
+        """Remove this configuration's index (ingest --rebuild)."""
+        folder = settings.index_dir / settings.index_name
+        if settings.store.chroma_url:
+            try:
+                VectorStore(settings.index_name, url=settings.store.chroma_url).delete_except(set())
+            except Exception:  # noqa: BLE001 - a broken server surfaces again on the next step
+                pass
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def bm25(self) -> BM25Index:
+        with self._lock:
+            if self._bm25 is None:
+                ids = list(self.catalog.chunks)
+                texts = [self.embedding_text(self.catalog.chunks[i]) for i in ids]
+                self._bm25 = BM25Index.load_or_build(self.folder / "bm25", self.catalog.version, ids, texts)
+            return self._bm25
+
+    def embedding_text(self, chunk: Chunk) -> str:
+        return chunk.embedding_text(self.catalog.cases[chunk.case_id])
+
+    def commit(self, catalog: Catalog) -> None:
+        """Make a new catalog live, then drop vectors nobody points to any more."""
+        catalog.save(self.catalog_path)
+        self.catalog = catalog
+        self.vectors.delete_except(catalog.live_shas())
+        with self._lock:
+            self._bm25 = None
+
+    def case(self, case_id: str) -> Case | None:
+        return self.catalog.cases.get(case_id)
+
+
+def catalog_from_records(records: list[dict]) -> Catalog:
+    """Rebuild the catalog from Chroma metadata (texts are laid back from the chunks)."""
+    catalog = Catalog()
+    pieces: dict[str, list[Chunk]] = {}
+    for meta in records:
+        doc = Document.model_validate_json(meta["doc_json"])
+        case = Case.model_validate_json(meta["case_json"])
+        chunk = Chunk.model_validate_json(meta["chunk_json"])
+        catalog.documents[doc.id] = doc
+        catalog.cases[case.id] = case
+        catalog.chunks[chunk.id] = chunk
+        pieces.setdefault(doc.id, []).append(chunk)
+    for doc_id, chunks in pieces.items():
+        size = max(c.end for c in chunks)
+        buf = [" "] * size
+        for c in chunks:
+            buf[c.start : c.end] = list(c.text)
+        catalog.texts[doc_id] = "".join(buf)
+    catalog.chunks = dict(sorted(catalog.chunks.items(), key=lambda kv: (kv[1].case_id.split("#")[0], kv[1].start)))
+    return catalog
+
+
+def describe(catalog: Catalog) -> str:
+    return json.dumps({"documents": len(catalog.documents), "cases": len(catalog.cases), "chunks": len(catalog.chunks)})
