@@ -18,6 +18,7 @@ err = Console(stderr=True)
 @app.command()
 def setup(
     skip_model: Annotated[bool, typer.Option(help="Do not assemble the local model")] = False,
+    skip_ingest: Annotated[bool, typer.Option(help="Do not ingest the corpus")] = False,
 ) -> None:
     """Prepare a fresh checkout: assemble the embedded model (hash-checked) and ingest the corpus."""
     from assistant.config import get_settings
@@ -31,7 +32,23 @@ def setup(
             console.print(f"model ready: {path}")
         except Exception as exc:  # noqa: BLE001 - the assistant still runs with the extractive backend
             err.print(f"[yellow]local model not available ({exc}); answers will use the extractive backend[/]")
-    _run_ingest([], rebuild=False)
+    if not skip_ingest:
+        _run_ingest([], rebuild=False)
+
+
+def ensure_index() -> None:
+    """A fresh checkout answers right away: an empty index is filled from the shipped corpus first."""
+    from assistant import service
+    from store.catalog import IndexCorrupted
+
+    try:
+        empty = not service.index().catalog.documents
+    except IndexCorrupted as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    if empty:
+        err.print("[dim]index is empty: ingesting the shipped corpus first…[/]")
+        _run_ingest([], rebuild=False)
 
 
 @app.command()
@@ -63,6 +80,91 @@ def _run_ingest(paths: list[Path], rebuild: bool) -> None:
         console.print(f"[yellow]skipped[/] {skipped.path}: {skipped.reason}")
     for removed in report.removed:
         console.print(f"[dim]removed[/] {removed}")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="问题 / the question, in Chinese or English")],
+    backend: Annotated[Optional[str], typer.Option(help="local | openai:<model> | extractive | mock")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
+    source_file: Annotated[Optional[list[str]], typer.Option(help="Only these documents (file names)")] = None,
+    provider: Annotated[Optional[list[str]], typer.Option(help="Only cases from these providers")] = None,
+) -> None:
+    """Answer one question, then list its sources."""
+    from assistant.answer import InvalidQuestion, stream_answer
+    from assistant.models import Answer
+
+    filters = {k: v for k, v in (("source_file", source_file), ("provider", provider)) if v} or None
+    ensure_index()
+    final: Answer | None = None
+    try:
+        for item in stream_answer(_safe_text(question), None, filters=filters, backend=backend):
+            if isinstance(item, Answer):
+                final = item
+            elif not as_json:
+                console.print(item, end="", markup=False, highlight=False)
+    except InvalidQuestion as exc:
+        err.print(str(exc))
+        raise typer.Exit(2) from exc
+    assert final is not None
+    if as_json:
+        console.print_json(final.model_dump_json())
+        return
+    console.print()
+    _print_final(final)
+
+
+def _safe_text(text: str) -> str:
+    """Arguments with invalid UTF-8 arrive as lone surrogates; make them printable replacement chars."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _print_final(final) -> None:
+    console.rule("answer" if not final.refused else "no answer in the documents")
+    console.print(final.text, markup=False, highlight=False)
+    for notice in final.notices:
+        console.print(f"[yellow]{notice}[/]", highlight=False)
+    if final.citations:
+        console.rule("sources")
+    for c in final.citations:
+        console.print(f"[bold][{c.n}][/] {c.case_title} · {c.provider or '—'} · {c.document_title} · {c.section or '—'}",
+                      highlight=False)
+        console.print(f"    “{c.quote}”", markup=False, highlight=False)
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in final.timings.items() if not k.startswith("retrieve_"))
+    console.print(f"[dim]{final.backend} · {timings}[/]")
+
+
+@app.command()
+def chat(
+    backend: Annotated[Optional[str], typer.Option(help="local | openai:<model> | extractive")] = None,
+) -> None:
+    """A multi-turn conversation in the terminal (empty line or Ctrl-D to leave)."""
+    from assistant.answer import InvalidQuestion, stream_answer
+    from assistant.models import Answer
+
+    ensure_index()
+    history: list[dict] = []
+    while True:
+        try:
+            question = _safe_text(console.input("[bold cyan]问 / Q> [/]"))
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not question.strip():
+            break
+        final: Answer | None = None
+        try:
+            for item in stream_answer(question, history, backend=backend):
+                if isinstance(item, Answer):
+                    final = item
+                else:
+                    console.print(item, end="", markup=False, highlight=False)
+        except InvalidQuestion as exc:
+            err.print(str(exc))
+            continue
+        console.print()
+        if final is not None:
+            _print_final(final)
+            history += [{"role": "user", "content": question}, {"role": "assistant", "content": final.text}]
 
 
 def main() -> None:

@@ -279,7 +279,8 @@ def detect(doc: CleanedDocument) -> DocStructure:
     title = _document_title(lines, first)
     publisher, date = _publisher_and_date(lines, first)
     if not cases:
-        cases = [CaseSpan(1, title or "", None, 0, 0, len(lines) - 1, kind="document")]
+        body = 1 if title and lines[0].text == title and len(lines) > 1 else 0  # the title is no section
+        cases = [CaseSpan(1, title or "", None, 0, body, len(lines) - 1, kind="document")]
     elif first > 0:
         pre = _preamble(lines, first, title)
         if pre:

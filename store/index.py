@@ -36,14 +36,19 @@ class Index:
 
     @staticmethod
     def wipe(settings: Settings) -> None:
-        """Remove this configuration's index (ingest --rebuild)."""
+        """Remove this configuration's index (ingest --rebuild), also when it is too damaged to open."""
         folder = settings.index_dir / settings.index_name
-        if settings.store.chroma_url:
-            try:
-                VectorStore(settings.index_name, url=settings.store.chroma_url).delete_except(set())
-            except Exception:  # noqa: BLE001 - a broken server surfaces again on the next step
-                pass
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            # Through the client: chromadb keeps one in-process system per path, so deleting the
+            # folder under a live client would leave the old collection answering.
+            VectorStore.drop(settings.index_name, path=folder / "chroma", url=settings.store.chroma_url)
+        except Exception:  # noqa: BLE001 - a damaged store is removed with its folder below
+            pass
+        for name in ("catalog.json", "bm25"):
+            target = folder / name
+            shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
+        if not settings.store.chroma_url and (folder / "chroma").exists() and not _opens(folder, settings):
+            shutil.rmtree(folder / "chroma", ignore_errors=True)
 
     def bm25(self) -> BM25Index:
         with self._lock:
@@ -66,6 +71,14 @@ class Index:
 
     def case(self, case_id: str) -> Case | None:
         return self.catalog.cases.get(case_id)
+
+
+def _opens(folder: Path, settings: Settings) -> bool:
+    try:
+        VectorStore(settings.index_name, path=folder / "chroma")
+        return True
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def catalog_from_records(records: list[dict]) -> Catalog:

@@ -69,10 +69,11 @@ def test_mock_default_reply_cites_first_evidence_sentence():
         "[2] 另一条资料。\n\n问题：外资怎么管？"
     )
     reply = mock.complete([{"role": "system", "content": "[9] 系统提示里的编号不算。"}, {"role": "user", "content": user}])
-    assert reply == "《上海自贸区条例》[1]" or reply == "外商投资实行准入前国民待遇加负面清单管理[1]。"
+    assert reply == "外商投资实行准入前国民待遇加负面清单管理[1]。"
     user2 = "【1】海关特殊监管区域实行保税政策；企业可以享受便利。\n问题：？"
     assert mock.complete([{"role": "user", "content": user2}]) == "海关特殊监管区域实行保税政策[1]；"
     assert mock.complete([{"role": "user", "content": "没有任何资料"}]) == NOT_FOUND
+    assert mock.complete([{"role": "user", "content": '<doc id="3">\n保税区实行海关监管\n</doc>'}]) == "保税区实行海关监管[3]"
 
 
 def test_mock_default_reply_same_line_evidence():

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import os
-
-# llama.cpp's OpenMP threads spin while idle otherwise; must be set before llama_cpp is imported.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 import re
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +16,10 @@ from assistant.llm.model_files import default_model_path
 
 if TYPE_CHECKING:
     from assistant.config import Settings
+
+# llama.cpp's OpenMP threads spin while idle otherwise; must be set before llama_cpp is imported
+# (which only happens lazily, in _import_llama).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 BUSY_MESSAGE = "本地模型正忙，请稍后再试 / The local model is busy, please try again shortly."
 SETUP_HINT = "run `ftzqa setup` (or `make run`)"
@@ -121,8 +122,6 @@ class LocalLlama:
         self.check_available()
         with slot.load_lock:
             if slot.llm is None:
-                import time
-
                 llama_cpp = _import_llama()
                 llm_cfg = self.settings.llm
                 start = time.perf_counter()

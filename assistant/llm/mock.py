@@ -31,7 +31,9 @@ def _last_user_text(messages: list[dict[str, str]]) -> str:
 
 def _sentence_like(line: str) -> bool:
     line = line.strip()
-    if len(_WORDISH.findall(line)) < 4:
+    # A bare title or source note ("《条例》", "（来源：…）") is not a sentence.
+    body = re.sub(r"《[^》]*》|（[^）]*）|\([^)]*\)|【[^】]*】", "", line)
+    if len(_WORDISH.findall(body)) < 4:
         return False
     return not line.endswith((":", "："))
 

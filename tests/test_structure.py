@@ -1,0 +1,122 @@
+"""Structure detection on the real corpus: every document's cases, titles and providers exactly."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from assistant.config import IngestSettings
+from ingest.parse import ParsedDocument, folder_metadata, parse_file
+from tests.conftest import CORPUS
+
+
+@lru_cache(maxsize=None)
+def parsed(stem: str) -> ParsedDocument:
+    path = next(CORPUS.glob(f"{stem}_*.txt"))
+    return parse_file(path, path.name, IngestSettings(), metadata=folder_metadata(CORPUS).get(path.name))
+
+
+def real_cases(stem: str):
+    return [c for c in parsed(stem).cases if c.kind == "case"]
+
+
+@pytest.mark.parametrize("stem,count", [("000", 7), ("001", 10), ("002", 5), ("003", 25), ("004", 25)])
+def test_case_count_per_document(stem, count):
+    cases = real_cases(stem)
+    assert len(cases) == count
+    assert [c.number for c in cases] == list(range(1, count + 1))
+
+
+@pytest.mark.parametrize("stem,number,title,provider", [
+    # 000: headlines come AFTER the body and its （来源：…） line
+    ("000", 1, "工信部首批开展产业链供应链生态体系建设试点城市名单出炉 浙江自贸区杭州片区入选", "浙江自贸区杭州片区"),
+    ("000", 2, "浙江自贸试验区杭州片区钱塘区块 探索全国首个退货数字监管模式", "浙江自贸试验区杭州片区"),
+    ("000", 3, "浙江自贸试验区宁波片区 监管创新助力跨境电商迈出新速度", "浙江自贸试验区宁波片区"),
+    ("000", 4, "海南自贸港金融产品创新再突破 首笔地方蓝色离岸人民币债发行", "海南自贸港"),
+    ("000", 7, "山东自贸试验区济南片区 探索建立中国首个自贸东西协作模式", "山东自贸试验区济南片区"),
+    # 001: titles as in the list at the top; one is cut by [bookmark: _Toc…]
+    ("001", 1, "浙沪跨港区供油助推长三角海事服务一体化", "舟山片区"),
+    ("001", 2, "抵港外国籍船舶“港口国监督远程复查”创新机制", "宁波片区"),
+    ("001", 6, "自贸试验区数据集成平台", "金义片区"),
+    ("001", 7, "“全球中心仓”", "杭州片区"),
+    ("001", 10, "“外汇金管家”线上一站式服务", "宁波片区"),
+    # 002: five city plans after the notice
+    ("002", 1, "中国（湖州）跨境电子商务综合试验区实施方案", "湖州市"),
+    ("002", 5, "中国（丽水）跨境电子商务综合试验区实施方案", "丽水市"),
+    # 003: titles at random markdown depths, a TOC that is not a case
+    ("003", 1, "黄河流域内陆港群数字化创新发展模式", "山东自贸试验区"),
+    ("003", 11, "黄河流域跨境电商协同发展机制", "山东自贸试验区"),
+    ("003", 13, "创新粮油监管模式", "甘肃兰州新区综合保税区"),
+    ("003", 16, "探索服务型制造业发展新模式", "陕西自贸试验区"),
+    ("003", 23, "黄河中上游流域毗邻省区中级人民法院 环境资源审判协作机制", "山西省"),
+    ("003", 25, "创新航空集装箱货物整板运输组织模式", "河南自贸试验区"),
+    # 004: titles wrapped over two lines; mixed-width brackets; several providers
+    ("004", 4, "运用 FTF 账户创新境内上市公司外籍员工股权激励新模式", "上海市"),
+    ("004", 7, "创新优化外国人来华工作便利化服务", "北京市、重庆市、大连市、苏州市"),
+    ("004", 13, "探索服务型制造业发展新模式", "西安市"),
+    ("004", 17, "探索建设数字丝绸之路贸易港", "贵阳市、贵安新区"),
+    ("004", 25, "“科技跨境贷”助力企业境外融资", "重庆市"),
+])
+def test_titles_and_providers(stem, number, title, provider):
+    case = next(c for c in real_cases(stem) if c.number == number)
+    assert (case.title, case.provider) == (title, provider)
+
+
+def test_same_title_in_two_documents_are_two_cases():
+    a = next(c for c in real_cases("003") if c.number == 16)
+    b = next(c for c in real_cases("004") if c.number == 13)
+    assert a.title == b.title and a.id != b.id
+
+
+def test_document_titles():
+    assert parsed("001").document.title == "中国（浙江）自由贸易试验区制度创新十佳案例（2021年第一批）"
+    assert parsed("003").document.title == "黄河流域自贸试验区联盟第一批最佳实践案例"
+    assert parsed("002").document.title.startswith("浙江省人民政府关于印发")
+    assert parsed("002").document.date == "2020年7月23日"
+
+
+def test_notice_is_the_preamble_of_002_and_toc_is_not_a_case():
+    pre = [c for c in parsed("002").cases if c.kind == "preamble"]
+    assert len(pre) == 1 and pre[0].number == 0 and "浙政函〔2020〕73号" in parsed("002").text[pre[0].start:pre[0].end]
+    assert not [c for c in parsed("003").cases if c.kind == "preamble"]  # 003's head is only a TOC
+
+
+def test_news_item_body_ends_before_its_headline():
+    doc = parsed("000")
+    first = real_cases("000")[0]
+    body = doc.text[first.start:first.end]
+    assert body.startswith("近日，工业和信息化部正式确定杭州")
+    assert "（来源：浙江自贸微信公众号）" in body
+    second = real_cases("000")[1]
+    assert doc.text[second.start:second.end].startswith("浙江自贸试验区杭州片区钱塘区块依靠")
+
+
+@pytest.mark.parametrize("stem,number,path", [
+    ("001", 3, ["三、主要做法", "（一）搭建备案单证数据平台"]),
+    ("001", 8, ["3、 主要做法", "（二）建立完善调度管理机制"]),
+    ("003", 1, ["一、主要做法", "（二）创新多式联运全程监管服务模式"]),
+    ("004", 1, ["一、主要做法", "（一）探索规范标准指引"]),
+    ("002", 1, ["二、重点任务与创新举措", "（一）建设三大平台", "1. 建设综合服务平台"]),
+])
+def test_section_paths(stem, number, path):
+    case = next(c for c in real_cases(stem) if c.number == number)
+    assert path in [s.path for s in case.sections]
+
+
+def test_chunks_are_verbatim_spans_within_one_section_and_sized():
+    for stem in ("000", "001", "002", "003", "004"):
+        doc = parsed(stem)
+        for chunk in doc.chunks:
+            assert doc.text[chunk.start:chunk.end] == chunk.text
+            assert len(chunk.text) <= 2 * 450
+        sizes = sorted(len(c.text) for c in doc.chunks)
+        assert sizes[len(sizes) // 2] >= 120  # no confetti of heading-only chunks
+
+
+def test_chunk_ids_are_stable():
+    from ingest.parse import parse_file as again
+
+    path = next(CORPUS.glob("001_*.txt"))
+    ids = [c.id for c in again(path, path.name, IngestSettings()).chunks]
+    assert ids == [c.id for c in again(path, path.name, IngestSettings()).chunks]
