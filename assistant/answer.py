@@ -159,8 +159,22 @@ def _very_strong(cov: Coverage) -> bool:
     return not cov.missing_required and cov.best_fraction >= 0.8
 
 
+def _scrub_prompt_leak(raw: str) -> str:
+    """Sentences that repeat our instructions never reach the user, whatever the question asked."""
+    rules = [load_prompt(f"system_{lang}").text for lang in ("zh", "en")]
+    kept = []
+    for sentence in citations.split_sentences(raw):
+        core = citations.strip_markers(sentence)
+        if len(core) >= 8 and any(citations.support(core, rule) >= 0.7 and not citations.numbers_in(core)
+                                  for rule in rules):
+            continue
+        kept.append(sentence)
+    return "".join(kept)
+
+
 def _finish(raw: str, hits: list[Hit], base: dict, timings: dict, started: float, standalone: str) -> Answer:
     t = time.perf_counter()
+    raw = _scrub_prompt_leak(raw)
     checked, unsupported = citations.check(raw, hits)
     text, cites = citations.render(checked, hits)
     timings["verify"] = time.perf_counter() - t

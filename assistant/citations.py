@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant import glossary
-from assistant.language import has_chinese
+from assistant.language import detect_language
 from assistant.models import Citation, Hit
 from ingest.chunking import sentence_spans
 
@@ -68,7 +68,7 @@ def support(sentence: str, passage: str) -> float:
     passage_figures = numbers_in(passage)
     if figures and not figures <= passage_figures:
         return 0.0  # a figure the passage does not state is never supported
-    if has_chinese(sentence):
+    if detect_language(sentence) == "zh":
         grams = _bigrams(sentence)
         overlap = len(grams & _bigrams(passage)) / len(grams) if grams else 0.0
     else:
@@ -128,7 +128,9 @@ def check(answer_text: str, hits: list[Hit]) -> tuple[list[CheckedSentence], int
 
 def _is_claim(sentence: str) -> bool:
     """Framing ('根据资料：', 'According to the documents:') needs no citation; statements do."""
-    core = sentence.strip().rstrip("：:")
+    core = sentence.strip()
+    if core.endswith(("：", ":")):
+        return False
     return len(core) >= 8 and not core.endswith(("如下", "as follows"))
 
 

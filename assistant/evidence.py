@@ -54,16 +54,42 @@ class Coverage:
 
 def key_terms(question: str, language: str) -> tuple[list[str], list[str]]:
     """(content terms, required terms) of a question, in Chinese where the evidence is Chinese."""
-    if language == "en":
-        terms = [t for t in glossary.expand(question) if t not in _GENERIC]
-        terms += re.findall(r"\b[A-Z]{2,}[A-Z0-9]*\b", question)
-    else:
-        terms = [t for t in tokenize(question) if t not in _GENERIC and (len(t) >= 2 or t.isdigit())]
-    terms = list(dict.fromkeys(terms))
+    groups, _ = term_groups(question, language)
+    terms = list(dict.fromkeys(t for g in groups for t in g))
     required = [p for p in gazetteer() if p in question or p in terms]
     required = [r for r in required if not any(r != o and r in o for o in required)]
     required += _YEAR.findall(question) + _QUOTED.findall(question)
     return terms, list(dict.fromkeys(required))
+
+
+def term_groups(question: str, language: str) -> tuple[list[list[str]], list[str]]:
+    """Concepts of a question as groups of alternatives, and English words no glossary entry knows."""
+    if language == "en":
+        groups, rest = glossary.expand_groups(question)
+        groups = [[t for t in g if t not in _GENERIC] for g in groups]
+        groups = [g for g in groups if g]
+        groups += [[a] for a in re.findall(r"\b[A-Z]{2,}[A-Z0-9]*\b", question) if a.lower() not in _GENERIC]
+        unknown = [w for w in re.findall(r"[a-z]{3,}", rest) if w not in _EN_STOP and w not in _GENERIC]
+        return groups, list(dict.fromkeys(unknown))
+    tokens = [t for t in tokenize(question) if t not in _GENERIC and (len(t) >= 2 or t.isdigit())]
+    return [[t] for t in dict.fromkeys(tokens)], []
+
+
+_EN_STOP = set("""
+the and for are was were has have had did does doing done been being its it's they them their there this that these those
+with from into onto over under about after before during between across through within without than then when where why
+who whom whose which what how many much more most some any each every both either neither other others such same own
+can could would should will shall may might must also just only very too not nor but yet so if else while because
+per via upon out off again further once here all few lot lots get got give given make made use used using take taken
+one two three four five first second third last new old main key kind type way ways part parts show shows shown
+tell say said says mean means according document documents text source sources mention mentioned mentions state stated
+describe explain list name named number numbers figure figures detail details example examples answer question
+please could you your our we us i me my he she his her him it an a of in on at to by as is be or
+happen happened achieve achieved achieves result results outcome outcomes effect effects impact impacts role
+enable enabled enables help helped helps allow allowed allows support supported supports improve improved improves
+work works worked working approach approaches mechanism mechanisms model models practice practices measure measures
+launch launched set setup build built create created offer offered provide provided provides did year years
+""".split())
 
 
 def _weight(term: str) -> float:
@@ -72,6 +98,7 @@ def _weight(term: str) -> float:
 
 def coverage(question: str, language: str, hits: list[Hit], top: int = 6) -> Coverage:
     """Which single case among the top hits covers the question best."""
+    groups, unknown = term_groups(question, language)
     terms, required = key_terms(question, language)
     result = Coverage(terms, required)
     by_case: dict[str, tuple[Case, str]] = {}
@@ -79,14 +106,17 @@ def coverage(question: str, language: str, hits: list[Hit], top: int = 6) -> Cov
         case, text = by_case.get(hit.case.id, (hit.case, f"{hit.case.title} {hit.case.provider or ''} "
                                                          f"{hit.case.document_title} {hit.chunk.section}"))
         by_case[hit.case.id] = (case, text + " " + hit.chunk.text)
-    best_missing: list[str] | None = None
-    total = sum(_weight(t) for t in terms) or 1.0
+    # Unknown English words count against coverage: a glossary gap must not look like evidence.
+    total = sum(max(_weight(t) for t in g) for g in groups) + 1.0 * len(unknown)
+    best_key: tuple[int, float] | None = None
     for case, text in by_case.values():
-        fraction = sum(_weight(t) for t in terms if t in text) / total if terms else 0.6
+        found = sum(max(_weight(t) for t in g) for g in groups if any(t in text for t in g))
+        fraction = found / total if total else 0.6
         missing = [r for r in required if r not in text]
-        better = (len(missing), -fraction) < ((len(best_missing), -result.best_fraction) if best_missing is not None
-                                               else (10**6, 0))
-        if better:
-            result.best_case, result.best_fraction, best_missing = case, fraction, missing
-    result.missing_required = best_missing if best_missing is not None else required
+        key = (len(missing), -fraction)
+        if best_key is None or key < best_key:
+            best_key = key
+            result.best_case, result.best_fraction, result.missing_required = case, fraction, missing
+    if best_key is None:
+        result.missing_required = required
     return result

@@ -50,6 +50,11 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
                 continue  # headings and fragments are not answers
             scored.append((_sentence_score(sentence, terms, n - 1), n, sentence))
     scored.sort(key=lambda x: (-x[0], x[1]))
+    if scored:
+        # Only sentences near the best one: a weak third sentence from another case misleads, and
+        # a follow-up question would carry its case along.
+        floor = max(0.5 * scored[0][0], 1.0)
+        scored = [s for s in scored if s[0] >= floor] or scored[:1]
     chosen: list[tuple[int, str]] = []
     per_case: dict[str, int] = {}
     for score, n, sentence in scored:

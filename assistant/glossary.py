@@ -25,14 +25,22 @@ def _entries() -> list[tuple[re.Pattern[str], list[str]]]:
     return [(re.compile(rf"(?<![a-z]){re.escape(p)}(?:s|es)?(?![a-z])"), terms) for p, terms in entries]
 
 
-def expand(question: str) -> list[str]:
-    """Chinese terms for the English phrases in the question (each phrase matched once, longest first)."""
+def expand_groups(question: str) -> tuple[list[list[str]], str]:
+    """Per matched English phrase, its Chinese alternatives; and the question text left unmatched."""
     text = question.lower().replace("’", "'")
-    terms: list[str] = []
+    groups: list[list[str]] = []
     for pattern, chinese in _entries():
         if pattern.search(text):
             text = pattern.sub(" ", text)
-            terms.extend(t for t in chinese if t not in terms)
+            groups.append(chinese)
+    return groups, text
+
+
+def expand(question: str) -> list[str]:
+    """Chinese terms for the English phrases in the question (each phrase matched once, longest first)."""
+    terms: list[str] = []
+    for group in expand_groups(question)[0]:
+        terms.extend(t for t in group if t not in terms)
     return terms
 
 

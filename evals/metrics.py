@@ -27,8 +27,8 @@ ALL_METRICS = RETRIEVAL_METRICS + ANSWER_METRICS
 _WS = re.compile(r"\s+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-# Spans an English answer legitimately quotes in Chinese: “…”, 《…》, 「…」, ‘…’, citation markers.
-_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|「[^」]*」|‘[^’]*’|\[\d+\]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_MARKER = re.compile(r"\[\d+\]")
 
 
 # ---------------------------------------------------------------------------------------------- ids
@@ -122,12 +122,41 @@ def citation_recall(cited: Iterable[str], gold: Iterable[str]) -> float | None:
     return len(set(cited) & gold) / len(gold)
 
 
+def strip_quoted(text: str) -> str:
+    """Text without quoted spans (“…” with nesting, 《…》, 「…」) and [n] markers."""
+    out: list[str] = []
+    depth = 0
+    closers = {"“": "”", "《": "》", "「": "」"}
+    stack: list[str] = []
+    for ch in _MARKER.sub(" ", text or ""):
+        if ch in closers:
+            stack.append(closers[ch])
+            depth += 1
+            continue
+        if stack and ch == stack[-1]:
+            stack.pop()
+            depth -= 1
+            if not depth:
+                out.append(" ")
+            continue
+        if ch == "\n":
+            stack.clear()  # an unbalanced quote never swallows the next line
+            depth = 0
+        if not depth:
+            out.append(ch)
+    return "".join(out)
+
+
 def text_language(text: str) -> str:
-    """zh / en of an answer's own words: quoted Chinese titles and sentences are left out first."""
-    bare = _QUOTED.sub(" ", text or "")
-    han = len(_HAN.findall(bare))
+    """zh / en of an answer's own words: quoted Chinese titles and sentences are left out first, and each run
+    of Chinese characters left (an untranslated name such as 宁波片区) counts as one word."""
+    bare = strip_quoted(text)
+    han_runs = len(_HAN_RUN.findall(bare))
     words = len(_LATIN_WORD.findall(bare))
-    return "zh" if han and han >= 2 * words else "en"
+    if han_runs == words == 0:
+        han = len(_HAN.findall(text or ""))
+        return "zh" if han and han >= 2 * len(_LATIN_WORD.findall(text or "")) else "en"
+    return "zh" if han_runs >= words else "en"
 
 
 def language_match(expected: str, declared: str, text: str) -> bool:

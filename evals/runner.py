@@ -519,7 +519,7 @@ def write_chart(report: Report, path: Path) -> None:
         ax.set_ylim(0, 1.1)
         ax.set_title(title)
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(fontsize=8, loc="lower right")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.005, 1.0))
     fig.suptitle(f"eval {report.created} · backend {report.backend} · n={report.n_items}")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
