@@ -111,7 +111,7 @@ def coverage(question: str, language: str, hits: list[Hit], top: int = 6) -> Cov
     best_key: tuple[int, float] | None = None
     for case, text in by_case.values():
         found = sum(max(_weight(t) for t in g) for g in groups if any(t in text for t in g))
-        fraction = found / total if total else 0.6
+        fraction = found / total if total else 0.0  # nothing specific asked: nothing to ground
         missing = [r for r in required if r not in text]
         key = (len(missing), -fraction)
         if best_key is None or key < best_key:

@@ -65,7 +65,9 @@ def search(question: str, k: int | None = None, history: list[dict] | None = Non
         return []
 
     t = time.perf_counter()
-    question = normalise_question(question)[:MAX_QUERY_CHARS]
+    question = normalise_question(question if isinstance(question, str) else "")[:MAX_QUERY_CHARS]
+    if not re.search(r"[\w\u4e00-\u9fff]", question):
+        return []
     language = detect_language(question)
     condensed = condense(question, history, language, list(catalog.cases.values()))
     query = condensed.query

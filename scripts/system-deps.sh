@@ -2,10 +2,11 @@
 # System packages for the browser tests and readable Chinese in screenshots:
 #   chromium        headless browser driven by Playwright (tests/test_ui_browser.py)
 #   fonts-noto-cjk  Noto Sans/Serif CJK, so Chinese renders as text and not as boxes
+#   fonts-noto-color-emoji  the 👍/👎 feedback buttons (otherwise boxes in headless screenshots)
 # Idempotent: installs only what is missing (one `apt-get update`), a no-op otherwise.
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk)
+PACKAGES=(chromium fonts-noto-cjk fonts-noto-color-emoji)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

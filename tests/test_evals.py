@@ -22,26 +22,38 @@ CORPUS = PROJECT / "corpus"
 
 # ------------------------------------------------------------------------------------------- fixtures
 @pytest.fixture(scope="session")
-def eval_index(tmp_path_factory):
-    """The shipped corpus ingested into a tmp FTZQA_HOME (never the developer's .data), for the whole session."""
+def eval_home(tmp_path_factory) -> Path:
+    """The shipped corpus ingested once per session into a tmp FTZQA_HOME (never the developer's .data)."""
     from assistant import service
+    from assistant.config import Settings
     from ingest.pipeline import ingest
 
-    home = tmp_path_factory.mktemp("ftzqa-home")
+    home = tmp_path_factory.mktemp("ftzqa-eval-home")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FTZQA_HOME", str(home))
-        mp.setenv("FTZQA_LLM__BACKEND", "extractive")
         mp.delenv("FTZQA_STORE__CHROMA_URL", raising=False)
         mp.delenv("FTZQA_STORE__PATH", raising=False)
         service.reset()
-        from assistant.config import get_settings
-
-        settings = get_settings()
+        settings = Settings()
         assert settings.home == home
         report = ingest([CORPUS], settings)
         assert report.documents == 5 and not report.skipped
-        service.reset()
-        yield service.index()
+    service.reset()
+    return home
+
+
+@pytest.fixture
+def eval_index(eval_home, monkeypatch):
+    """The session's eval index made current for one test; other test modules keep their own home."""
+    from assistant import service
+
+    monkeypatch.setenv("FTZQA_HOME", str(eval_home))
+    monkeypatch.setenv("FTZQA_LLM__BACKEND", "extractive")
+    monkeypatch.delenv("FTZQA_STORE__CHROMA_URL", raising=False)
+    monkeypatch.delenv("FTZQA_STORE__PATH", raising=False)
+    service.reset()
+    yield service.index()
+    monkeypatch.undo()
     service.reset()
 
 
@@ -131,7 +143,8 @@ def test_mrr(ranked, gold, expected):
 
 @pytest.mark.parametrize("ranked, gold, expected", [
     (["a#1", "b#2", "c#3"], ["a#1", "c#3", "d#4", "e#5"], 0.5),
-    (["a#1", "a#1", "b#2", "c#3", "d#4", "e#5", "f#6"], ["f#6", "a#1"], 1.0),
+    (["a#1", "a#1", "b#2", "c#3", "f#6", "f#6", "g#7"], ["f#6", "a#1"], 1.0),
+    (["a#1", "a#1", "b#2", "c#3", "d#4", "e#5", "f#6"], ["f#6", "a#1"], 0.5),  # f#6 is the 6th distinct case
     (["x#1"], ["a#1"], 0.0),
 ])
 def test_recall_at_5(ranked, gold, expected):

@@ -267,38 +267,33 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                         with gr.Group(elem_id="ftz-filters"):
                             with gr.Row():
                                 doc_filter = gr.Dropdown(choices=docs, value=[], multiselect=True, scale=3,
-                                                         label="文件 / Documents", elem_id="ftz-doc-filter",
-                                                         info="只在所选文件中查找 / search only these documents")
+                                                         label="筛选文件 / Documents", elem_id="ftz-doc-filter")
                                 provider_filter = gr.Dropdown(choices=providers, value=[], multiselect=True, scale=2,
-                                                              label="提供方 / Providers (片区 · 城市 · 自贸试验区)",
-                                                              elem_id="ftz-provider-filter",
-                                                              info="例如 舟山片区、重庆市 / e.g. an area or city")
+                                                              label="提供方（片区·城市·自贸试验区）/ Providers",
+                                                              elem_id="ftz-provider-filter")
                             active_filters = gr.HTML(render.active_filters_line({}), js_on_load=None,
                                                      elem_id="ftz-active-filters")
                         chatbot = gr.Chatbot(
-                            elem_id="ftz-chat", label="对话 / Conversation", show_label=False, height=560,
+                            elem_id="ftz-chat", label="对话 / Conversation", show_label=False, height=470,
                             placeholder=PLACEHOLDER, feedback_options=None, buttons=["copy"],
                             latex_delimiters=[], group_consecutive_messages=False,
                             examples=[{"text": q, "display_text": d} for q, d in EXAMPLES],
                         )
-                        with gr.Row(equal_height=True):
+                        with gr.Row(equal_height=True, elem_id="ftz-input-row"):
                             question = gr.Textbox(
                                 elem_id="ftz-question", show_label=False, lines=1, max_lines=8, scale=8,
                                 placeholder="输入问题，Enter 发送，Shift+Enter 换行 / Type a question — Enter sends, Shift+Enter adds a line",
                                 autofocus=True,
                             )
-                            send = gr.Button("发送 / Send", variant="primary", scale=1, elem_id="ftz-send")
-                        with gr.Row():
-                            new_chat = gr.Button("🗨 新对话 / New conversation", size="sm", elem_id="ftz-new", scale=0)
-                            gr.HTML('<div class="ftz-hint">回答仅依据已收录的文件；点击较早的回答可查看其来源。'
-                                    ' / Answers use only the indexed documents; click an earlier answer to see its sources.</div>',
-                                    js_on_load=None)
+                            send = gr.Button("发送 / Send", variant="primary", scale=0, min_width=110, elem_id="ftz-send")
+                            new_chat = gr.Button("新对话 / New chat", variant="secondary", scale=0, min_width=150,
+                                                 elem_id="ftz-new")
                         with gr.Row(elem_id="ftz-feedback", equal_height=True):
                             comment = gr.Textbox(show_label=False, scale=6, lines=1, max_lines=3, max_length=2000,
-                                                 elem_id="ftz-comment",
-                                                 placeholder="对最新回答的意见（可选）/ Comment on the latest answer (optional)")
-                            up = gr.Button("👍 有用 / Helpful", size="sm", scale=1, elem_id="ftz-up")
-                            down = gr.Button("👎 没用 / Not helpful", size="sm", scale=1, elem_id="ftz-down")
+                                                 elem_id="ftz-comment", container=False,
+                                                 placeholder="评价最新回答：意见（可选）/ Rate the latest answer: comment (optional)")
+                            up = gr.Button("👍 有用 / Helpful", size="sm", scale=0, min_width=120, elem_id="ftz-up")
+                            down = gr.Button("👎 没用 / Not helpful", size="sm", scale=0, min_width=140, elem_id="ftz-down")
                         feedback_status = gr.HTML("", js_on_load=None, elem_id="ftz-feedback-status")
                     with gr.Column(scale=5, min_width=380, elem_id="ftz-sources-col"):
                         sources = gr.HTML(render.sources_placeholder(), js_on_load=None, elem_id="ftz-sources")
@@ -319,16 +314,18 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         # ---- events
         chat_outputs = [chatbot, question, history, answers, sources, feedback_status]
         chat_inputs = [question, chatbot, history, answers, doc_filter, provider_filter]
-        question.submit(respond, chat_inputs, chat_outputs, **private)
-        send.click(respond, chat_inputs, chat_outputs, **private)
-        chatbot.example_select(example_text, None, question, queue=False, **private).then(
-            respond, chat_inputs, chat_outputs, **private)
-        chatbot.select(show_turn_sources, [answers, chatbot], sources, queue=False, **private)
+        ask = {"show_progress": "minimal", **private}
+        question.submit(respond, chat_inputs, chat_outputs, **ask)
+        send.click(respond, chat_inputs, chat_outputs, **ask)
+        chatbot.example_select(example_text, None, question, queue=False, show_progress="hidden", **private).then(
+            respond, chat_inputs, chat_outputs, **ask)
+        chatbot.select(show_turn_sources, [answers, chatbot], sources, queue=False, show_progress="hidden", **private)
         reset_outputs = [chatbot, question, history, answers, sources, feedback_status, comment]
         new_chat.click(new_conversation, None, reset_outputs, queue=False, **private)
         chatbot.clear(new_conversation, None, reset_outputs, queue=False, **private)
         for dropdown in (doc_filter, provider_filter):
-            dropdown.change(filters_changed, [doc_filter, provider_filter], active_filters, queue=False, **private)
+            dropdown.change(filters_changed, [doc_filter, provider_filter], active_filters, queue=False,
+                            show_progress="hidden", **private)
         up.click(make_vote_handler(settings, "up"), [comment, answers], [feedback_status, comment], **private)
         down.click(make_vote_handler(settings, "down"), [comment, answers], [feedback_status, comment], **private)
 
@@ -336,7 +333,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         case_table.select(case_from_row, None, case_pick, queue=False, **private)
         case_pick.change(show_case, case_pick, case_text, queue=False, **private)
         demo.load(refresh_catalog_views, None, [header, doc_filter, provider_filter, case_table, case_pick],
-                  queue=False, **private)
+                  queue=False, show_progress="hidden", **private)
 
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_MAX, api_open=False)
     demo.ftz_settings = settings  # type: ignore[attr-defined]

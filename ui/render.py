@@ -129,7 +129,7 @@ def citation_card(citation: Citation, section_text: str | None = None) -> str:
         "</div>",
         '<div class="ftz-card-meta">',
         _provider_chip(citation.provider),
-        f'<span class="ftz-doc" title="文件 / Document">📄 {esc(citation.document_title)}</span>',
+        f'<span class="ftz-doc" title="文件 / Document"><span class="ftz-doc-tag">文件</span>{esc(citation.document_title)}</span>',
         "</div>",
         f'<div class="ftz-section"><span class="ftz-label">章节 / Section</span> {esc(section)}</div>',
     ]
@@ -150,7 +150,7 @@ def case_card(case: Case, case_text: str | None = None) -> str:
         f'<div class="ftz-card-head"><span class="ftz-card-title">{esc(case.title)}</span></div>',
         '<div class="ftz-card-meta">',
         _provider_chip(case.provider),
-        f'<span class="ftz-doc">📄 {esc(case.document_title)}</span>',
+        f'<span class="ftz-doc"><span class="ftz-doc-tag">文件</span>{esc(case.document_title)}</span>',
         "</div>",
     ]
     if case_text and case_text.strip():
@@ -292,7 +292,7 @@ def case_view(case: Case | None, catalog=None) -> str:
     parts = ['<div class="ftz-case">',
              f'<div class="ftz-case-title">{esc(case.title)}</div>',
              '<div class="ftz-card-meta">', _provider_chip(case.provider),
-             f'<span class="ftz-doc">📄 {esc(case.document_title)}</span>',
+             f'<span class="ftz-doc"><span class="ftz-doc-tag">文件</span>{esc(case.document_title)}</span>',
              f'<span class="ftz-chip">编号 / No. {case.number}</span></div>']
     text = catalog.texts.get(case.document_id, "") if catalog is not None else ""
     if not text:

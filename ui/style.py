@@ -5,7 +5,8 @@ from __future__ import annotations
 import gradio as gr
 
 FONT_STACK = ["Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-              "Hiragino Sans GB", "WenQuanYi Micro Hei", "system-ui", "sans-serif"]
+              "Hiragino Sans GB", "WenQuanYi Micro Hei", "system-ui", "sans-serif",
+              "Noto Color Emoji"]
 MONO_STACK = ["Noto Sans Mono CJK SC", "ui-monospace", "Consolas", "monospace"]
 CSS_FONT = ", ".join(f'"{f}"' if " " in f else f for f in FONT_STACK)
 
@@ -42,6 +43,7 @@ footer { display: none !important; }
 .ftz-seal { flex: none; width: 46px; height: 46px; border-radius: 10px; background: var(--ftz-red); color: #fff;
   display: flex; align-items: center; justify-content: center; font-weight: 700; font-size: 17px; letter-spacing: 1px;
   box-shadow: inset 0 0 0 2px rgba(255,255,255,.35); }
+.ftz-header, .ftz-header div, .ftz-header span { color: #fff !important; }
 .ftz-title { font-size: 24px; font-weight: 700; letter-spacing: .5px; line-height: 1.25; }
 .ftz-title .ftz-en { font-weight: 500; opacity: .9; }
 .ftz-subtitle { font-size: 14px; opacity: .88; margin-top: 3px; }
@@ -59,8 +61,8 @@ footer { display: none !important; }
 #ftz-chat { border-radius: 10px; }
 #ftz-chat .message-row .message, #ftz-chat .message { font-size: 15px; line-height: 1.75; }
 .ftz-answer-text { color: var(--ftz-ink); word-break: break-word; }
-.ftz-ref { display: inline-block; font-size: 11px; font-weight: 700; color: var(--ftz-blue-2); background: #e0e9ff;
-  border-radius: 4px; padding: 0 3px; margin: 0 1px; line-height: 1.4; vertical-align: super; }
+.ftz-ref { font-size: 10.5px; font-weight: 700; color: var(--ftz-blue-2); background: #e0e9ff;
+  border-radius: 3px; padding: 0 2px; margin-left: 1px; line-height: 1; vertical-align: super; }
 .ftz-badge { display: inline-block; font-size: 12.5px; font-weight: 600; padding: 1px 8px; border-radius: 999px; margin-bottom: 6px; }
 .ftz-badge-refused { background: #fef3c7; color: #92400e; border: 1px solid #fcd34d; }
 .ftz-notice { margin-top: 8px; font-size: 13px; color: #92400e; background: #fffbeb; border-left: 3px solid #f59e0b;
@@ -77,18 +79,19 @@ footer { display: none !important; }
 
 /* input */
 #ftz-question textarea { font-size: 15px !important; line-height: 1.6 !important; }
-#ftz-send { min-width: 96px; }
-.ftz-hint { font-size: 12px; color: var(--ftz-muted); padding: 0 4px; }
+#ftz-send, #ftz-new, #ftz-up, #ftz-down { white-space: nowrap; }
+#ftz-new { font-size: 14px; font-weight: 600; }
+#ftz-input-row { align-items: stretch; }
 
 /* feedback */
 #ftz-feedback { background: var(--ftz-card); border: 1px solid var(--ftz-line); border-radius: 10px; padding: 6px 10px; align-items: center; }
-#ftz-feedback button { min-width: 0; }
+#ftz-comment textarea { font-size: 14px !important; }
 .ftz-feedback-status { font-size: 13px; color: #166534; padding: 4px 2px; }
 .ftz-feedback-status.ftz-warn { color: #92400e; }
 
 /* sources panel */
 #ftz-sources-col { position: sticky; top: 8px; }
-#ftz-sources { max-height: 760px; overflow-y: auto; padding-right: 4px; }
+#ftz-sources { max-height: calc(100vh - 40px); min-height: 300px; overflow-y: auto; padding-right: 4px; }
 .ftz-sources-head { font-size: 16px; font-weight: 700; color: var(--ftz-blue); padding: 4px 2px 10px; display: flex; align-items: center; gap: 8px; }
 .ftz-count { font-size: 12px; background: var(--ftz-blue-2); color: #fff; border-radius: 999px; padding: 0 8px; font-weight: 600; }
 .ftz-subhead { font-size: 14px; font-weight: 700; color: #334155; margin: 12px 2px 8px; }
@@ -104,6 +107,8 @@ footer { display: none !important; }
 .ftz-chip { display: inline-block; background: #f1f5f9; color: #334155; border-radius: 999px; padding: 1px 9px; font-size: 12px; }
 .ftz-chip-provider { background: #fee2e2; color: #9f1239; font-weight: 600; }
 .ftz-doc { color: #475569; }
+.ftz-doc-tag { display: inline-block; font-size: 11px; color: #475569; border: 1px solid #cbd5e1; border-radius: 3px;
+  padding: 0 4px; margin-right: 5px; line-height: 1.4; }
 .ftz-section { font-size: 12.5px; color: #475569; margin: 2px 0 6px; }
 .ftz-section .ftz-label { font-weight: 600; color: #64748b; }
 .ftz-quote { margin: 6px 0 4px; padding: 7px 11px; background: #f8fafc; border-left: 3px solid #94a3b8; border-radius: 4px;

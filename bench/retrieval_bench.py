@@ -1,0 +1,108 @@
+"""Retrieval latency: warm `search()` over every eval question, p50/p95/max split zh/en, and per stage.
+
+    python -m bench.retrieval_bench [--home DIR] [--repeat 1]
+
+--home: a home that already holds an ingest of the shipped corpus (else one is made in a temp dir).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from bench.common import (
+    ResultTable, console, ensure_shipped_home, env, eval_items, home_env, machine, peak_rss_mb, stats_ms,
+    write_result,
+)
+
+NAME = "retrieval"
+STAGES = ("query", "embed", "dense", "bm25", "fusion")
+TARGET_P50_MS = 50
+TARGET_P95_MS = 150
+
+
+def measure(items: list[dict], repeat: int = 1, k: int | None = None) -> dict:
+    """Latencies (seconds) of search() for the items, in the current environment; one warm-up query first."""
+    from assistant import service
+    from assistant.retrieve import RetrievalTrace, search
+
+    t = time.perf_counter()
+    service.index().bm25()
+    open_seconds = time.perf_counter() - t
+    t = time.perf_counter()
+    search("上链赋码 退货监管 warm-up", k)  # loads the encoder, jieba and the Chroma segment
+    warmup_seconds = time.perf_counter() - t
+    rows = []
+    for _ in range(repeat):
+        for item in items:
+            trace = RetrievalTrace()
+            t = time.perf_counter()
+            hits = search(item["question"], k, item.get("history") or None, trace=trace)
+            rows.append({"id": item["id"], "lang": item["lang"], "seconds": time.perf_counter() - t,
+                         "stages": dict(trace.timings), "hits": len(hits)})
+    return {"open_seconds": open_seconds, "warmup_seconds": warmup_seconds, "rows": rows}
+
+
+def summarise(rows: list[dict]) -> dict:
+    out: dict[str, dict] = {}
+    for lang in ("all", "zh", "en"):
+        sel = [r for r in rows if lang == "all" or r["lang"] == lang]
+        out[lang] = {"total": stats_ms([r["seconds"] for r in sel])}
+        for stage in STAGES:
+            vals = [r["stages"][stage] for r in sel if stage in r["stages"]]
+            out[lang][stage] = stats_ms(vals)
+    return out
+
+
+def run(home: Path | None = None, repeat: int = 1) -> dict:
+    home = ensure_shipped_home(home)
+    items = eval_items()
+    info = machine()
+    with env(**home_env(home)):
+        from assistant import service
+
+        chunks = len(service.index().catalog.chunks)
+        measured = measure(items, repeat)
+    summary = summarise(measured["rows"])
+
+    table = ResultTable(f"Retrieval latency, warm, hybrid search over {len(items)} eval questions ({chunks} chunks)",
+                        ["slice", "n", "p50 ms", "p95 ms", "max ms", "mean ms"])
+    for lang in ("zh", "en", "all"):
+        s = summary[lang]["total"]
+        table.add(lang, s["n"], s["p50_ms"], s["p95_ms"], s["max_ms"], s["mean_ms"])
+    stages = ResultTable("Retrieval per stage (trace.timings), ms", [
+        "stage", "zh p50", "zh p95", "en p50", "en p95", "all p50", "all p95"])
+    for stage in STAGES:
+        cells = []
+        for lang in ("zh", "en", "all"):
+            s = summary[lang][stage]
+            cells += [s["p50_ms"], s["p95_ms"]]
+        stages.add(stage, *cells)
+    table.print()
+    stages.print()
+    targets = {
+        f"p50_le_{TARGET_P50_MS}ms": summary["all"]["total"]["p50_ms"] <= TARGET_P50_MS,
+        f"p95_le_{TARGET_P95_MS}ms": summary["all"]["total"]["p95_ms"] <= TARGET_P95_MS,
+    }
+    notes = [f"index open + BM25 load {measured['open_seconds']:.2f} s, first (warm-up) query "
+             f"{measured['warmup_seconds']:.2f} s (not counted).",
+             f"load average at start {info['loadavg']} on {info['cpus']} CPUs."]
+    data = {"machine": info, "chunks": chunks, "repeat": repeat, "summary": summary, "targets": targets,
+            "open_seconds": measured["open_seconds"], "warmup_seconds": measured["warmup_seconds"],
+            "peak_rss_mb": peak_rss_mb(), "rows": measured["rows"], "notes": notes}
+    write_result(NAME, data, [table, stages])
+    console.print(f"targets: {targets}")
+    return data
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--home", type=Path, help="home with the shipped corpus ingested (default: a fresh temp one)")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args(argv)
+    run(args.home, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
