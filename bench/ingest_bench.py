@@ -100,7 +100,7 @@ def run_phase(phase: str, home: Path, corpus: Path, out: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------ the benchmark
-def run(changed_file: str = DEFAULT_CHANGED, keep_home: Path | None = None) -> dict:
+def run(changed_file: str = DEFAULT_CHANGED, keep_home: Path | None = None, variants: bool = True) -> dict:
     work = make_workdir("ingest")
     home, corpus = work / "home", work / "corpus"
     shutil.copytree(CORPUS, corpus)
@@ -123,12 +123,24 @@ def run(changed_file: str = DEFAULT_CHANGED, keep_home: Path | None = None) -> d
             if phase == "cold" and keep_home:
                 remove_tree(Path(keep_home))
                 shutil.copytree(home, keep_home)
+        if variants:
+            # The same cold ingest and encoder pass with one BLAS thread for the encoder.
+            home1 = work / "home-threads1"
+            for phase in ("cold", "embed"):
+                out = work / f"{phase}-t1.json"
+                console.print(f"[bold]ingest bench[/]: phase {phase} with FTZQA_EMBEDDING__THREADS=1 …")
+                t = time.perf_counter()
+                run_module("bench.ingest_bench", "--phase", phase, "--home", str(home1), "--corpus", str(corpus),
+                           "--out", str(out), env_extra=home_env(home1, FTZQA_EMBEDDING__THREADS="1"))
+                result = json.loads(out.read_text())
+                result["process_seconds"] = time.perf_counter() - t
+                phases[f"{phase} (threads=1)"] = result
     finally:
         remove_tree(work)
 
     table = ResultTable("Ingest (shipped corpus, 5 files)", [
         "phase", "ingest() s", "process s", "docs/s", "chunks/s", "chunks", "embedded", "peak RSS MB", "CPU s", "load"])
-    for phase in PHASES:
+    for phase in phases:
         r = phases[phase]
         secs = r["seconds"]
         docs = r.get("documents")
@@ -137,6 +149,7 @@ def run(changed_file: str = DEFAULT_CHANGED, keep_home: Path | None = None) -> d
                   r["cpu_seconds"], r["loadavg_end"])
     table.print()
     e = phases["embed"]
+    e1 = phases.get("embed (threads=1)")
     console.print(f"embedding alone: {e['chunks_per_s']:.1f} chunks/s (p50 {e['p50_chunk_ms']:.0f} ms, "
                   f"p95 {e['p95_chunk_ms']:.0f} ms per chunk, mean {e['mean_chars']:.0f} chars; "
                   f"encoder load {e['model_load_seconds']:.2f} s)")
@@ -147,6 +160,8 @@ def run(changed_file: str = DEFAULT_CHANGED, keep_home: Path | None = None) -> d
         "file is re-embedded).",
         f"embed = USE encoder alone over every chunk's embedding text: {e['chunks_per_s']:.1f} chunks/s, "
         f"p50 {e['p50_chunk_ms']:.0f} ms / p95 {e['p95_chunk_ms']:.0f} ms per chunk.",
+        *([f"embed (threads=1) = the same with FTZQA_EMBEDDING__THREADS=1: {e1['chunks_per_s']:.1f} chunks/s, "
+            f"p50 {e1['p50_chunk_ms']:.0f} ms / p95 {e1['p95_chunk_ms']:.0f} ms per chunk."] if e1 else []),
         f"machine: {info['cpus']} CPUs, load average at start {info['loadavg']}; CPU s = CPU time of the phase "
         "process (all threads), load = 1-min load average at its end: CPU s well below process s × cores means "
         "other jobs were competing for the CPUs.",
@@ -166,11 +181,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--changed-file", default=DEFAULT_CHANGED)
     parser.add_argument("--keep-home", type=Path, help="copy the cold-ingested home here for the other benchmarks")
+    parser.add_argument("--no-variants", action="store_true", help="skip the FTZQA_EMBEDDING__THREADS=1 phases")
     args = parser.parse_args(argv)
     if args.phase:
         run_phase(args.phase, args.home, args.corpus, args.out)
     else:
-        run(args.changed_file, args.keep_home)
+        run(args.changed_file, args.keep_home, not args.no_variants)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from assistant.models import Answer, Case, Citation, Document
 
 SECTION_PREVIEW_CHARS = 8000  # "show the whole section" beyond this is cut with a note
 USER_PREVIEW_CHARS = 600  # a 20,000-character paste is shown shortened in the chat
-_REF = re.compile(r"\[(\d{1,3})\]")
+_REF = re.compile(r"(?P<pre>[^\s\]])?\[(?P<n>\d{1,3})\](?P<post>[。；，、！？：.,;:!?”」）)])?")
+_HEADING_NOISE = re.compile(r"[#*\s]")
 _PROVIDER_SPLIT = re.compile(r"[、,，;；/]")
 
 
@@ -37,8 +38,20 @@ def text_html(text: str) -> str:
 
 
 def answer_text_html(text: str) -> str:
-    """Answer text with its [n] markers as citation chips (the marker text itself stays `[n]`)."""
-    return _lines(_REF.sub(r'<sup class="ftz-ref">[\1]</sup>', esc(text)))
+    """Answer text with its [n] markers as citation chips (the marker text itself stays `[n]`).
+
+    A marker stays on one line with the character before it and the punctuation after it
+    ("…中心仓[1]。" never breaks before "[1]" or "。"). Pieces are escaped one by one.
+    """
+    out: list[str] = []
+    last = 0
+    for m in _REF.finditer(text or ""):
+        out.append(esc(text[last:m.start()]))
+        out.append(f'<span class="ftz-nowrap">{esc(m.group("pre") or "")}<sup class="ftz-ref">[{m.group("n")}]</sup>'
+                   f'{esc(m.group("post") or "")}</span>')
+        last = m.end()
+    out.append(esc((text or "")[last:]))
+    return _lines("".join(out))
 
 
 # ---------------------------------------------------------------- chat messages
@@ -259,6 +272,14 @@ def provider_choices(cases: Iterable[Case]) -> list[str]:
 
 # ---------------------------------------------------------------- case browser
 
+
+def _without_heading(body: str, heading: str) -> str:
+    """Drop the section's own heading line from its body (the label above already shows it)."""
+    first, _, rest = body.partition("\n")
+    if heading and _HEADING_NOISE.sub("", first) == _HEADING_NOISE.sub("", heading):
+        return rest.strip()
+    return body
+
 CASE_COLUMNS = ["文件 / Document", "编号 / No.", "案例 / Case", "提供方 / Provider"]
 
 
@@ -305,7 +326,7 @@ def case_view(case: Case | None, catalog=None) -> str:
         if intro:
             parts.append(f'<div class="ftz-case-section"><div class="ftz-section-text">{text_html(intro)}</div></div>')
         for section in case.sections:
-            body = text[section.start:section.end].strip()
+            body = _without_heading(text[section.start:section.end].strip(), section.path[-1] if section.path else "")
             parts.append('<div class="ftz-case-section">'
                          f'<div class="ftz-case-section-label">{esc(section.label or "—")}</div>'
                          f'<div class="ftz-section-text">{text_html(body)}</div></div>')

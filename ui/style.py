@@ -61,6 +61,7 @@ footer { display: none !important; }
 #ftz-chat { border-radius: 10px; }
 #ftz-chat .message-row .message, #ftz-chat .message { font-size: 15px; line-height: 1.75; }
 .ftz-answer-text { color: var(--ftz-ink); word-break: break-word; }
+.ftz-nowrap { white-space: nowrap; }
 .ftz-ref { font-size: 10.5px; font-weight: 700; color: var(--ftz-blue-2); background: #e0e9ff;
   border-radius: 3px; padding: 0 2px; margin-left: 1px; line-height: 1; vertical-align: super; }
 .ftz-badge { display: inline-block; font-size: 12.5px; font-weight: 600; padding: 1px 8px; border-radius: 999px; margin-bottom: 6px; }
