@@ -72,7 +72,7 @@ class LLMSettings(_Section):
     threads: int = Field(2, ge=1, description="CPU threads for the local model")
     max_tokens: int = Field(320, ge=16, description="Answer length cap in tokens")
     queue_limit: int = Field(4, ge=0, description="Requests allowed to wait for the local model before 'busy'")
-    evidence_chars: int = Field(1100, ge=200, description="Evidence budget in characters for generative backends")
+    evidence_chars: int = Field(700, ge=200, description="Evidence budget in characters for generative backends")
 
 
 class UISettings(_Section):

@@ -68,6 +68,23 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
     return sorted(chosen, key=lambda x: x[0])
 
 
+def excerpt(question: str, language: str, text: str, limit: int) -> str:
+    """The passage's sentences that matter most for the question, in their original order, within limit chars."""
+    terms, required = key_terms(question, language)
+    terms = terms + required
+    spans = sentence_spans(text, 0, len(text))
+    ranked = sorted(range(len(spans)), key=lambda i: (-_sentence_score(text[spans[i][0]:spans[i][1]], terms, 0), i))
+    keep: list[int] = []
+    used = 0
+    for i in ranked:
+        length = spans[i][1] - spans[i][0]
+        if keep and used + length > limit:
+            continue
+        keep.append(i)
+        used += length
+    return "".join(text[spans[i][0]:spans[i][1]] for i in sorted(keep)).strip()[: max(limit, 1) * 2]
+
+
 def compose(question: str, language: str, hits: list[Hit], limit: int = 3) -> str:
     """An answer of verbatim evidence sentences with [n] markers (numbers index `hits`)."""
     chosen = pick_sentences(question, language, hits, limit)

@@ -58,6 +58,11 @@ def test_out_of_range_marker_dropped_and_reattached(marker):
     assert cites[0].case_id == "doc#1"
 
 
+def test_marker_after_full_stop_belongs_to_that_sentence():
+    out, cites, _ = _render("宁波舟山港2020年的货物吞吐量超过11.7亿吨。[1]监管能力提升至每月30万件。[2]")
+    assert out == "宁波舟山港2020年的货物吞吐量超过11.7亿吨[1]。监管能力提升至每月30万件[2]。"
+
+
 def test_wrong_marker_moved_to_supporting_passage():
     out, cites, _ = _render("进口退货商品监管能力由每月5万件提升至30万件[1]。")
     assert cites[0].case_id == "doc#2" and out.endswith("[1]。")

@@ -269,12 +269,12 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                                 doc_filter = gr.Dropdown(choices=docs, value=[], multiselect=True, scale=3,
                                                          label="筛选文件 / Documents", elem_id="ftz-doc-filter")
                                 provider_filter = gr.Dropdown(choices=providers, value=[], multiselect=True, scale=2,
-                                                              label="提供方（片区·城市·自贸试验区）/ Providers",
+                                                              label="提供方 / Providers",
                                                               elem_id="ftz-provider-filter")
                             active_filters = gr.HTML(render.active_filters_line({}), js_on_load=None,
                                                      elem_id="ftz-active-filters")
                         chatbot = gr.Chatbot(
-                            elem_id="ftz-chat", label="对话 / Conversation", show_label=False, height=470,
+                            elem_id="ftz-chat", label="对话 / Conversation", show_label=False, height=440,
                             placeholder=PLACEHOLDER, feedback_options=None, buttons=["copy"],
                             latex_delimiters=[], group_consecutive_messages=False,
                             examples=[{"text": q, "display_text": d} for q, d in EXAMPLES],
@@ -282,16 +282,18 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                         with gr.Row(equal_height=True, elem_id="ftz-input-row"):
                             question = gr.Textbox(
                                 elem_id="ftz-question", show_label=False, lines=1, max_lines=8, scale=8,
-                                placeholder="输入问题，Enter 发送，Shift+Enter 换行 / Type a question — Enter sends, Shift+Enter adds a line",
+                                placeholder="输入问题，Enter 发送，Shift+Enter 换行 / Type a question: Enter sends, Shift+Enter adds a line",
                                 autofocus=True,
                             )
-                            send = gr.Button("发送 / Send", variant="primary", scale=0, min_width=110, elem_id="ftz-send")
-                            new_chat = gr.Button("新对话 / New chat", variant="secondary", scale=0, min_width=150,
-                                                 elem_id="ftz-new")
+                            with gr.Column(scale=0, min_width=150, elem_id="ftz-actions"):
+                                send = gr.Button("发送 / Send", variant="primary", elem_id="ftz-send")
+                                new_chat = gr.Button("新对话 / New chat", variant="secondary", size="sm", elem_id="ftz-new")
                         with gr.Row(elem_id="ftz-feedback", equal_height=True):
+                            gr.HTML('<div class="ftz-feedback-label">评价最新回答<br><span>Rate the latest answer</span></div>',
+                                    js_on_load=None, scale=0, min_width=130, elem_id="ftz-feedback-label")
                             comment = gr.Textbox(show_label=False, scale=6, lines=1, max_lines=3, max_length=2000,
                                                  elem_id="ftz-comment", container=False,
-                                                 placeholder="评价最新回答：意见（可选）/ Rate the latest answer: comment (optional)")
+                                                 placeholder="意见（可选）/ Comment (optional)")
                             up = gr.Button("👍 有用 / Helpful", size="sm", scale=0, min_width=120, elem_id="ftz-up")
                             down = gr.Button("👎 没用 / Not helpful", size="sm", scale=0, min_width=140, elem_id="ftz-down")
                         feedback_status = gr.HTML("", js_on_load=None, elem_id="ftz-feedback-status")

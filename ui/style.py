@@ -37,7 +37,7 @@ body, .gradio-container, .gradio-container * { font-family: %(font)s; }
 footer { display: none !important; }
 
 /* header */
-.ftz-header { display: flex; align-items: center; gap: 16px; padding: 16px 22px; border-radius: 12px;
+.ftz-header { display: flex; align-items: center; gap: 16px; padding: 13px 22px; border-radius: 12px;
   background: linear-gradient(120deg, #0b3a82 0%%, #1d4ed8 70%%, #2563eb 100%%); color: #fff;
   box-shadow: 0 4px 14px rgba(11,58,130,.18); }
 .ftz-seal { flex: none; width: 46px; height: 46px; border-radius: 10px; background: var(--ftz-red); color: #fff;
@@ -51,7 +51,8 @@ footer { display: none !important; }
 
 /* filters */
 #ftz-filters { background: var(--ftz-card); border: 1px solid var(--ftz-line); border-radius: 10px; padding: 6px 10px 4px; }
-.ftz-active-filters { font-size: 13.5px; color: var(--ftz-muted); padding: 2px 4px 4px; }
+.ftz-active-filters { font-size: 13.5px; color: var(--ftz-muted); padding: 7px 12px; background: #f8fafc; border-top: 1px solid var(--ftz-line); }
+.ftz-active-filters.ftz-on { background: #fffbeb; }
 .ftz-active-filters.ftz-on { color: #92400e; }
 .ftz-active-filters.ftz-on .ftz-label { color: #92400e; }
 .ftz-label { font-weight: 600; color: #334155; margin-right: 4px; }
@@ -81,12 +82,17 @@ footer { display: none !important; }
 /* input */
 #ftz-question textarea { font-size: 15px !important; line-height: 1.6 !important; }
 #ftz-send, #ftz-new, #ftz-up, #ftz-down { white-space: nowrap; }
-#ftz-new { font-size: 14px; font-weight: 600; }
+#ftz-new { font-size: 13px; }
+#ftz-actions { gap: 6px !important; justify-content: space-between; }
+#ftz-actions button { width: 100%%; }
+#ftz-feedback-label { flex: 0 0 118px !important; min-width: 118px !important; }
 #ftz-input-row { align-items: stretch; }
 
 /* feedback */
 #ftz-feedback { background: var(--ftz-card); border: 1px solid var(--ftz-line); border-radius: 10px; padding: 6px 10px; align-items: center; }
 #ftz-comment textarea { font-size: 14px !important; }
+.ftz-feedback-label { font-size: 13px; font-weight: 700; color: #334155; line-height: 1.35; white-space: nowrap; padding: 0 2px; }
+.ftz-feedback-label span { font-weight: 400; color: var(--ftz-muted); font-size: 12px; }
 .ftz-feedback-status { font-size: 13px; color: #166534; padding: 4px 2px; }
 .ftz-feedback-status.ftz-warn { color: #92400e; }
 
@@ -112,9 +118,11 @@ footer { display: none !important; }
   padding: 0 4px; margin-right: 5px; line-height: 1.4; }
 .ftz-section { font-size: 12.5px; color: #475569; margin: 2px 0 6px; }
 .ftz-section .ftz-label { font-weight: 600; color: #64748b; }
-.ftz-quote { margin: 6px 0 4px; padding: 7px 11px; background: #f8fafc; border-left: 3px solid #94a3b8; border-radius: 4px;
+#ftz-sources .ftz-quote, .ftz-quote { margin: 6px 0 4px !important; padding: 7px 11px; background: #f8fafc; border-left: 3px solid #94a3b8; border-radius: 4px;
   font-size: 14px; line-height: 1.7; color: #1e293b; }
-.ftz-details { margin-top: 6px; font-size: 13.5px; }
+.ftz-details { margin-top: 6px !important; font-size: 13.5px; }
+#ftz-sources .ftz-card > * { margin-top: 0; margin-bottom: 0; }
+#ftz-sources .ftz-card > * + * { margin-top: 6px; }
 .ftz-details summary { cursor: pointer; color: var(--ftz-blue-2); font-weight: 600; font-size: 13px; user-select: none; }
 .ftz-section-text { margin-top: 6px; line-height: 1.75; color: #334155; max-height: 360px; overflow-y: auto;
   background: #fbfcfe; border: 1px solid var(--ftz-line); border-radius: 6px; padding: 8px 11px; }
