@@ -17,7 +17,8 @@ from ingest.chunking import sentence_spans
 
 # [1] [1,2] [1, 2] [1-3] 【1】 ［1］ [^1] (1 and 2 forms as models write them)
 MARKER = re.compile(r"[\[【［]\^?\s*(\d{1,2}(?:\s*[,，、\-–]\s*\d{1,2})*)\s*[\]】］]")
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”’」』）)]*\n?|\n|$)")
+# Chinese sentence ends, newlines, and an English full stop followed by a space (not 11.7 or e.g.).
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+?(?:[。！？!?；;]+[”’」』）)]*\n?|(?<!\be\.g)(?<!\bi\.e)\.(?:\s+|$)|\n|$)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 SUPPORT_THRESHOLD = 0.34
 
@@ -163,6 +164,8 @@ def render(checked: list[CheckedSentence], hits: list[Hit], drop_unsupported_fig
 
 def _place_markers(sentence: str, markers: str) -> str:
     stripped = sentence.rstrip()
+    if markers and detect_language(stripped) == "en":
+        markers = " " + markers  # "… tons [1]." reads as English; Chinese takes no space
     m = re.search(r"[。！？!?；;.]+[”’」』）)]*$", stripped)
     if markers and m:
         return stripped[: m.start()] + markers + stripped[m.start():]

@@ -140,6 +140,13 @@ def test_chinese_question_answer_with_source(page):
     shot(page, "02-chat-zh-sources")
 
 
+def test_example_question_click_asks_it(page):
+    page.locator("#ftz-chat button.example", has_text="Which cases did Chongqing provide?").click()
+    expect(page.locator(FINAL)).to_have_count(1, timeout=ANSWER_TIMEOUT)
+    expect(last_answer(page)).to_contain_text("重庆")
+    expect(page.locator("#ftz-sources .ftz-card").first).to_be_visible()
+
+
 def test_english_question_english_answer(page):
     ask(page, Q_FUEL)
     expect(last_answer(page)).to_contain_text("According to the documents")
@@ -159,6 +166,16 @@ def test_follow_up_uses_previous_turn(page):
     shot(page, "04-follow-up")
 
 
+def test_refusal_says_so_and_shows_closest_cases(page):
+    ask(page, "今天天气怎么样？")
+    expect(last_answer(page).locator(".ftz-badge-refused")).to_be_visible()
+    expect(last_answer(page)).to_contain_text("资料中未找到")
+    expect(page.locator("#ftz-sources .ftz-refusal")).to_be_visible()
+    expect(page.locator("#ftz-sources .ftz-card-closest").first).to_be_visible()
+    assert page.locator("#ftz-sources .ftz-n").count() == 0  # no [n] sources for a refusal
+    shot(page, "05-refusal")
+
+
 def test_document_filter_limits_sources(page, server):
     doc = next(d for d in server["catalog"].documents.values() if d.source_file.startswith("004"))
     page.locator("#ftz-doc-filter input").click()
@@ -170,7 +187,7 @@ def test_document_filter_limits_sources(page, server):
     assert docs, "no sources shown"
     assert all(doc.title in d for d in docs), docs
     expect(last_answer(page).locator(".ftz-answer-filters")).to_contain_text(doc.title)
-    shot(page, "05-filter-004")
+    shot(page, "06-filter-004")
 
 
 def test_thumbs_down_with_comment_is_logged(page, server):
@@ -185,7 +202,7 @@ def test_thumbs_down_with_comment_is_logged(page, server):
     assert record["vote"] == "down" and record["comment"] == "希望给出更多做法 <b>细节</b>"
     assert record["question"] == Q_CENTRE and record["citations"] and record["config_hash"]
     assert record["answer"] and record["time"]
-    shot(page, "06-feedback")
+    shot(page, "07-feedback")
 
 
 def test_enter_sends_shift_enter_newline_ime_safe(page):
@@ -219,7 +236,7 @@ def test_errors_do_not_kill_the_session(page):
     expect(last_answer(page).locator(".ftz-notice")).to_contain_text("过长")
     ask(page, "列出四川自贸试验区提供的所有案例")
     expect(last_answer(page)).to_contain_text("四川自贸试验区")
-    shot(page, "07-errors-and-list")
+    shot(page, "08-errors-and-list")
     page.locator("#ftz-new").click()
     expect(page.locator("#ftz-chat .ftz-answer")).to_have_count(0)
 
@@ -236,7 +253,7 @@ def test_case_catalog_browse(page):
     view = page.locator("#ftz-case-view")
     expect(view.locator(".ftz-case-title")).to_have_text("浙沪跨港区供油助推长三角海事服务一体化")
     expect(view.locator(".ftz-case-section-label").first).to_be_visible()
-    shot(page, "08-cases")
+    shot(page, "09-cases")
 
 
 def test_login_required_when_configured(browser, server):
@@ -257,7 +274,7 @@ def test_login_required_when_configured(browser, server):
     pg.goto(url)
     expect(pg.locator("input[type=password]")).to_be_visible()
     assert pg.locator("#ftz-chat").count() == 0
-    shot(pg, "09-login")
+    shot(pg, "10-login")
     pg.locator("input[type=text]").first.fill("alice")
     pg.locator("input[type=password]").fill("secret")
     pg.locator("input[type=password]").press("Enter")

@@ -293,7 +293,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                                     js_on_load=None, scale=0, min_width=130, elem_id="ftz-feedback-label")
                             comment = gr.Textbox(show_label=False, scale=6, lines=1, max_lines=3, max_length=2000,
                                                  elem_id="ftz-comment", container=False,
-                                                 placeholder="意见（可选）/ Comment (optional)")
+                                                 placeholder="意见（可选）/ Comment")
                             up = gr.Button("👍 有用 / Helpful", size="sm", scale=0, min_width=120, elem_id="ftz-up")
                             down = gr.Button("👎 没用 / Not helpful", size="sm", scale=0, min_width=140, elem_id="ftz-down")
                         feedback_status = gr.HTML("", js_on_load=None, elem_id="ftz-feedback-status")

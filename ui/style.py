@@ -79,13 +79,16 @@ footer { display: none !important; }
 @keyframes ftzspin { to { transform: rotate(360deg); } }
 .ftz-user { white-space: normal; word-break: break-word; }
 
+#ftz-chat button.example { border: 1px solid var(--ftz-line); background: #f8fafc; border-radius: 10px; }
+#ftz-chat button.example:hover { border-color: #93c5fd; background: #eff6ff; }
+
 /* input */
 #ftz-question textarea { font-size: 15px !important; line-height: 1.6 !important; }
 #ftz-send, #ftz-new, #ftz-up, #ftz-down { white-space: nowrap; }
 #ftz-new { font-size: 13px; }
 #ftz-actions { gap: 6px !important; justify-content: space-between; }
 #ftz-actions button { width: 100%%; }
-#ftz-feedback-label { flex: 0 0 118px !important; min-width: 118px !important; }
+#ftz-feedback-label { flex: 0 0 150px !important; min-width: 150px !important; }
 #ftz-input-row { align-items: stretch; }
 
 /* feedback */
