@@ -1,7 +1,28 @@
-"""自贸案例问答 · FTZ Case Assistant — the Python API."""
+"""自贸案例问答 · FTZ Case Assistant — the Python API.
 
-from assistant.answer import InvalidQuestion, answer, stream_answer
-from assistant.models import Answer, Case, Citation, Hit
-from assistant.retrieve import cases, retrieve
+Imported lazily so that store/ and ingest/ can use assistant.models without pulling in (and
+circularly importing) the whole answer pipeline.
+"""
 
-__all__ = ["Answer", "Case", "Citation", "Hit", "InvalidQuestion", "answer", "cases", "retrieve", "stream_answer"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "answer": "assistant.answer", "stream_answer": "assistant.answer", "InvalidQuestion": "assistant.answer",
+    "retrieve": "assistant.retrieve", "cases": "assistant.retrieve",
+    "Answer": "assistant.models", "Case": "assistant.models", "Citation": "assistant.models", "Hit": "assistant.models",
+}
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from assistant.answer import InvalidQuestion, answer, stream_answer
+    from assistant.models import Answer, Case, Citation, Hit
+    from assistant.retrieve import cases, retrieve
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'assistant' has no attribute {name!r}")

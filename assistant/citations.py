@@ -104,8 +104,8 @@ def check(answer_text: str, hits: list[Hit]) -> tuple[list[CheckedSentence], int
     checked: list[CheckedSentence] = []
     unsupported = 0
     # "…第一。[1]" — a marker after the full stop belongs to the sentence before it.
-    answer_text = re.sub(r"([。！？!?；;.])(\s*(?:" + MARKER.pattern + r")+)", lambda m: m.group(2).strip() + m.group(1),
-                         answer_text)
+    answer_text = re.sub(r"([。！？!?；;.][”’」』）)]*)([ \t]*(?:" + MARKER.pattern + r")+)",
+                         lambda m: m.group(2).strip() + m.group(1), answer_text)
     for raw in split_sentences(answer_text):
         sentence = strip_markers(raw)
         if not sentence or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", sentence):

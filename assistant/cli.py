@@ -167,5 +167,10 @@ def chat(
             history += [{"role": "user", "content": question}, {"role": "assistant", "content": final.text}]
 
 
+from evals.cli import eval_command  # noqa: E402 - registered after the core commands
+
+app.command("eval")(eval_command)
+
+
 def main() -> None:
     app()

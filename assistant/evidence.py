@@ -24,6 +24,8 @@ _GENERIC = set(
     "province city area zone document documents case cases what which how many much did does do was were "
     "about main results practice practices measures describe explain tell give me please".split()
 )
+UNKNOWN_WORD_WEIGHT = 0.3  # an English word no glossary entry maps; most are legitimate paraphrase
+STRONG_FRACTION = 0.45  # share of the question's concepts the best case must contain
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 
@@ -49,7 +51,7 @@ class Coverage:
 
     @property
     def strong(self) -> bool:
-        return not self.missing_required and self.best_fraction >= 0.5
+        return not self.missing_required and self.best_fraction >= STRONG_FRACTION
 
 
 def key_terms(question: str, language: str) -> tuple[list[str], list[str]]:
@@ -107,16 +109,16 @@ def coverage(question: str, language: str, hits: list[Hit], top: int = 6) -> Cov
                                                          f"{hit.case.document_title} {hit.chunk.section}"))
         by_case[hit.case.id] = (case, text + " " + hit.chunk.text)
     # Unknown English words count against coverage: a glossary gap must not look like evidence.
-    total = sum(max(_weight(t) for t in g) for g in groups) + 1.0 * len(unknown)
-    best_key: tuple[int, float] | None = None
+    total = sum(max(_weight(t) for t in g) for g in groups) + UNKNOWN_WORD_WEIGHT * len(unknown)
+    best_key: float | None = None
     for case, text in by_case.values():
         found = sum(max(_weight(t) for t in g) for g in groups if any(t in text for t in g))
         fraction = found / total if total else 0.0  # nothing specific asked: nothing to ground
-        missing = [r for r in required if r not in text]
-        key = (len(missing), -fraction)
-        if best_key is None or key < best_key:
-            best_key = key
-            result.best_case, result.best_fraction, result.missing_required = case, fraction, missing
-    if best_key is None:
-        result.missing_required = required
+        if best_key is None or fraction > best_key:
+            best_key = fraction
+            result.best_case, result.best_fraction = case, fraction
+    # Places, years and quoted names must appear somewhere in the evidence (a comparison spreads them
+    # over two cases): 宁夏 in a question about the Yellow River cases is not in any of them.
+    everything = " ".join(text for _, text in by_case.values())
+    result.missing_required = [r for r in required if r not in everything]
     return result

@@ -21,7 +21,13 @@ from assistant.models import Case, Hit
 
 Mode = Literal["hybrid", "dense", "bm25"]
 _ACRONYM_OR_FIGURE = re.compile(r"\b(?:[A-Z]{2,}[A-Z0-9]*|\d{3,}(?:\.\d+)?)\b")
-MAX_QUERY_CHARS = 500  # retrieval looks at the start of an overlong paste, not all of it
+MAX_QUERY_CHARS = 500
+DENSE_WEIGHT = 0.6  # the question's own embedding (BM25 is the stronger single signal here)
+EXPANSION_DENSE_WEIGHT = 0.5  # the embedding of an English question's glossary expansion
+TITLE_WEIGHT = 1.0  # cases whose title the question quotes or paraphrases closely
+TITLE_WEIGHT_EN = 0.5  # English titles come through the glossary: a looser match, a smaller say
+PROVIDER_WEIGHT = 1.0  # cases of a provider the question names
+_GENERIC_TITLE_WORDS = re.compile(r"自由贸易试验区|自贸试验区|自贸区|黄河流域|案例|新模式|模式|机制|创新|发展|建设|推动|打造|探索|[“”\"\s（）()]")  # retrieval looks at the start of an overlong paste, not all of it
 
 
 @dataclass
@@ -93,10 +99,10 @@ def search(question: str, k: int | None = None, history: list[dict] | None = Non
         vector = embedder.get_query_embedding(query)
         trace.timings["embed"] = time.perf_counter() - t
         t = time.perf_counter()
-        rankings.append((1.0, live(index.vectors.query(vector, n, where))))
+        rankings.append((DENSE_WEIGHT, live(index.vectors.query(vector, n, where))))
         if expansion and mode == "hybrid":
             zh_vector = embedder.get_query_embedding(" ".join(expansion))
-            rankings.append((0.5, live(index.vectors.query(zh_vector, n, where))))
+            rankings.append((EXPANSION_DENSE_WEIGHT, live(index.vectors.query(zh_vector, n, where))))
         trace.timings["dense"] = time.perf_counter() - t
 
     if mode in ("hybrid", "bm25"):
@@ -113,6 +119,15 @@ def search(question: str, k: int | None = None, history: list[dict] | None = Non
         trace.timings["bm25"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    if mode == "hybrid" and rankings:
+        # Named cases and providers: a question quoting a title or naming a zone points at its cases.
+        order = rankings[0][1] + [c for _, ids in rankings[1:] for c in ids]
+        named_text = query + " " + " ".join(expansion)
+        title_weight = TITLE_WEIGHT if language == "zh" else TITLE_WEIGHT_EN
+        for weight, case_ids in ((title_weight, titled_cases(named_text, catalog)),
+                                 (PROVIDER_WEIGHT, provider_cases(named_text, catalog))):
+            if case_ids:
+                rankings.append((weight, _chunks_of(case_ids, order, catalog, allowed)[: cfg.candidates]))
     if condensed.carried_cases:
         # A follow-up keeps talking about the cases of the previous turn.
         carried = [cid for cid, ch in catalog.chunks.items() if ch.case_id in condensed.carried_cases]
@@ -130,6 +145,54 @@ def search(question: str, k: int | None = None, history: list[dict] | None = Non
     ]
     trace.timings["fusion"] = time.perf_counter() - t
     return hits
+
+
+def _longest_common(a: str, b: str) -> int:
+    """Length of the longest common substring (titles are short; the quadratic scan is cheap)."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+def titled_cases(text: str, catalog) -> list[str]:
+    """Case ids whose distinctive title words appear in the text, best match first."""
+    query = _GENERIC_TITLE_WORDS.sub("", text)
+    scored: list[tuple[float, str]] = []
+    for case in catalog.cases.values():
+        if case.kind != "case":
+            continue
+        title = _GENERIC_TITLE_WORDS.sub("", case.title)
+        if len(title) < 2:
+            continue
+        common = _longest_common(title, query)
+        if common >= 4 or common >= 3 and common == len(title):
+            scored.append((common / len(title) + common / 10, case.id))
+    return [cid for _, cid in sorted(scored, reverse=True)[:5]]
+
+
+def provider_cases(text: str, catalog) -> list[str]:
+    """Case ids whose provider the text names (四川自贸试验区, 重庆市, 宁波片区 …)."""
+    from assistant.route import provider_keys
+
+    found = []
+    for case in catalog.cases.values():
+        if case.kind == "case" and any(len(k) >= 2 and k in text for k in provider_keys(case.provider or "")):
+            found.append(case.id)
+    return found if len(found) <= 12 else []  # a whole document's worth says nothing about the case
+
+
+def _chunks_of(case_ids: list[str], order: list[str], catalog, allowed: set[str]) -> list[str]:
+    """Chunks of the given cases, in the order retrieval ranked them, then the rest of each case."""
+    wanted = [c for c in case_ids if c in allowed]
+    ranked = [cid for cid in dict.fromkeys(order) if catalog.chunks[cid].case_id in wanted]
+    rest = [cid for cid, ch in catalog.chunks.items() if ch.case_id in wanted and cid not in ranked]
+    rest.sort(key=lambda cid: wanted.index(catalog.chunks[cid].case_id))
+    return ranked + rest
 
 
 def retrieve(question: str, k: int = 8, history: list[dict] | None = None, filters: dict | None = None) -> list[Hit]:

@@ -27,7 +27,7 @@ def is_catalog_question(question: str, language: str) -> bool:
     return bool(_LIST_EN.search(question))
 
 
-def _provider_keys(provider: str) -> list[str]:
+def provider_keys(provider: str) -> list[str]:
     """'四川自贸试验区' → ['四川自贸试验区', '四川']; '北京市、重庆市' → each city and its stem."""
     keys: list[str] = []
     for part in re.split(r"[、,，]", provider):
@@ -50,7 +50,7 @@ def match_catalog(question: str, language: str, cases: list[Case], documents: li
     listed = [c for c in cases if c.kind == "case"]
     by_provider: dict[str, list[Case]] = {}
     for case in listed:
-        for key in _provider_keys(case.provider or ""):
+        for key in provider_keys(case.provider or ""):
             if key in text:
                 by_provider.setdefault(key, []).append(case)
     count_only = bool(re.search(r"(几个|多少|how many)", question, re.I))

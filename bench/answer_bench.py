@@ -92,6 +92,7 @@ def run_backend(backend: str, n: int, out: Path) -> None:
             "first_text_s": first_text, "first_token_s": tm.get("first_token"),
             "generate_s": tm.get("generate"), "total_s": tm.get("total", wall), "wall_s": wall,
             "chars": len(generated), "answer_chars": len(final.text), "timings": dict(tm),
+            "loadavg": __import__("os").getloadavg()[0],
         }
         if generator is not None and prompts:
             row["generated_tokens"] = generator.count_tokens(generated)

@@ -235,8 +235,9 @@ def tables_markdown(name: str) -> str:
         table = ResultTable(t["title"], t["columns"])
         table.rows = t["rows"]
         out.append(table.markdown())
-    for note in data.get("notes", []):
-        out.append(f"- {note}")
+    notes = data.get("notes", [])
+    if notes:
+        out.append("\n".join(f"- {note}" for note in notes))
     return "\n\n".join(out)
 
 

@@ -319,6 +319,7 @@ def plot(results: dict, path: Path) -> None:
                marker="s", label=f"p{q} (embedding threads=1)")
     b.axhline(TARGET_P50_MS_X100, color="grey", lw=0.8, ls=":", label="150 ms (p50 target at ×100)")
     b.set_xscale("log")
+    b.set_yscale("log")
     b.set_xlabel("chunks")
     b.set_ylabel("ms")
     b.set_title("retrieval latency (eval questions, warm)")

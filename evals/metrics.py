@@ -27,7 +27,9 @@ ALL_METRICS = RETRIEVAL_METRICS + ANSWER_METRICS
 _WS = re.compile(r"\s+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# A run of Chinese text that may continue through spaces, brackets, digits and list commas counts as one
+# name: 中国(湖州)、 中国(嘉兴)…的通知 left untranslated in an English answer is one word, not five.
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff](?:[\u4e00-\u9fff\s()（）、，,·〔〕\d\-—]*[\u4e00-\u9fff])?")
 _MARKER = re.compile(r"\[\d+\]")
 
 

@@ -241,6 +241,28 @@ def test_errors_do_not_kill_the_session(page):
     expect(page.locator("#ftz-chat .ftz-answer")).to_have_count(0)
 
 
+def test_several_users_at_once(browser, server):
+    """Separate sessions asking at the same time each get their own answer (queue concurrency > 1)."""
+    questions = [Q_CENTRE, "列出四川自贸试验区提供的所有案例", Q_FUEL]
+    contexts = [browser.new_context(viewport=VIEWPORT) for _ in questions]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for pg in pages:
+            pg.goto(server["url"])
+            expect(pg.locator("#ftz-question textarea")).to_be_visible(timeout=60_000)
+        for pg, question in zip(pages, questions):
+            pg.locator("#ftz-question textarea").fill(question)
+            pg.locator("#ftz-question textarea").press("Enter")
+        for pg in pages:
+            expect(pg.locator(FINAL)).to_have_count(1, timeout=ANSWER_TIMEOUT)
+        expect(pages[0].locator("#ftz-sources .ftz-card-title", has_text="“全球中心仓”").first).to_be_visible()
+        expect(last_answer(pages[1])).to_contain_text("四川自贸试验区")
+        expect(last_answer(pages[2])).to_contain_text("According to the documents")
+    finally:
+        for context in contexts:
+            context.close()
+
+
 def test_case_catalog_browse(page):
     page.get_by_role("tab", name="案例目录 / Cases").click()
     search = page.locator("#ftz-case-search textarea, #ftz-case-search input").first

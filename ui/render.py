@@ -273,12 +273,16 @@ def provider_choices(cases: Iterable[Case]) -> list[str]:
 # ---------------------------------------------------------------- case browser
 
 
-def _without_heading(body: str, heading: str) -> str:
-    """Drop the section's own heading line from its body (the label above already shows it)."""
-    first, _, rest = body.partition("\n")
-    if heading and _HEADING_NOISE.sub("", first) == _HEADING_NOISE.sub("", heading):
-        return rest.strip()
+def _without_heading(body: str, headings: list[str]) -> str:
+    """Drop the section's own heading lines from its body (the label above already shows them)."""
+    wanted = {_HEADING_NOISE.sub("", h) for h in headings if h}
+    while body:
+        first, _, rest = body.partition("\n")
+        if _HEADING_NOISE.sub("", first) not in wanted:
+            break
+        body = rest.strip()
     return body
+
 
 CASE_COLUMNS = ["文件 / Document", "编号 / No.", "案例 / Case", "提供方 / Provider"]
 
@@ -326,7 +330,7 @@ def case_view(case: Case | None, catalog=None) -> str:
         if intro:
             parts.append(f'<div class="ftz-case-section"><div class="ftz-section-text">{text_html(intro)}</div></div>')
         for section in case.sections:
-            body = _without_heading(text[section.start:section.end].strip(), section.path[-1] if section.path else "")
+            body = _without_heading(text[section.start:section.end].strip(), section.path)
             parts.append('<div class="ftz-case-section">'
                          f'<div class="ftz-case-section-label">{esc(section.label or "—")}</div>'
                          f'<div class="ftz-section-text">{text_html(body)}</div></div>')
