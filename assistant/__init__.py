@@ -10,16 +10,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "answer": "assistant.answer", "stream_answer": "assistant.answer", "InvalidQuestion": "assistant.answer",
-    "retrieve": "assistant.retrieve", "cases": "assistant.retrieve",
+    "answer": "assistant.pipeline", "stream_answer": "assistant.pipeline", "InvalidQuestion": "assistant.pipeline",
+    "retrieve": "assistant.retrieval", "cases": "assistant.retrieval",
     "Answer": "assistant.models", "Case": "assistant.models", "Citation": "assistant.models", "Hit": "assistant.models",
 }
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from assistant.answer import InvalidQuestion, answer, stream_answer
+    from assistant.pipeline import InvalidQuestion, answer, stream_answer
     from assistant.models import Answer, Case, Citation, Hit
-    from assistant.retrieve import cases, retrieve
+    from assistant.retrieval import cases, retrieve
 
 
 def __getattr__(name: str) -> Any:

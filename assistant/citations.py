@@ -87,13 +87,16 @@ def support(sentence: str, passage: str) -> float:
 def best_quote(sentence: str, hit: Hit) -> tuple[str, float]:
     """The chunk's sentence that best supports the answer sentence, verbatim, with its score."""
     text = hit.chunk.text
+    # The case's title and provider belong to every passage of it: "…由杭州片区提供" is supported
+    # by the case header even though the chunk text never repeats it. The quote stays verbatim.
+    header = f"{hit.case.title}（{hit.case.provider or ''}） "
     best, best_score = "", -1.0
     for a, b in sentence_spans(text, 0, len(text)):
         candidate = text[a:b].strip()
-        score = support(sentence, candidate)
+        score = support(sentence, header + candidate)
         if score > best_score:
             best, best_score = candidate, score
-    whole = support(sentence, text)
+    whole = support(sentence, header + text)
     if whole > best_score + 0.25:
         return text.strip()[:300], whole
     return best, best_score
@@ -164,7 +167,7 @@ def render(checked: list[CheckedSentence], hits: list[Hit], drop_unsupported_fig
 
 def _place_markers(sentence: str, markers: str) -> str:
     stripped = sentence.rstrip()
-    if markers and detect_language(stripped) == "en":
+    if markers and (stripped[:1].isascii() and stripped[:1].isalpha() or stripped.startswith("- ")):
         markers = " " + markers  # "… tons [1]." reads as English; Chinese takes no space
     m = re.search(r"[。！？!?；;.]+[”’」』）)]*$", stripped)
     if markers and m:

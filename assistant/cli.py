@@ -70,7 +70,7 @@ def _run_ingest(paths: list[Path], rebuild: bool) -> None:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
     table = Table(title="ingest")
-    for col in ("documents", "cases", "chunks", "added", "updated", "unchanged", "removed", "skipped", "seconds"):
+    for col in ("docs", "cases", "chunks", "new", "changed", "same", "removed", "skipped", "seconds"):
         table.add_column(col, justify="right")
     table.add_row(*(str(x) for x in (
         report.documents, report.cases, report.chunks, len(report.added), len(report.updated),
@@ -91,7 +91,7 @@ def ask(
     provider: Annotated[Optional[list[str]], typer.Option(help="Only cases from these providers")] = None,
 ) -> None:
     """Answer one question, then list its sources."""
-    from assistant.answer import InvalidQuestion, stream_answer
+    from assistant.pipeline import InvalidQuestion, stream_answer
     from assistant.models import Answer
 
     filters = {k: v for k, v in (("source_file", source_file), ("provider", provider)) if v} or None
@@ -139,7 +139,7 @@ def chat(
     backend: Annotated[Optional[str], typer.Option(help="local | openai:<model> | extractive")] = None,
 ) -> None:
     """A multi-turn conversation in the terminal (empty line or Ctrl-D to leave)."""
-    from assistant.answer import InvalidQuestion, stream_answer
+    from assistant.pipeline import InvalidQuestion, stream_answer
     from assistant.models import Answer
 
     ensure_index()
@@ -165,6 +165,18 @@ def chat(
         if final is not None:
             _print_final(final)
             history += [{"role": "user", "content": question}, {"role": "assistant", "content": final.text}]
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Bind address (default 127.0.0.1; other interfaces only when given)")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port (default 7860)")] = None,
+) -> None:
+    """Start the Gradio chat window."""
+    from ui.app import serve as run_app
+
+    ensure_index()
+    run_app(host=host, port=port)
 
 
 from evals.cli import eval_command  # noqa: E402 - registered after the core commands

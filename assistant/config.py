@@ -21,6 +21,12 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
+def _parser_version() -> int:
+    from ingest import PARSER_VERSION
+
+    return PARSER_VERSION
+
+
 def default_home() -> Path:
     """Where indexes, the model cache and logs live; FTZQA_HOME redirects it (tests use tmp dirs)."""
     return Path(os.environ.get("FTZQA_HOME", PROJECT_ROOT / ".data"))
@@ -110,7 +116,7 @@ class Settings(BaseSettings):
             "chunk_size": self.ingest.chunk_size,
             "chunk_overlap": self.ingest.chunk_overlap,
             "min_chunk": self.ingest.min_chunk,
-            "schema": 1,
+            "parser": _parser_version(),
         }
         digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
         return f"ftzqa_{digest}"

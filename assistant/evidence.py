@@ -19,7 +19,7 @@ from store.tokenize import tokenize
 # Words every question in this domain contains; they say nothing about which case answers it.
 _GENERIC = set(
     "案例 什么 哪个 哪些 哪家 哪里 介绍 一下 主要 做法 成效 效果 取得 情况 内容 方面 问题 提供 请问 多少 几个 是否 怎样 如何 具体 "
-    "自贸 试验 试验区 自贸试验区 自由贸易 自由 贸易 片区 中国 我国 全国 通过 进行 开展 实现 推动 有关 相关 这个 那个 它们 其中 "
+    "自贸 试验 试验区 自贸试验区 自贸区 自贸港 自由贸易 自由 贸易 片区 中国 我国 全国 通过 进行 开展 实现 推动 有关 相关 这个 那个 它们 其中 "
     "最终 目前 当前 分别 哪一 一年 年份 哪年 时候 什么样 实践 经验 创新 模式 机制 新模式 工作 建设 发展 提升 推进 加强 "
     "province city area zone document documents case cases what which how many much did does do was were "
     "about main results practice practices measures describe explain tell give me please".split()

@@ -91,6 +91,9 @@ def compose(question: str, language: str, hits: list[Hit], limit: int = 3) -> st
     if not chosen:
         return ""
     lines: list[str] = []
+    lead = _provider_lead(question, language, hits)
+    if lead:
+        lines.append(lead)
     if language == "zh":
         lines.append("根据资料：")
         for n, sentence in chosen:
@@ -106,6 +109,22 @@ def compose(question: str, language: str, hits: list[Hit], limit: int = 3) -> st
     return "\n".join(lines)
 
 
+_ASKS_PROVIDER_ZH = re.compile(r"(哪个|哪家|哪一个|哪些|哪|谁)(个)?(片区|城市|地方|省份?|自贸试验区|单位|地区)?.{0,8}(提供|报送|推荐|来自)|由(哪|谁)")
+_ASKS_PROVIDER_EN = re.compile(r"\b(which|what)\s+(area|city|zone|province|ftz|region|locality|sub-zone)\b|"
+                               r"\bwho\b.*\b(provided|submitted|contributed|proposed)\b|\bprovided by\b|\bcame from\b", re.I)
+
+
+def _provider_lead(question: str, language: str, hits: list[Hit]) -> str:
+    """'Which area provided X?' is answered first in one sentence, cited to the case it names."""
+    asks = _ASKS_PROVIDER_ZH if language == "zh" else _ASKS_PROVIDER_EN
+    if not hits or not asks.search(question) or not hits[0].case.provider:
+        return ""
+    case = hits[0].case
+    if language == "zh":
+        return f"《{case.title}》由{case.provider}提供[1]。"
+    return f"The case “{case.title}” was provided by {english_name(case.provider)} [1]."
+
+
 def _with_marker(sentence: str, n: int) -> str:
     m = re.search(r"[。！？；;]+[”’]?$", sentence)
     return sentence[: m.start()] + f"[{n}]" + sentence[m.start():] if m else sentence + f"[{n}]"
@@ -117,7 +136,7 @@ def list_cases(language: str, scope: str, cases: list[Case], count_only: bool) -
         head = f"{scope}共有{len(cases)}个案例" + ("。" if count_only else "：")
         rows = [f"{i}. 《{c.title}》（{c.provider or c.document_title}）[{i}]" for i, c in enumerate(cases, 1)]
     else:
-        head = f"{english_name(scope)}: {len(cases)} cases" + ("." if count_only else ":")
-        rows = [f"{i}. “{c.title}” ({english_name(c.provider) or c.document_title}) [{i}]"
-                for i, c in enumerate(cases, 1)]
+        head = f"The documents list {len(cases)} cases for {english_name(scope)}" + ("." if count_only else ":")
+        rows = [f"{i}. “{c.title}”, provided by {english_name(c.provider) or 'the document'} [{i}]"
+                if c.provider else f"{i}. “{c.title}” [{i}]" for i, c in enumerate(cases, 1)]
     return "\n".join([head, *rows])

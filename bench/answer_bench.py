@@ -35,11 +35,11 @@ def pick_questions(n: int) -> list[dict]:
 def run_backend(backend: str, n: int, out: Path) -> None:
     """Answer the questions with one backend in this process (env already points at the home)."""
     from assistant import service
-    from assistant.answer import stream_answer
+    from assistant.pipeline import stream_answer
     from assistant.config import get_settings
     from assistant.llm.registry import get_generator
     from assistant.models import Answer
-    from assistant.retrieve import search
+    from assistant.retrieval import search
 
     service.reset()
     settings = get_settings()
@@ -92,7 +92,7 @@ def run_backend(backend: str, n: int, out: Path) -> None:
             "first_text_s": first_text, "first_token_s": tm.get("first_token"),
             "generate_s": tm.get("generate"), "total_s": tm.get("total", wall), "wall_s": wall,
             "chars": len(generated), "answer_chars": len(final.text), "timings": dict(tm),
-            "loadavg": __import__("os").getloadavg()[0],
+            "loadavg": __import__("os").getloadavg()[0], "generated": generated[:400],
         }
         if generator is not None and prompts:
             row["generated_tokens"] = generator.count_tokens(generated)

@@ -25,7 +25,7 @@ TARGET_P95_MS = 150
 def measure(items: list[dict], repeat: int = 1, k: int | None = None) -> dict:
     """Latencies (seconds) of search() for the items, in the current environment; one warm-up query first."""
     from assistant import service
-    from assistant.retrieve import RetrievalTrace, search
+    from assistant.retrieval import RetrievalTrace, search
 
     t = time.perf_counter()
     service.index().bm25()

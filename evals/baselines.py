@@ -41,7 +41,7 @@ def get_baseline(name: str, settings: Settings | None = None, cache_dir: Path | 
 
 
 def _search_baseline(mode: str, settings: Settings) -> Retriever:
-    from assistant.retrieve import search
+    from assistant.retrieval import search
 
     def run(question: str, history: list[dict]) -> list[str]:
         return [h.case.id for h in search(question, k=10, history=history, mode=mode, settings=settings)]

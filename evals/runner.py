@@ -284,7 +284,7 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
 
     from assistant import service
     from assistant.config import get_settings
-    from assistant.retrieve import RetrievalTrace, search
+    from assistant.retrieval import RetrievalTrace, search
     from evals.baselines import BASELINES, get_baseline
 
     console = console or Console()

@@ -44,6 +44,19 @@ class DocStructure:
     cases: list[CaseSpan] = field(default_factory=list)
     publisher: str | None = None
     date: str | None = None
+    back_matter: tuple[int, int] | None = None  # lines of a notice's 抄送/印发 tail, owned by the preamble
+
+
+_BACK_MATTER = re.compile(r"^(抄送|抄报|分送|主送)\s*[:：]")
+
+
+def _back_matter(lines: list[Line], last_case: CaseSpan) -> int | None:
+    """First line of an official document's distribution tail (抄送：… / …印发) inside the last case."""
+    floor = max(last_case.body_line, len(lines) - 8)
+    for i in range(floor, len(lines)):
+        if _BACK_MATTER.match(lines[i].text):
+            return i
+    return None
 
 
 def _compact(text: str) -> str:
@@ -285,7 +298,15 @@ def detect(doc: CleanedDocument) -> DocStructure:
         pre = _preamble(lines, first, title)
         if pre:
             cases.insert(0, pre)
-    return DocStructure(title, layout, cases, publisher, date)
+    back = None
+    if cases[0].kind == "preamble" and len(cases) > 1:
+        # The distribution list at the end of a notice belongs to the notice, not to its last plan:
+        # otherwise 温州 (抄送 …温州市…) would seem to be covered by the 丽水 plan.
+        tail = _back_matter(lines, cases[-1])
+        if tail is not None and tail > cases[-1].body_line:
+            back = (tail, cases[-1].last_line)
+            cases[-1].last_line = tail - 1
+    return DocStructure(title, layout, cases, publisher, date, back)
 
 
 def title_from_filename(path: str) -> str:

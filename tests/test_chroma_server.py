@@ -109,7 +109,7 @@ def test_chroma_server_matches_embedded_store_and_rebuilds_catalog(tmp_path, mon
     import ingest.pipeline as pipeline
     from assistant import service
     from assistant.config import get_settings
-    from assistant.retrieve import retrieve
+    from assistant.retrieval import retrieve
     from ingest.pipeline import ingest
 
     questions = _questions()

@@ -1,4 +1,4 @@
-"""answer() / stream_answer(): condense → route → retrieve → prompt → generate → verify citations → refuse.
+"""The answer pipeline behind answer() / stream_answer(): condense → route → retrieve → prompt → generate → verify citations → refuse.
 
 Every path returns one Answer; a question that cannot be used raises InvalidQuestion (a ValueError)
 with a plain message, and no other exception escapes to the caller.
@@ -18,7 +18,7 @@ from assistant.language import detect_language, normalise_question
 from assistant.llm.base import BackendError
 from assistant.models import Answer, Case, Citation, Hit
 from assistant.prompts import load as load_prompt
-from assistant.retrieve import RetrievalTrace, case_matches, search
+from assistant.retrieval import RetrievalTrace, case_matches, search
 
 log = logging.getLogger(__name__)
 
