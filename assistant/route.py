@@ -21,7 +21,14 @@ class CatalogQuery:
     count_only: bool
 
 
+# "是哪些城市提供的" asks for the provider of one case, not for a list of cases.
+_ASKS_WHO_ZH = re.compile(r"(哪些|哪个|哪几个|哪)(城市|片区|地区|省份?|自贸试验区|单位|部门)")
+_ASKS_WHO_EN = re.compile(r"\b(which|what)\s+(cities|city|areas?|zones?|provinces?|regions?)\b.*\b(provided?|submitted|behind)\b", re.I)
+
+
 def is_catalog_question(question: str, language: str) -> bool:
+    if (_ASKS_WHO_ZH if language == "zh" else _ASKS_WHO_EN).search(question):
+        return False
     if language == "zh":
         return bool(_LIST_ZH.search(question) and _UNIT_ZH.search(question))
     return bool(_LIST_EN.search(question))
@@ -48,6 +55,9 @@ def match_catalog(question: str, language: str, cases: list[Case], documents: li
         return None
     text = question if language == "zh" else question + " " + " ".join(glossary.expand(question))
     listed = [c for c in cases if c.kind == "case"]
+    quoted = {re.sub(r"\s", "", q) for q in re.findall(r"[“\"「]([^”\"」]{4,40})[”\"」]", question)}
+    if quoted & {re.sub(r"[\s“”]", "", c.title) for c in listed}:
+        return None  # a question about one named case
     by_provider: dict[str, list[Case]] = {}
     for case in listed:
         for key in provider_keys(case.provider or ""):

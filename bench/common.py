@@ -105,7 +105,18 @@ def run_module(module: str, *args: str, env_extra: dict[str, str | None] | None 
 
 # ------------------------------------------------------------------------------------------ measurements
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB (Linux reports KB)."""
+    """Peak resident set size of this process's own memory so far, in MB.
+
+    /proc/self/status VmHWM is the high-water mark of this address space; getrusage's ru_maxrss is not
+    used first because Linux carries it over from the parent through fork+exec (a phase started from a
+    big parent would report the parent's size).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -15,6 +15,7 @@ value (e.g. an answer metric in a retrieval-only run) fails.
 
 from __future__ import annotations
 
+import sys
 import json
 import logging
 import re
@@ -311,7 +312,7 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
     # ---- ours
     t_sys = time.perf_counter()
     what = "retrieval" if retrieval_only else f"retrieval + answers ({backend})"
-    for item in tqdm(items, desc=f"ours: {what}", unit="item", disable=not progress):
+    for item in tqdm(items, desc=f"ours: {what}", unit="item", disable=not progress or not sys.stderr.isatty()):
         t = time.perf_counter()
         trace = RetrievalTrace()
         hits = search(item.question, k=SEARCH_K, history=item.history, trace=trace, settings=settings)
@@ -337,7 +338,7 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
         t_sys = time.perf_counter()
         with console.status(f"building baseline {name}…") if progress else _nullcontext():
             retriever = get_baseline(name, settings)
-        for item in tqdm(items, desc=f"{name}: retrieval", unit="item", disable=not progress):
+        for item in tqdm(items, desc=f"{name}: retrieval", unit="item", disable=not progress or not sys.stderr.isatty()):
             t = time.perf_counter()
             ranked = M.distinct_cases(retriever(item.question, item.history))
             rec = _base_record(item, name, ranked)
