@@ -183,6 +183,10 @@ from evals.cli import eval_command  # noqa: E402 - registered after the core com
 
 app.command("eval")(eval_command)
 
+from bench.cli import bench_command  # noqa: E402
+
+app.command("bench")(bench_command)
+
 
 def main() -> None:
     app()

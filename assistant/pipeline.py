@@ -151,8 +151,14 @@ def _pipeline(question: str, language: str, history: list[dict], filters: dict |
         evidence = hits
     final = _finish(raw, evidence, base, timings, started, standalone)
     if final.refused:
-        yield from _refuse(base, hits, timings, started, standalone)
-        return
+        # Nothing the model said could be checked against the sources, yet the evidence covers the
+        # question: quoted evidence serves the official better than a refusal.
+        base["notices"].append("模型回答无法与资料核对，以下为资料原文摘录。/ The model's answer could not be "
+                               "verified against the sources; showing quoted evidence instead.")
+        final = _finish(extractive.compose(standalone, language, hits), hits, base, timings, started, standalone)
+        if final.refused:
+            yield from _refuse(base, hits, timings, started, standalone)
+            return
     yield final
 
 

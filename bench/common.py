@@ -71,7 +71,13 @@ def make_workdir(prefix: str) -> Path:
 
 
 def has_index(home: Path) -> bool:
-    return any((home / "index").glob("*/catalog.json"))
+    """True when home holds a non-empty index under the index name of the current code and settings."""
+    with env(**home_env(home)):
+        from assistant.config import Settings
+
+        settings = Settings()
+        catalog = settings.index_dir / settings.index_name / "catalog.json"
+    return catalog.is_file() and catalog.stat().st_size > 200
 
 
 def ensure_shipped_home(home: Path | None = None) -> Path:

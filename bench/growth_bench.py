@@ -47,6 +47,8 @@ def _source(source_home: Path):
         catalog = index.catalog
         got = index.vectors.collection.get(include=["embeddings"])
         vectors = {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(got["ids"], got["embeddings"])}
+    if not catalog.chunks:
+        raise RuntimeError(f"the source home {source_home} holds no index for the current settings")
     missing = [cid for cid in catalog.chunks if cid not in vectors]
     if missing:
         raise RuntimeError(f"{len(missing)} chunks of the source index have no vector")
@@ -247,6 +249,11 @@ def run(sizes: list[int], home: Path | None = None, seed: int = 0, keep: bool = 
                 got["process_s"] = time.perf_counter() - t
                 row[phase] = got
             results[f"x{mult}"] = row
+            if row["query"]["chunks"] != row["build"]["chunks"]:
+                raise RuntimeError(
+                    f"×{mult}: built {row['build']['chunks']} chunks but the query process opened "
+                    f"{row['query']['chunks']}: did the index name (settings or ingest.PARSER_VERSION) change "
+                    "during the run?")
             b, q = row["build"], row["query"]["summary"]["all"]["total"]
             console.print(f"×{mult}: {b['chunks']} chunks, ingest {b['ingest_s']:.1f}s "
                           f"(write {b['store_write_s']:.1f}s), retrieval p50 {q['p50_ms']} ms p95 {q['p95_ms']} ms")
