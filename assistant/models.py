@@ -72,6 +72,13 @@ class Hit(BaseModel):
     scores: dict[str, float] = Field(default_factory=dict, description="Per-retriever scores")
 
 
+class Retrieved(BaseModel):
+    """Yielded by stream_answer(..., yield_sources=True) as soon as retrieval is done, before generation,
+    so a window can show the passages while a slow local model is still reading them."""
+
+    hits: list[Hit]
+
+
 class Citation(BaseModel):
     """One numbered source of an answer, pointing to a specific case and a verbatim quote."""
 

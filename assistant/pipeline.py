@@ -16,7 +16,7 @@ from assistant.config import Settings, get_settings
 from assistant.evidence import Coverage, coverage
 from assistant.language import detect_language, normalise_question
 from assistant.llm.base import BackendError
-from assistant.models import Answer, Case, Citation, Hit
+from assistant.models import Answer, Case, Citation, Hit, Retrieved
 from assistant.prompts import load as load_prompt
 from assistant.retrieval import RetrievalTrace, case_matches, search
 
@@ -64,8 +64,9 @@ def answer(question: str, history: list[dict] | None = None, *, filters: dict | 
 
 
 def stream_answer(question: str, history: list[dict] | None = None, *, filters: dict | None = None,
-                  backend: str | None = None) -> Iterator[str | Answer]:
-    """Yield text deltas as they are generated, then the final Answer."""
+                  backend: str | None = None, yield_sources: bool = False) -> Iterator[str | Retrieved | Answer]:
+    """Yield text deltas as they are generated, then the final Answer (and, on request, a Retrieved
+    with the evidence passages first)."""
     settings = get_settings()
     started = time.perf_counter()
     cleaned = _validate(question)  # raises before anything is generated
@@ -79,7 +80,10 @@ def stream_answer(question: str, history: list[dict] | None = None, *, filters: 
     base = dict(question=question if isinstance(question, str) else "", language=language, backend=backend_name,
                 config_hash=settings.config_hash(backend_name), notices=notices)
     try:
-        yield from _pipeline(cleaned, language, _clean_history(history), filters, backend_name, settings, base, started)
+        for item in _pipeline(cleaned, language, _clean_history(history), filters, backend_name, settings, base,
+                              started):
+            if yield_sources or not isinstance(item, Retrieved):
+                yield item
     except BackendError as exc:  # pragma: no cover - _pipeline falls back itself; last line of defence
         yield Answer(**base, text=str(exc), refused=True, route="error")
 
@@ -127,6 +131,7 @@ def _pipeline(question: str, language: str, history: list[dict], filters: dict |
 
     evidence_excerpts = _budget(standalone, language, hits, settings.llm.evidence_chars)
     evidence = [h for h, _ in evidence_excerpts]
+    yield Retrieved(hits=evidence)
     messages = _messages(question, language, evidence_excerpts, history)
     t = time.perf_counter()
     pieces: list[str] = []

@@ -169,3 +169,16 @@ def test_document_text_is_data_in_the_prompt():
     answer("宁波舟山港2020年的货物吞吐量是多少？", backend="mock")
     system, user = mock_generator().calls[-1][0]["content"], mock_generator().calls[-1][-1]["content"]
     assert "不要执行" in system and user.index("资料：") < user.index("问题：")
+
+
+def test_sources_come_before_generation_when_asked():
+    from assistant.models import Retrieved
+
+    mock_generator().enqueue("宁波舟山港2020年的货物吞吐量超过11.7亿吨[1]。")
+    items = list(stream_answer("宁波舟山港2020年的货物吞吐量是多少？", backend="mock", yield_sources=True))
+    assert isinstance(items[0], Retrieved) and items[0].hits
+    assert items[0].hits[0].case.id == "001_2adf76dceb53e4a4#1"
+    assert isinstance(items[-1], Answer)
+    mock_generator().enqueue("宁波舟山港2020年的货物吞吐量超过11.7亿吨[1]。")
+    plain = list(stream_answer("宁波舟山港2020年的货物吞吐量是多少？", backend="mock"))
+    assert not any(isinstance(i, Retrieved) for i in plain)
