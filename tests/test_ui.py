@@ -194,7 +194,7 @@ def test_invalid_question_from_api_is_shown(monkeypatch):
 def test_streaming_answer_fills_chat_history_and_sources(monkeypatch):
     seen = {}
 
-    def fake(question, history, filters=None, backend=None):
+    def fake(question, history, filters=None, backend=None, yield_sources=False):
         seen.update(question=question, history=history, filters=filters)
         yield "杭州片区"
         yield "提供了该案例[1]。"
@@ -242,3 +242,15 @@ def test_build_app_makes_blocks():
     assert any(c.get("props", {}).get("elem_id") == "ftz-chat" for c in config["components"])
     # Nothing the app does is exposed as a documented API endpoint.
     assert not demo.get_api_info()["named_endpoints"]
+
+
+def test_retrieved_passages_panel_is_escaped_and_shows_cases():
+    from assistant.models import Chunk, Hit
+
+    catalog = _catalog("<script>alert(1)</script>退换货中心仓。")
+    case = catalog.cases["doc#1"]
+    hit = Hit(chunk=Chunk(id="c", case_id=case.id, text="<script>alert(1)</script>退换货中心仓。", start=0, end=10,
+                          section="二、主要做法"), case=case, score=1.0)
+    html = render.evidence_panel([hit])
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "Retrieved passages" in html and "二、主要做法" in html and "杭州片区" in html

@@ -16,6 +16,7 @@ import gradio as gr
 import pandas as pd
 
 from assistant import Answer, InvalidQuestion, service, stream_answer
+from assistant.models import Retrieved
 from assistant.config import Settings, get_settings
 from ui import render
 from ui.feedback import append_feedback, make_record
@@ -95,14 +96,19 @@ def respond(question: str | None, chat: list | None, history: list | None, answe
     final: Answer | None = None
     try:
         partial: list[str] = []
-        for item in stream_answer(question, history, filters=filters or None):
+        sources_html = render.sources_pending()
+        for item in stream_answer(question, history, filters=filters or None, yield_sources=True):
             if isinstance(item, Answer):
                 final = item
                 break
-            if isinstance(item, str) and item:
+            if isinstance(item, Retrieved):
+                # Sources on screen right after retrieval, while a local model reads them.
+                sources_html = render.evidence_panel(item.hits)
+                yield _snapshot(chat, history, answers, sources_html)
+            elif isinstance(item, str) and item:
                 partial.append(item)
                 chat[-1] = {"role": "assistant", "content": render.streaming_message("".join(partial))}
-                yield _snapshot(chat, history, answers, render.sources_pending())
+                yield _snapshot(chat, history, answers, sources_html)
         if final is None:
             raise RuntimeError("stream_answer ended without an Answer")
         catalog = _safe_catalog()

@@ -110,6 +110,26 @@ def sources_pending() -> str:
             '<div class="ftz-empty"><span class="ftz-spinner"></span>正在查找来源… / Finding sources…</div></div>')
 
 
+def evidence_panel(hits) -> str:
+    """The passages retrieval found, shown while a slow model is still writing the answer."""
+    parts = ['<div class="ftz-sources"><div class="ftz-sources-head">检索到的资料 · Retrieved passages</div>',
+             '<div class="ftz-muted"><span class="ftz-spinner"></span>回答生成中，完成后显示引用 / '
+             'Answer in progress; citations follow when it is done.</div>']
+    for i, hit in enumerate(hits, 1):
+        parts += [
+            '<div class="ftz-card ftz-card-closest">',
+            f'<div class="ftz-card-head"><span class="ftz-n">{i}</span>'
+            f'<span class="ftz-card-title">{esc(hit.case.title)}</span></div>',
+            '<div class="ftz-card-meta">', _provider_chip(hit.case.provider),
+            f'<span class="ftz-doc"><span class="ftz-doc-tag">文件</span>{esc(hit.case.document_title)}</span></div>',
+            f'<div class="ftz-section"><span class="ftz-label">章节 / Section</span> {esc(hit.chunk.section or "—")}</div>',
+            f'<blockquote class="ftz-quote">{text_html(hit.chunk.text[:240])}</blockquote>',
+            "</div>",
+        ]
+    parts.append("</div>")
+    return "".join(parts)
+
+
 def _provider_chip(provider: str | None) -> str:
     if not provider:
         return ""
