@@ -74,6 +74,8 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
         allowed = {c for c, sc in case_best.items() if c == best_case or sc >= 0.9 * case_best[best_case] and sc >= 0.9 * scored[0][0]}
         if _COMPARES.search(question):
             allowed |= set(list(case_best)[:2])
+        # A case retrieval ranks about as high as the top one is a genuine second candidate.
+        allowed |= {h.case.id for h in hits[:4] if h.score >= 0.92 * hits[0].score and h.case.id in case_best}
         scored = [s for s in scored if hits[s[1] - 1].case.id in allowed]
     chosen: list[tuple[int, str]] = []
     per_case: dict[str, int] = {}

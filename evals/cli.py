@@ -44,6 +44,9 @@ def eval_command(
             parse_gate(spec, op, [OURS, *names])
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint=hint) from None
+    from assistant.cli import ensure_index
+
+    ensure_index()  # a fresh checkout (or CI) is evaluated on the shipped corpus, ingested on first use
     try:
         report = run_eval(backend=backend, subset=subset, compare=names, retrieval_only=retrieval_only,
                           out_dir=out, progress=progress, min_gates=min_gates, max_gates=max_gates)

