@@ -155,6 +155,12 @@ def _pipeline(question: str, language: str, history: list[dict], filters: dict |
         raw = extractive.compose(standalone, language, hits)
         evidence = hits
     final = _finish(raw, evidence, base, timings, started, standalone)
+    if not final.refused and detect_language(citations.strip_markers(final.text)) != language:
+        # The small model sometimes copies its Chinese sources for an English question: the answer
+        # must come in the question's language, so the quoted-evidence frame in that language replaces it.
+        base["notices"].append("模型未用提问语言作答，以下为资料原文摘录。/ The model answered in the wrong "
+                               "language; showing quoted evidence instead.")
+        final = _finish(extractive.compose(standalone, language, hits), hits, base, timings, started, standalone)
     if final.refused:
         # Nothing the model said could be checked against the sources, yet the evidence covers the
         # question: quoted evidence serves the official better than a refusal.

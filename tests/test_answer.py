@@ -182,3 +182,10 @@ def test_sources_come_before_generation_when_asked():
     mock_generator().enqueue("宁波舟山港2020年的货物吞吐量超过11.7亿吨[1]。")
     plain = list(stream_answer("宁波舟山港2020年的货物吞吐量是多少？", backend="mock"))
     assert not any(isinstance(i, Retrieved) for i in plain)
+
+
+def test_generated_answer_in_the_wrong_language_is_replaced():
+    mock_generator().enqueue("通过运用“汇保通”等新型汇率避险产品，帮助企业提升汇率风险管理水平[1]。")
+    a = answer("How does Chongqing's exchange-rate hedging product help small exporters?", backend="mock")
+    assert a.language == "en" and a.text.startswith("According to the documents")
+    assert any("wrong language" in n for n in a.notices)
