@@ -10,7 +10,6 @@ All are pattern-driven; no title of the shipped corpus appears in this code.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -307,7 +306,3 @@ def detect(doc: CleanedDocument) -> DocStructure:
             back = (tail, cases[-1].last_line)
             cases[-1].last_line = tail - 1
     return DocStructure(title, layout, cases, publisher, date, back)
-
-
-def title_from_filename(path: str) -> str:
-    return os.path.splitext(os.path.basename(path))[0]

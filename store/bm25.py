@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import bm25s
-import numpy as np
 
 from store.tokenize import tokenize
 
@@ -62,10 +61,3 @@ class BM25Index:
         k = min(k, len(self.chunk_ids))
         docs, scores = self._retriever.retrieve([tokens], k=k, show_progress=False, n_threads=1)
         return [(self.chunk_ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
-
-    def scores_for(self, query: str) -> np.ndarray:
-        if self._retriever is None:
-            return np.zeros(0)
-        vocab = self._retriever.vocab_dict
-        tokens = [t for t in tokenize(query) if t in vocab]
-        return self._retriever.get_scores(tokens) if tokens else np.zeros(len(self.chunk_ids))

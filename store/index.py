@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import threading
 from pathlib import Path
@@ -103,7 +102,3 @@ def catalog_from_records(records: list[dict]) -> Catalog:
         catalog.texts[doc_id] = "".join(buf)
     catalog.chunks = dict(sorted(catalog.chunks.items(), key=lambda kv: (kv[1].case_id.split("#")[0], kv[1].start)))
     return catalog
-
-
-def describe(catalog: Catalog) -> str:
-    return json.dumps({"documents": len(catalog.documents), "cases": len(catalog.cases), "chunks": len(catalog.chunks)})
