@@ -57,6 +57,10 @@ class Coverage:
 def key_terms(question: str, language: str) -> tuple[list[str], list[str]]:
     """(content terms, required terms) of a question, in Chinese where the evidence is Chinese."""
     groups, _ = term_groups(question, language)
+    return _terms_and_required(question, groups)
+
+
+def _terms_and_required(question: str, groups: list[list[str]]) -> tuple[list[str], list[str]]:
     terms = list(dict.fromkeys(t for g in groups for t in g))
     required = [p for p in gazetteer() if p in question or p in terms]
     required = [r for r in required if not any(r != o and r in o for o in required)]
@@ -101,7 +105,7 @@ def _weight(term: str) -> float:
 def coverage(question: str, language: str, hits: list[Hit], top: int = 6) -> Coverage:
     """Which single case among the top hits covers the question best."""
     groups, unknown = term_groups(question, language)
-    terms, required = key_terms(question, language)
+    terms, required = _terms_and_required(question, groups)
     result = Coverage(terms, required)
     by_case: dict[str, tuple[Case, str]] = {}
     for hit in hits[:top]:

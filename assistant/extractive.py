@@ -59,8 +59,6 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
         # a follow-up question would carry its case along.
         floor = max(0.5 * scored[0][0], 1.0)
         scored = [s for s in scored if s[0] >= floor] or scored[:1]
-        # Other cases only when the question compares, or when they match about as well as the best:
-        # every extra case cited is a case the official has to read for nothing.
         # Retrieval ranks cases better than sentence overlap does (hit@1 0.85): its top case leads
         # unless another case's best sentence is clearly stronger.
         top_case = hits[0].case.id
@@ -71,10 +69,11 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
         case_best: dict[str, float] = {}
         for score, n, _ in scored:
             case_best.setdefault(hits[n - 1].case.id, score)
-        allowed = {c for c, sc in case_best.items() if c == best_case or sc >= 0.9 * case_best[best_case] and sc >= 0.9 * scored[0][0]}
+        # Other cases only when they match about as well as the best sentence, when the question
+        # compares, or when retrieval ranks them level: every extra case is one the official reads for nothing.
+        allowed = {c for c, sc in case_best.items() if c == best_case or sc >= 0.9 * scored[0][0]}
         if _COMPARES.search(question):
             allowed |= set(list(case_best)[:2])
-        # A case retrieval ranks about as high as the top one is a genuine second candidate.
         allowed |= {h.case.id for h in hits[:4] if h.score >= 0.92 * hits[0].score and h.case.id in case_best}
         scored = [s for s in scored if hits[s[1] - 1].case.id in allowed]
     chosen: list[tuple[int, str]] = []

@@ -119,9 +119,11 @@ def _pipeline(question: str, language: str, history: list[dict], filters: dict |
     generator, fallback_notice = _generator(backend_name, settings)
     if fallback_notice:
         base["notices"].append(fallback_notice)
+    def quoted_evidence() -> Answer:
+        return _finish(extractive.compose(standalone, language, hits), hits, base, timings, started, standalone)
+
     if generator is None:
-        text = extractive.compose(standalone, language, hits)
-        final = _finish(text, hits, base, timings, started, standalone)
+        final = quoted_evidence()
         if final.refused:
             yield from _refuse(base, hits, timings, started, standalone)
             return
@@ -152,21 +154,21 @@ def _pipeline(question: str, language: str, history: list[dict], filters: dict |
             yield from _refuse(base, hits, timings, started, standalone)
             return
         # Guard against false refusals (and a failed model): strong evidence gets the extractive answer.
-        raw = extractive.compose(standalone, language, hits)
-        evidence = hits
-    final = _finish(raw, evidence, base, timings, started, standalone)
+        final = quoted_evidence()
+    else:
+        final = _finish(raw, evidence, base, timings, started, standalone)
     if not final.refused and detect_language(citations.strip_markers(final.text)) != language:
         # The small model sometimes copies its Chinese sources for an English question: the answer
         # must come in the question's language, so the quoted-evidence frame in that language replaces it.
         base["notices"].append("模型未用提问语言作答，以下为资料原文摘录。/ The model answered in the wrong "
                                "language; showing quoted evidence instead.")
-        final = _finish(extractive.compose(standalone, language, hits), hits, base, timings, started, standalone)
+        final = quoted_evidence()
     if final.refused:
         # Nothing the model said could be checked against the sources, yet the evidence covers the
         # question: quoted evidence serves the official better than a refusal.
         base["notices"].append("模型回答无法与资料核对，以下为资料原文摘录。/ The model's answer could not be "
                                "verified against the sources; showing quoted evidence instead.")
-        final = _finish(extractive.compose(standalone, language, hits), hits, base, timings, started, standalone)
+        final = quoted_evidence()
         if final.refused:
             yield from _refuse(base, hits, timings, started, standalone)
             return
