@@ -9,10 +9,11 @@ about 杭州.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from assistant import glossary
+from assistant import attributes, glossary
 from assistant.models import Case, Hit
 from store.tokenize import tokenize
 
@@ -26,7 +27,10 @@ _GENERIC = set(
 )
 UNKNOWN_WORD_WEIGHT = 0.3  # an English word no glossary entry maps; most are legitimate paraphrase
 STRONG_FRACTION = 0.45  # share of the question's concepts the best case must contain
+ANSWERING_MARGIN = 0.2  # cases this close to the best one also answer (a comparison needs two)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+# Editions: 第二批 is not the 第一批 the corpus has, and a 2.0版 list is not its 1.0.
+_BATCH = re.compile(r"第[一二三四五六七八九十\d]+[批版期]|\d+\.\d+\s*版")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 
 
@@ -37,7 +41,7 @@ def gazetteer() -> frozenset[str]:
         "北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 广西 海南 重庆 四川 "
         "贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 香港 澳门 台湾 温州 绍兴 杭州 宁波 舟山 金华 义乌 湖州 嘉兴 衢州 台州 丽水 "
         "厦门 深圳 广州 南京 苏州 青岛 大连 成都 西安 昆明 贵阳 乌鲁木齐 济南 郑州 武汉 长沙 合肥 烟台 开封 洛阳 临港 兰州 "
-        "西咸 贵安 钱塘 萧山 滨江 东京 新加坡 几内亚".split()
+        "西咸 贵安 钱塘 萧山 滨江 连云港 东京 新加坡 几内亚".split()
     )
 
 
@@ -48,10 +52,11 @@ class Coverage:
     best_case: Case | None = None
     best_fraction: float = 0.0  # weighted share of key terms found in the best case's evidence
     missing_required: list[str] = field(default_factory=list)
+    missing_attributes: list[attributes.Attribute] = field(default_factory=list)  # asked for, never stated
 
     @property
     def strong(self) -> bool:
-        return not self.missing_required and self.best_fraction >= STRONG_FRACTION
+        return not self.missing_required and not self.missing_attributes and self.best_fraction >= STRONG_FRACTION
 
 
 def key_terms(question: str, language: str) -> tuple[list[str], list[str]]:
@@ -65,6 +70,7 @@ def _terms_and_required(question: str, groups: list[list[str]]) -> tuple[list[st
     required = [p for p in gazetteer() if p in question or p in terms]
     required = [r for r in required if not any(r != o and r in o for o in required)]
     required += _YEAR.findall(question) + _QUOTED.findall(question)
+    required += _BATCH.findall(question) + [t for t in terms if _BATCH.fullmatch(t)]
     return terms, list(dict.fromkeys(required))
 
 
@@ -102,27 +108,76 @@ def _weight(term: str) -> float:
     return min(len(term), 4) if not term.isascii() else 2.0
 
 
-def coverage(question: str, language: str, hits: list[Hit], top: int = 6) -> Coverage:
-    """Which single case among the top hits covers the question best."""
+def case_fractions(question: str, language: str, hits: list[Hit]) -> dict[str, float]:
+    """Per case among the hits, the weighted share of the question's concepts its evidence contains."""
     groups, unknown = term_groups(question, language)
-    terms, required = _terms_and_required(question, groups)
-    result = Coverage(terms, required)
+    return _fractions(groups, unknown, _evidence_by_case(hits))
+
+
+def _evidence_by_case(hits: list[Hit]) -> dict[str, tuple[Case, str]]:
     by_case: dict[str, tuple[Case, str]] = {}
-    for hit in hits[:top]:
+    for hit in hits:
         case, text = by_case.get(hit.case.id, (hit.case, f"{hit.case.title} {hit.case.provider or ''} "
                                                          f"{hit.case.document_title} {hit.chunk.section}"))
         by_case[hit.case.id] = (case, text + " " + hit.chunk.text)
+    return by_case
+
+
+def _fractions(groups: list[list[str]], unknown: list[str], by_case: dict[str, tuple[Case, str]]) -> dict[str, float]:
     # Unknown English words count against coverage: a glossary gap must not look like evidence.
     total = sum(max(_weight(t) for t in g) for g in groups) + UNKNOWN_WORD_WEIGHT * len(unknown)
-    best_key: float | None = None
-    for case, text in by_case.values():
-        found = sum(max(_weight(t) for t in g) for g in groups if any(t in text for t in g))
-        fraction = found / total if total else 0.0  # nothing specific asked: nothing to ground
-        if best_key is None or fraction > best_key:
-            best_key = fraction
-            result.best_case, result.best_fraction = case, fraction
-    # Places, years and quoted names must appear somewhere in the evidence (a comparison spreads them
-    # over two cases): 宁夏 in a question about the Yellow River cases is not in any of them.
-    everything = " ".join(text for _, text in by_case.values())
-    result.missing_required = [r for r in required if r not in everything]
+    if not total:
+        return {case_id: 0.0 for case_id in by_case}  # nothing specific asked: nothing to ground
+    return {case_id: sum(max(_weight(t) for t in g) for g in groups if any(t in text for t in g)) / total
+            for case_id, (_, text) in by_case.items()}
+
+
+def coverage(question: str, language: str, hits: list[Hit], top: int = 6,
+             case_text: Callable[[Case], str] | None = None) -> Coverage:
+    """Which single case among the top hits covers the question best.
+
+    `case_text` gives a case's whole text, where an asked-for attribute is looked up (the sentence that
+    states it need not be among the retrieved passages); without it only the passages count.
+    """
+    groups, unknown = term_groups(question, language)
+    terms, required = _terms_and_required(question, groups)
+    result = Coverage(terms, required)
+    by_case = _evidence_by_case(hits[:top])
+    fractions = _fractions(groups, unknown, by_case)
+    for case_id, (case, _) in by_case.items():
+        if result.best_case is None or fractions[case_id] > result.best_fraction:
+            result.best_case, result.best_fraction = case, fractions[case_id]
+    answering = _answering_cases(by_case, fractions, result.best_fraction, required, case_text)
+    answering_text = " ".join(text for _, text in answering)
+    # Places and quoted names must appear in the passages (a comparison spreads them over two cases):
+    # 宁夏 in a question about the Yellow River cases is in none of them. A year or batch dates a figure,
+    # so it must be in a case that answers — anywhere in its text, as the passage with the year may not
+    # have been retrieved; 2022 in a neighbouring case does not date this one. The year in a document's
+    # title (十佳案例（2021年第一批）) or preamble dates the collection, not the case; its batch does
+    # name the collection.
+    passages = " ".join(text for _, text in by_case.values())
+    undated_text = " ".join(text.replace(case.document_title, " ") for case, text in answering
+                            if case.kind != "preamble" or case is result.best_case)
+    result.missing_required = [r for r in required if r not in (
+        undated_text if _YEAR.fullmatch(r) else answering_text if _BATCH.fullmatch(r) else passages)]
+    # The attribute asked for must be stated by an answering case, not by any passage retrieved: 利率 in
+    # a loan case does not give the coupon rate of Hainan's bond.
+    figure = attributes.wants_figure(question)
+    result.missing_attributes = [a for a in attributes.asked(question, language)
+                                 if not attributes.stated(a, answering_text, figure)]
+    result.missing_attributes += [a for a in attributes.counted(question, language)
+                                  if not attributes.stated(a, answering_text, True)]
     return result
+
+
+def _answering_cases(by_case: dict[str, tuple[Case, str]], fractions: dict[str, float], best: float,
+                     required: list[str], case_text: Callable[[Case], str] | None) -> list[tuple[Case, str]]:
+    """Cases covering the question about as well as the best one, with their passages and whole text;
+    when the question names places, only those that talk about one (not merely in their document's title)."""
+    answering = [(case, text + " " + (case_text(case) if case_text else ""))
+                 for case_id, (case, text) in by_case.items() if fractions[case_id] >= best - ANSWERING_MARGIN]
+    places = [r for r in required if r in gazetteer()]
+    if places:
+        answering = [(case, text) for case, text in answering
+                     if any(p in text.replace(case.document_title, " ") for p in places)]
+    return answering

@@ -14,7 +14,7 @@ GLOSSARY_FILE = Path(__file__).with_name("data") / "glossary.tsv"
 
 
 @lru_cache(maxsize=1)
-def _entries() -> list[tuple[re.Pattern[str], list[str]]]:
+def _entries() -> list[tuple[str, re.Pattern[str], list[str]]]:
     entries: list[tuple[str, list[str]]] = []
     for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -22,18 +22,31 @@ def _entries() -> list[tuple[re.Pattern[str], list[str]]]:
         phrase, _, terms = line.partition("\t")
         entries.append((phrase.strip().lower(), [t for t in terms.strip().split("|") if t]))
     entries.sort(key=lambda e: -len(e[0]))  # longest phrase first: "bonded marine fuel" before "fuel"
-    return [(re.compile(rf"(?<![a-z]){re.escape(p)}(?:s|es)?(?![a-z])"), terms) for p, terms in entries]
+    return [(p, re.compile(rf"(?<![a-z]){re.escape(p)}(?:s|es)?(?![a-z])"), terms) for p, terms in entries]
 
 
 def expand_groups(question: str) -> tuple[list[list[str]], str]:
     """Per matched English phrase, its Chinese alternatives; and the question text left unmatched."""
-    text = question.lower().replace("’", "'")
+    groups, text, _ = _match(question)
+    return groups, text
+
+
+def names_removed(question: str) -> str:
+    """The lower-cased question without the multi-word glossary phrases it contains ("climate
+    investment" is a pilot's name, not a question about investment)."""
+    return _match(question)[2]
+
+
+def _match(question: str) -> tuple[list[list[str]], str, str]:
+    text = masked = question.lower().replace("’", "'")
     groups: list[list[str]] = []
-    for pattern, chinese in _entries():
+    for phrase, pattern, chinese in _entries():
         if pattern.search(text):
             text = pattern.sub(" ", text)
+            if " " in phrase:
+                masked = pattern.sub(" ", masked)
             groups.append(chinese)
-    return groups, text
+    return groups, text, masked
 
 
 def expand(question: str) -> list[str]:

@@ -11,7 +11,7 @@ import re
 import time
 from collections.abc import Iterator
 
-from assistant import citations, extractive, route, service
+from assistant import citations, extractive, glossary, route, service
 from assistant.config import Settings, get_settings
 from assistant.evidence import Coverage, coverage
 from assistant.language import detect_language, normalise_question
@@ -111,9 +111,9 @@ def _pipeline(question: str, language: str, history: list[dict], filters: dict |
     timings.update({f"retrieve_{k}": v for k, v in trace.timings.items()})
     timings["retrieve"] = sum(trace.timings.values())
     standalone = trace.query
-    cov = coverage(standalone, language, hits)
+    cov = coverage(standalone, language, hits, case_text=catalog.case_text)
     if not hits or not cov.strong:
-        yield from _refuse(base, hits, timings, started, standalone)
+        yield from _refuse(base, hits, timings, started, standalone, cov)
         return
 
     generator, fallback_notice = _generator(backend_name, settings)
@@ -176,7 +176,7 @@ def _pipeline(question: str, language: str, history: list[dict], filters: dict |
 
 
 def _very_strong(cov: Coverage) -> bool:
-    return not cov.missing_required and cov.best_fraction >= 0.8
+    return cov.strong and cov.best_fraction >= 0.8
 
 
 def _scrub_prompt_leak(raw: str) -> str:
@@ -203,10 +203,11 @@ def _finish(raw: str, hits: list[Hit], base: dict, timings: dict, started: float
                   route="rag", standalone_question=standalone, timings=timings)
 
 
-def _refuse(base: dict, hits: list[Hit], timings: dict, started: float, standalone: str) -> Iterator[str | Answer]:
+def _refuse(base: dict, hits: list[Hit], timings: dict, started: float, standalone: str,
+            cov: Coverage | None = None) -> Iterator[str | Answer]:
     closest: list[Case] = list({h.case.id: h.case for h in hits}.values())[:3]
     language = base["language"]
-    text = REFUSAL[language]
+    text = REFUSAL[language] + _unstated(cov, language)
     if closest:
         if language == "zh":
             text += "最接近的案例：" + "；".join(f"《{c.title}》（{c.provider or c.document_title}）" for c in closest) + "。"
@@ -217,6 +218,18 @@ def _refuse(base: dict, hits: list[Hit], timings: dict, started: float, standalo
     yield text
     yield Answer(**base, text=text, refused=True, closest_cases=closest, route="refusal",
                  standalone_question=standalone, timings=timings)
+
+
+def _unstated(cov: Coverage | None, language: str) -> str:
+    """What the question asked for that the closest cases do not give — the official's next lead."""
+    if cov is None:
+        return ""
+    if language == "zh":
+        missing = cov.missing_required + [a.chinese for a in cov.missing_attributes]
+        return f"最相关的案例中未提及：{'、'.join(missing)}。" if missing else ""
+    missing = ([glossary.reverse(r) or r for r in cov.missing_required]
+               + [a.phrase for a in cov.missing_attributes])
+    return f" The best-matching cases do not mention: {', '.join(missing)}." if missing else ""
 
 
 def _generator(name: str, settings: Settings):

@@ -26,8 +26,15 @@ _ASKS_WHO_ZH = re.compile(r"(哪些|哪个|哪几个|哪)(城市|片区|地区|�
 _ASKS_WHO_EN = re.compile(r"\b(which|what)\s+(cities|city|areas?|zones?|provinces?|regions?)\b.*\b(provided?|submitted|behind)\b", re.I)
 
 
+# "Which of the five city plans mentions X?" asks for one of them, not for the list.
+_ONE_OF_EN = re.compile(r"\bwhich (?:one )?of (?:the|these|its)\b[^?]*?\b(?:mentions|is|has|does|provides|covers|describes|"
+                        r"sets|targets|focuses|deals|aims|talks|proposes|calls)\b", re.I)
+
+
 def is_catalog_question(question: str, language: str) -> bool:
     if (_ASKS_WHO_ZH if language == "zh" else _ASKS_WHO_EN).search(question):
+        return False
+    if language == "en" and _ONE_OF_EN.search(question):
         return False
     if language == "zh":
         return bool(_LIST_ZH.search(question) and _UNIT_ZH.search(question))
@@ -70,10 +77,20 @@ def match_catalog(question: str, language: str, cases: list[Case], documents: li
         chosen = sorted({c.id: c for c in chosen}.values(), key=lambda c: (c.source_file, c.number))
         return CatalogQuery(chosen, longest, count_only)
     doc = _match_document(text, documents)
-    if doc:
+    if doc and not _edition_conflict(text, doc.title):
         chosen = sorted((c for c in listed if c.document_id == doc.id), key=lambda c: c.number)
         return CatalogQuery(chosen, doc.title, count_only)
     return None
+
+
+_EDITION = re.compile(r"第[一二三四五六七八九十\d]+批|(?:19|20)\d{2}")
+
+
+def _edition_conflict(text: str, title: str) -> bool:
+    """The question asks for another batch or year than the document is (第二批 vs 2021年第一批): listing
+    this document would answer a question nobody asked, so the question goes to retrieval, which refuses."""
+    asked, own = set(_EDITION.findall(text)), set(_EDITION.findall(title))
+    return bool(asked and own and not asked & own)
 
 
 def _match_document(text: str, documents: list[Document]) -> Document | None:
