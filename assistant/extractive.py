@@ -31,8 +31,11 @@ def english_name(name: str | None) -> str:
     return f"{name} ({gloss})" if gloss else name
 
 
-_COMPARES = re.compile(r"比较|对比|区别|异同|分别|两个|两者|两项|compare|comparison|difference|differ|versus|\bvs\b|"
-                       r"\bboth\b|\beach\b", re.I)
+_COMPARES = re.compile(r"比较|对比|区别|异同|分别|两个|两者|两项|前者|后者|compare|comparison|difference|differ|versus|"
+                       r"\bvs\b|\bboth\b|\beach\b|\bformer\b|\blatter\b|\brespectively\b", re.I)
+
+
+MIN_SENTENCE_SCORE = 1.0  # a sentence sharing less with the question is not an answer to it
 
 
 def _sentence_score(sentence: str, terms: list[str], rank: int) -> float:
@@ -55,27 +58,21 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
             scored.append((_sentence_score(sentence, terms, n - 1), n, sentence))
     scored.sort(key=lambda x: (-x[0], x[1]))
     if scored:
-        # Only sentences near the best one: a weak third sentence from another case misleads, and
-        # a follow-up question would carry its case along.
-        floor = max(0.5 * scored[0][0], 1.0)
-        scored = [s for s in scored if s[0] >= floor] or scored[:1]
-        # Retrieval ranks cases better than sentence overlap does (hit@1 0.85): its top case leads
-        # unless another case's best sentence is clearly stronger.
-        top_case = hits[0].case.id
-        best_case = hits[scored[0][1] - 1].case.id
-        top_score = max((sc for sc, n, _ in scored if hits[n - 1].case.id == top_case), default=0.0)
-        if top_score >= 0.67 * scored[0][0]:
-            best_case = top_case
         case_best: dict[str, float] = {}
         for score, n, _ in scored:
             case_best.setdefault(hits[n - 1].case.id, score)
-        # Other cases only when they match about as well as the best sentence, when the question
-        # compares, or when retrieval ranks them level: every extra case is one the official reads for nothing.
-        allowed = {c for c, sc in case_best.items() if c == best_case or sc >= 0.9 * scored[0][0]}
-        if _COMPARES.search(question):
-            allowed |= set(list(case_best)[:2])
-        allowed |= {h.case.id for h in hits[:4] if h.score >= 0.92 * hits[0].score and h.case.id in case_best}
-        scored = [s for s in scored if hits[s[1] - 1].case.id in allowed]
+        # One case answers: retrieval's top case (reranked by how much of the question it covers),
+        # as long as it has a sentence that matches at all. Sentence overlap alone picks the wrong case
+        # more often, and every extra case is one the official reads for nothing.
+        top = hits[0].case.id
+        lead = top if case_best.get(top, 0.0) >= MIN_SENTENCE_SCORE else hits[scored[0][1] - 1].case.id
+        allowed = [lead]
+        if _COMPARES.search(question):  # a comparison needs its second case: the next one retrieval ranks
+            allowed += [c for c in dict.fromkeys(h.case.id for h in hits)
+                        if c != lead and case_best.get(c, 0.0) >= MIN_SENTENCE_SCORE][:1]
+        # Within a case, only sentences near its best one: a weak third sentence misleads.
+        scored = [s for s in scored if hits[s[1] - 1].case.id in allowed
+                  and s[0] >= max(0.5 * case_best[hits[s[1] - 1].case.id], MIN_SENTENCE_SCORE)] or scored[:1]
     chosen: list[tuple[int, str]] = []
     per_case: dict[str, int] = {}
     for score, n, sentence in scored:

@@ -15,6 +15,7 @@ from assistant import glossary, service
 from assistant.condense import condense
 from assistant.config import Settings, get_settings
 from assistant.embeddings import get_embedding
+from assistant.evidence import case_fractions
 from assistant.fusion import diversify, weighted_rrf
 from assistant.language import detect_language, has_chinese, normalise_question
 from assistant.models import Case, Hit
@@ -22,6 +23,9 @@ from assistant.models import Case, Hit
 Mode = Literal["hybrid", "dense", "bm25"]
 _ACRONYM_OR_FIGURE = re.compile(r"\b(?:[A-Z]{2,}[A-Z0-9]*|\d{3,}(?:\.\d+)?)\b")
 MAX_QUERY_CHARS = 500
+RERANK_CASES = 6  # cases the coverage rerank may reorder (the evidence the answer is built from)
+RERANK_RANK_WEIGHT = 0.2  # weight of fusion rank 1/(r+1) beside the case's concept coverage (0..1)
+PREAMBLE_COVERAGE = 0.5
 DENSE_WEIGHT = 0.6  # the question's own embedding (BM25 is the stronger single signal here)
 EXPANSION_DENSE_WEIGHT = 0.5  # the embedding of an English question's glossary expansion
 TITLE_WEIGHT = 1.0  # cases whose title the question quotes or paraphrases closely
@@ -143,8 +147,28 @@ def search(question: str, k: int | None = None, history: list[dict] | None = Non
             scores={name: s[cid] for name, s in per_retriever.items() if cid in s})
         for cid in chosen
     ]
+    if mode == "hybrid":
+        hits = rerank_by_coverage(query, language, hits)
     trace.timings["fusion"] = time.perf_counter() - t
     return hits
+
+
+def rerank_by_coverage(query: str, language: str, hits: list[Hit]) -> list[Hit]:
+    """Reorder the leading cases by how much of the question each one's passages contain.
+
+    Fusion ranks a case by how strongly some passage resembles the question; an official asks about
+    the case that contains *all* of it (the urea-hedging case, not the FX-hedging one beside it).
+    Measured on the eval set: hit@1 0.85 → 0.92, hit@5 unchanged (cases only move within the top six).
+    """
+    order = list(dict.fromkeys(h.case.id for h in hits))
+    head = order[:RERANK_CASES]
+    fractions = case_fractions(query, language, hits)
+    for hit in hits:  # a preamble lists every case title, so it "contains" every question about them
+        if hit.case.kind == "preamble":
+            fractions[hit.case.id] = PREAMBLE_COVERAGE * fractions.get(hit.case.id, 0.0)
+    head.sort(key=lambda c: -(fractions.get(c, 0.0) + RERANK_RANK_WEIGHT / (order.index(c) + 1)))
+    position = {case_id: i for i, case_id in enumerate(head + order[RERANK_CASES:])}
+    return sorted(hits, key=lambda h: position[h.case.id])  # stable: a case's passages keep fusion order
 
 
 def _longest_common(a: str, b: str) -> int:

@@ -1,0 +1,96 @@
+"""Near-miss questions: real cases, unstated facts. The official must get "the documents don't say"
+(and what they don't say), while the answerable sibling question still gets its figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import answer, retrieve
+from assistant.attributes import asked, counted, stated
+
+
+@pytest.fixture(autouse=True)
+def _index(shipped_index):
+    yield
+
+
+# ------------------------------------------------------------------ near miss vs answerable sibling
+@pytest.mark.parametrize("unstated, missing, answerable, figure", [
+    # Hainan's bond: the size and tenors are given, the coupon rate is not.
+    ("海南首笔蓝色离岸人民币债券最终的票面利率是多少？", "票面利率",
+     "2020年舟山完成的保税油供应量是多少？", "472.39万吨"),
+    # Zhoushan's fuel supply is given for 2020; 2021 only appears in the collection's title.
+    ("舟山2021年全年的保税油供应量是多少？", "2021",
+     "舟山2020年完成保税油供应量多少万吨？", "472.39万吨"),
+])
+def test_chinese_near_miss_is_refused_naming_what_is_missing(unstated, missing, answerable, figure):
+    refused = answer(unstated)
+    assert refused.refused and not refused.citations
+    assert refused.text.startswith("资料中未找到") and f"未提及：{missing}" in refused.text
+    assert refused.closest_cases  # the official still sees where to look
+    given = answer(answerable)
+    assert not given.refused and figure in given.text
+
+
+def test_english_near_miss_and_its_answerable_sibling():
+    refused = answer("How many employees does Ningbo Fuli Logistics have?")
+    assert refused.refused and refused.text.startswith("The documents do not cover")
+    assert "employees" in refused.text
+    given = answer("By the end of May 2023, how much in trading and venue fees had Xixian New Area waived for "
+                   "businesses in its public resource trading reform?")
+    assert not given.refused and given.citations[0].case_id == "003_44b0ec56baa3ca9a#7"
+
+
+def test_a_later_batch_than_the_corpus_has_is_refused_not_listed():
+    later = answer("浙江自贸试验区第二批制度创新十佳案例有哪些？")
+    assert later.refused and "第二批" in later.text
+    first = answer("浙江自贸试验区2021年第一批制度创新十佳案例有哪些？")
+    assert first.route == "catalog" and len(first.citations) == 10
+
+
+def test_which_of_the_plans_asks_for_one_plan_not_the_list():
+    a = answer("Which of the five city plans mentions end-to-end tracking of special goods?")
+    assert a.route == "rag" and len({c.case_id for c in a.citations}) == 1
+
+
+# ------------------------------------------------------------------ retrieval: coverage rerank
+def test_the_case_containing_the_whole_question_ranks_first():
+    # Fusion alone put the FX-hedging case (汇保通) first; the urea-hedging case contains every concept.
+    hits = retrieve("Since the urea reserve hedging pilot began in 2021, how many storage companies and how much "
+                    "urea has it helped hedge?")
+    assert hits[0].case.id == "003_44b0ec56baa3ca9a#18"
+
+
+# ------------------------------------------------------------------ attribute detection
+@pytest.mark.parametrize("question, language, expected", [
+    ("海南首笔蓝色离岸人民币债券最终的票面利率是多少？", "zh", ["票面利率"]),  # not 利率 as well
+    ("宁波海事局开发该机制一共投入了多少资金？", "zh", ["资金"]),
+    ("What average interest rate did companies pay?", "en", ["平均", "利率"]),
+    ("How much did it cost to develop the truck?", "en", ["研发成本"]),
+    # "climate investment" names a Qingdao pilot; nobody asked about investment.
+    ("For the Qingdao Area's climate investment-and-financing pilot, how many projects were screened?", "en", []),
+    ("宁波舟山港2020年货物吞吐量是多少？", "zh", []),
+])
+def test_asked_attributes(question, language, expected):
+    assert sorted(a.chinese for a in asked(question, language)) == sorted(expected)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("衢州跨境电商综试区计划到2022年建成多少个公共海外仓？", ["海外仓"]),
+    ("2020年义乌平台全年开行了多少列班列、发运多少标箱？", ["班列"]),
+    ("监管能力从每月多少件提升到了多少件？", []),  # a verb phrase follows, not a counted noun
+])
+def test_counted_nouns(question, expected):
+    assert [a.chinese for a in counted(question, "zh")] == expected
+
+
+@pytest.mark.parametrize("sentence, with_figure, expected", [
+    ("人力成本降低50%以上。", True, True),
+    ("利用国内相对低廉的人工和仓储成本，针对1210保税出口模式。", True, False),  # 1210 is a customs regime
+    ("构建一个全球库存集中管理的枢纽，大幅度地节约运营成本。", True, False),  # 一个 is an article
+    ("2018年1月实现同仓发货，降低了成本。", True, False),  # a date says when, not how much
+    ("大幅降低管理和资金成本。", False, True),
+])
+def test_cost_stated_with_a_figure(sentence, with_figure, expected):
+    cost = next(a for a in asked("How much did it cost?", "en") if a.chinese == "成本")
+    assert stated(cost, sentence, with_figure) is expected
