@@ -23,13 +23,16 @@ def eval_command(
     max: Annotated[Optional[list[str]], typer.Option(  # noqa: A002 - the option is --max
         "--max", help="Gate metric[.slice]=value that must not be exceeded, e.g. false_refusal=0.05")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Output folder (default evals/reports/<YYYYmmdd-HHMMSS>)")] = None,
+    items: Annotated[Optional[Path], typer.Option(
+        "--items", exists=True, dir_okay=False,
+        help="Eval set to run (default evals/data/eval_v1.jsonl; evals/data/heldout_v1.jsonl is the held-out set)")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars")] = True,
 ) -> None:
     """Score retrieval (and answers) on the fixed eval set; write results.jsonl, report.json/.md and chart.png."""
     from rich.console import Console
 
     from evals.baselines import BASELINES
-    from evals.runner import OURS, _split_names, parse_gate, run_eval
+    from evals.runner import DEFAULT_EVAL_FILE, OURS, _split_names, parse_gate, run_eval
 
     err = Console(stderr=True)
     min_gates, max_gates = list(min or []), list(max or [])
@@ -49,7 +52,8 @@ def eval_command(
     ensure_index()  # a fresh checkout (or CI) is evaluated on the shipped corpus, ingested on first use
     try:
         report = run_eval(backend=backend, subset=subset, compare=names, retrieval_only=retrieval_only,
-                          out_dir=out, progress=progress, min_gates=min_gates, max_gates=max_gates)
+                          out_dir=out, progress=progress, min_gates=min_gates, max_gates=max_gates,
+                          eval_file=items or DEFAULT_EVAL_FILE)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     except RuntimeError as exc:

@@ -57,9 +57,18 @@ def eval_index(eval_home, monkeypatch):
     service.reset()
 
 
+HELDOUT_EVAL_FILE = DEFAULT_EVAL_FILE.with_name("heldout_v1.jsonl")
+
+
 @pytest.fixture(scope="session")
 def items() -> list[EvalItem]:
     return load_items(DEFAULT_EVAL_FILE)
+
+
+@pytest.fixture(scope="session", params=[DEFAULT_EVAL_FILE, HELDOUT_EVAL_FILE], ids=["eval_v1", "heldout_v1"])
+def any_set(request) -> list[EvalItem]:
+    """Both shipped sets: the main one and the held-out one QA runs with --items."""
+    return load_items(request.param)
 
 
 def _norm_title(title: str) -> str:
@@ -84,12 +93,21 @@ def test_eval_set_shape(items):
             assert it.answerable and it.gold and it.must_include, it.id
 
 
-def test_every_gold_case_exists_with_its_title(eval_index, items):
+def test_heldout_set_is_separate_from_the_main_set(items):
+    heldout = load_items(HELDOUT_EVAL_FILE)
+    assert not {it.id for it in heldout} & {it.id for it in items}
+    assert not {it.question for it in heldout} & {it.question for it in items}
+    assert sum(it.type == "out_of_scope" for it in heldout) >= 15  # it exists to measure refusals honestly
+    for it in heldout:
+        assert it.answerable == (it.type != "out_of_scope") and bool(it.gold) == it.answerable, it.id
+
+
+def test_every_gold_case_exists_with_its_title(eval_index, any_set):
     from assistant import cases
 
     catalog = {(c.source_file, c.number): c for c in cases(include_preambles=True)}
     problems = []
-    for it in items:
+    for it in any_set:
         for g in it.gold:
             case = catalog.get((g.source_file, g.number))
             if case is None:
@@ -101,12 +119,12 @@ def test_every_gold_case_exists_with_its_title(eval_index, items):
     assert not problems, "\n".join(problems)
 
 
-def test_every_evidence_quote_is_in_its_document(eval_index, items):
+def test_every_evidence_quote_is_in_its_document(eval_index, any_set):
     catalog = eval_index.catalog
     raw = {p.name: p.read_text(encoding="utf-8").replace("\n", "") for p in CORPUS.glob("*.txt")}
     cleaned = {doc_id: re.sub(r"\s+", "", text) for doc_id, text in catalog.texts.items()}
     problems = []
-    for it in items:
+    for it in any_set:
         if not it.evidence:
             continue
         squeezed = re.sub(r"\s+", "", it.evidence)
