@@ -93,10 +93,14 @@ def wants_figure(question: str) -> bool:
     return bool(_WANTS_FIGURE.search(question))
 
 
+def has_figure(sentence: str) -> bool:
+    """A quantity (a number with its unit), not a date or a code."""
+    return bool(_FIGURE.search(_DATE.sub(" ", sentence)))
+
+
 def stated(attribute: Attribute, text: str, with_figure: bool) -> bool:
     """Whether some sentence of the text names the attribute (beside a figure, when one is wanted)."""
     for sentence in _SENTENCE_END.split(text):
-        if any(form in sentence for form in attribute.forms) and (
-                not with_figure or _FIGURE.search(_DATE.sub(" ", sentence))):
+        if any(form in sentence for form in attribute.forms) and (not with_figure or has_figure(sentence)):
             return True
     return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant import glossary
+from assistant import attributes, glossary
 from assistant.evidence import key_terms
 from assistant.models import Case, Hit
 from ingest.chunking import sentence_spans
@@ -35,12 +35,17 @@ _COMPARES = re.compile(r"比较|对比|区别|异同|分别|两个|两者|两项
                        r"\bvs\b|\bboth\b|\beach\b|\bformer\b|\blatter\b|\brespectively\b", re.I)
 
 
-MIN_SENTENCE_SCORE = 1.0  # a sentence sharing less with the question is not an answer to it
+MIN_SENTENCE_SCORE = 1.0
+FIGURE_BONUS = 2.0
+UNRETRIEVED_PENALTY = 2.0  # a sentence sharing less with the question is not an answer to it
 
 
-def _sentence_score(sentence: str, terms: list[str], rank: int) -> float:
+def _sentence_score(sentence: str, terms: list[str], rank: int, wants_figure: bool = False) -> float:
     hits = sum(min(len(t), 4) for t in terms if t in sentence)
-    figures = 0.5 if re.search(r"\d", sentence) else 0.0
+    if wants_figure and attributes.has_figure(sentence):
+        figures = FIGURE_BONUS  # "how many" is answered by the sentence with the number, not the one about it
+    else:
+        figures = 0.5 if re.search(r"\d", sentence) else 0.0
     return hits + figures - 0.3 * rank
 
 
@@ -48,6 +53,8 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
     """(evidence number, verbatim sentence) pairs that best match the question, at most 2 per case."""
     terms, required = key_terms(question, language)
     terms = terms + required
+    figure = attributes.wants_figure(question)
+    case_rank = {case_id: r for r, case_id in enumerate(dict.fromkeys(h.case.id for h in hits))}
     scored: list[tuple[float, int, str]] = []
     for n, hit in enumerate(hits, start=1):
         text = hit.chunk.text
@@ -55,7 +62,10 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
             sentence = text[a:b].strip()
             if len(sentence) < 12 or not re.search(r"[。！？；;]$|[。！？][”’]$", sentence) and len(sentence) < 30:
                 continue  # headings and fragments are not answers
-            scored.append((_sentence_score(sentence, terms, n - 1), n, sentence))
+            score = _sentence_score(sentence, terms, case_rank[hit.case.id], figure)
+            if not hit.score:  # a passage retrieval did not return (with_lead_case_passages): it must be clearly better
+                score -= UNRETRIEVED_PENALTY
+            scored.append((score, n, sentence))
     scored.sort(key=lambda x: (-x[0], x[1]))
     if scored:
         case_best: dict[str, float] = {}

@@ -18,7 +18,7 @@ from assistant.language import detect_language, normalise_question
 from assistant.llm.base import BackendError
 from assistant.models import Answer, Case, Citation, Hit, Retrieved
 from assistant.prompts import load as load_prompt
-from assistant.retrieval import RetrievalTrace, case_matches, search
+from assistant.retrieval import RetrievalTrace, case_matches, search, with_lead_case_passages
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,8 @@ def _pipeline(question: str, language: str, history: list[dict], filters: dict |
     if fallback_notice:
         base["notices"].append(fallback_notice)
     def quoted_evidence() -> Answer:
-        return _finish(extractive.compose(standalone, language, hits), hits, base, timings, started, standalone)
+        evidence = with_lead_case_passages(hits, catalog)
+        return _finish(extractive.compose(standalone, language, evidence), evidence, base, timings, started, standalone)
 
     if generator is None:
         final = quoted_evidence()

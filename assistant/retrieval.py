@@ -233,6 +233,18 @@ def _chunks_of(case_ids: list[str], order: list[str], catalog, allowed: set[str]
     return ranked + rest
 
 
+def with_lead_case_passages(hits: list[Hit], catalog) -> list[Hit]:
+    """The hits followed by the lead case's other passages: the sentence with the figure asked for is
+    often in a passage of the right case that retrieval did not return (diversify keeps two per case)."""
+    if not hits:
+        return hits
+    lead = hits[0].case
+    have = {h.chunk.id for h in hits}
+    extra = [Hit(chunk=catalog.chunks[cid], case=lead, score=0.0)
+             for cid in _derived(catalog)[2].get(lead.id, []) if cid not in have]
+    return hits + extra
+
+
 def retrieve(question: str, k: int = 8, history: list[dict] | None = None, filters: dict | None = None) -> list[Hit]:
     """Hybrid retrieval of the k best passages for a Chinese or English question (diversified by case)."""
     return search(question, k, history, filters)
