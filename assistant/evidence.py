@@ -27,6 +27,7 @@ _GENERIC = set(
 )
 UNKNOWN_WORD_WEIGHT = 0.3  # an English word no glossary entry maps; most are legitimate paraphrase
 STRONG_FRACTION = 0.45  # share of the question's concepts the best case must contain
+OFF_TOPIC_SIMILARITY = 0.25  # off-topic questions measured 0.13-0.22, answerable ones 0.24 and up
 ANSWERING_MARGIN = 0.2  # cases this close to the best one also answer (a comparison needs two)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 # Editions: 第二批 is not the 第一批 the corpus has, and a 2.0版 list is not its 1.0.
@@ -53,10 +54,12 @@ class Coverage:
     best_fraction: float = 0.0  # weighted share of key terms found in the best case's evidence
     missing_required: list[str] = field(default_factory=list)
     missing_attributes: list[attributes.Attribute] = field(default_factory=list)  # asked for, never stated
+    off_topic: bool = False  # shares only place names with the evidence, and is far from it in meaning
 
     @property
     def strong(self) -> bool:
-        return not self.missing_required and not self.missing_attributes and self.best_fraction >= STRONG_FRACTION
+        return (not self.missing_required and not self.missing_attributes and not self.off_topic
+                and self.best_fraction >= STRONG_FRACTION)
 
 
 def key_terms(question: str, language: str) -> tuple[list[str], list[str]]:
@@ -133,11 +136,12 @@ def _fractions(groups: list[list[str]], unknown: list[str], by_case: dict[str, t
 
 
 def coverage(question: str, language: str, hits: list[Hit], top: int = 6,
-             case_text: Callable[[Case], str] | None = None) -> Coverage:
+             case_text: Callable[[Case], str] | None = None, similarity: float | None = None) -> Coverage:
     """Which single case among the top hits covers the question best.
 
     `case_text` gives a case's whole text, where an asked-for attribute is looked up (the sentence that
     states it need not be among the retrieved passages); without it only the passages count.
+    `similarity` is the question's cosine to its nearest passage (RetrievalTrace.top_similarity).
     """
     groups, unknown = term_groups(question, language)
     terms, required = _terms_and_required(question, groups)
@@ -147,19 +151,27 @@ def coverage(question: str, language: str, hits: list[Hit], top: int = 6,
     for case_id, (case, _) in by_case.items():
         if result.best_case is None or fractions[case_id] > result.best_fraction:
             result.best_case, result.best_fraction = case, fractions[case_id]
+    # "Beijing's weather this weekend": the place is the only word the evidence shares, and the meaning
+    # is far from every passage. Either alone is common in answerable English questions (a glossary gap;
+    # a terse question), both together were only ever off-topic in the eval sets.
+    only_places = bool(by_case) and not any(
+        any(t in text for t in g) for g in groups if not all(t in gazetteer() or t.endswith("片区") for t in g)
+        for _, text in by_case.values())
+    result.off_topic = only_places and similarity is not None and similarity < OFF_TOPIC_SIMILARITY
     answering = _answering_cases(by_case, fractions, result.best_fraction, required, case_text)
     answering_text = " ".join(text for _, text in answering)
-    # Places and quoted names must appear in the passages (a comparison spreads them over two cases):
-    # 宁夏 in a question about the Yellow River cases is in none of them. A year or batch dates a figure,
-    # so it must be in a case that answers — anywhere in its text, as the passage with the year may not
-    # have been retrieved; 2022 in a neighbouring case does not date this one. The year in a document's
-    # title (十佳案例（2021年第一批）) or preamble dates the collection, not the case; its batch does
-    # name the collection.
+    # Places must appear in the passages (a comparison spreads them over two cases): 宁夏 in a question
+    # about the Yellow River cases is in none of them, though their texts mention it in passing. A year,
+    # batch or quoted name must be in a case that answers — anywhere in its text, as the passage with it
+    # may not have been retrieved; 2022 in a neighbouring case does not date this one. The year in a
+    # document's title (十佳案例（2021年第一批）) or preamble dates the collection, not the case; its
+    # batch does name the collection.
     passages = " ".join(text for _, text in by_case.values())
     undated_text = " ".join(text.replace(case.document_title, " ") for case, text in answering
                             if case.kind != "preamble" or case is result.best_case)
+    places = gazetteer()
     result.missing_required = [r for r in required if r not in (
-        undated_text if _YEAR.fullmatch(r) else answering_text if _BATCH.fullmatch(r) else passages)]
+        undated_text if _YEAR.fullmatch(r) else passages if r in places else answering_text)]
     # The attribute asked for must be stated by an answering case, not by any passage retrieved: 利率 in
     # a loan case does not give the coupon rate of Hainan's bond.
     figure = attributes.wants_figure(question)

@@ -111,7 +111,7 @@ def _pipeline(question: str, language: str, history: list[dict], filters: dict |
     timings.update({f"retrieve_{k}": v for k, v in trace.timings.items()})
     timings["retrieve"] = sum(trace.timings.values())
     standalone = trace.query
-    cov = coverage(standalone, language, hits, case_text=catalog.case_text)
+    cov = coverage(standalone, language, hits, case_text=catalog.case_text, similarity=trace.top_similarity)
     if not hits or not cov.strong:
         yield from _refuse(base, hits, timings, started, standalone, cov)
         return

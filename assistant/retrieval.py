@@ -43,6 +43,7 @@ class RetrievalTrace:
     expansion: list[str] = field(default_factory=list)
     carried_cases: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    top_similarity: float | None = None  # cosine of the question to its nearest passage (dense modes)
 
 
 def case_matches(case: Case, filters: dict | None) -> bool:
@@ -103,7 +104,9 @@ def search(question: str, k: int | None = None, history: list[dict] | None = Non
         vector = embedder.get_query_embedding(query)
         trace.timings["embed"] = time.perf_counter() - t
         t = time.perf_counter()
-        rankings.append((DENSE_WEIGHT, live(index.vectors.query(vector, n, where))))
+        nearest = index.vectors.query(vector, n, where)
+        trace.top_similarity = nearest[0][1] if nearest else None
+        rankings.append((DENSE_WEIGHT, live(nearest)))
         if expansion and mode == "hybrid":
             zh_vector = embedder.get_query_embedding(" ".join(expansion))
             rankings.append((EXPANSION_DENSE_WEIGHT, live(index.vectors.query(zh_vector, n, where))))

@@ -83,14 +83,18 @@ def match_catalog(question: str, language: str, cases: list[Case], documents: li
     return None
 
 
-_EDITION = re.compile(r"第[一二三四五六七八九十\d]+批|(?:19|20)\d{2}")
+_EDITIONS = (re.compile(r"第[一二三四五六七八九十\d]+批"), re.compile(r"(?:19|20)\d{2}"))
 
 
 def _edition_conflict(text: str, title: str) -> bool:
-    """The question asks for another batch or year than the document is (第二批 vs 2021年第一批): listing
-    this document would answer a question nobody asked, so the question goes to retrieval, which refuses."""
-    asked, own = set(_EDITION.findall(text)), set(_EDITION.findall(title))
-    return bool(asked and own and not asked & own)
+    """The question asks for another batch or year than the document is (2021年第二批 vs 2021年第一批):
+    listing this document would answer a question nobody asked, so the question goes to retrieval,
+    which refuses."""
+    for edition in _EDITIONS:
+        asked, own = set(edition.findall(text)), set(edition.findall(title))
+        if asked and own and asked - own:
+            return True
+    return False
 
 
 def _match_document(text: str, documents: list[Document]) -> Document | None:

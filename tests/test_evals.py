@@ -58,6 +58,7 @@ def eval_index(eval_home, monkeypatch):
 
 
 HELDOUT_EVAL_FILE = DEFAULT_EVAL_FILE.with_name("heldout_v1.jsonl")
+HELDOUT_V2_EVAL_FILE = DEFAULT_EVAL_FILE.with_name("heldout_v2.jsonl")
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +66,8 @@ def items() -> list[EvalItem]:
     return load_items(DEFAULT_EVAL_FILE)
 
 
-@pytest.fixture(scope="session", params=[DEFAULT_EVAL_FILE, HELDOUT_EVAL_FILE], ids=["eval_v1", "heldout_v1"])
+@pytest.fixture(scope="session", params=[DEFAULT_EVAL_FILE, HELDOUT_EVAL_FILE, HELDOUT_V2_EVAL_FILE],
+                ids=["eval_v1", "heldout_v1", "heldout_v2"])
 def any_set(request) -> list[EvalItem]:
     """Both shipped sets: the main one and the held-out one QA runs with --items."""
     return load_items(request.param)
@@ -93,11 +95,12 @@ def test_eval_set_shape(items):
             assert it.answerable and it.gold and it.must_include, it.id
 
 
-def test_heldout_set_is_separate_from_the_main_set(items):
-    heldout = load_items(HELDOUT_EVAL_FILE)
+@pytest.mark.parametrize("path", [HELDOUT_EVAL_FILE, HELDOUT_V2_EVAL_FILE], ids=["heldout_v1", "heldout_v2"])
+def test_heldout_sets_are_separate_from_the_main_set(items, path):
+    heldout = load_items(path)
     assert not {it.id for it in heldout} & {it.id for it in items}
     assert not {it.question for it in heldout} & {it.question for it in items}
-    assert sum(it.type == "out_of_scope" for it in heldout) >= 15  # it exists to measure refusals honestly
+    assert sum(it.type == "out_of_scope" for it in heldout) >= 15  # they exist to measure refusals honestly
     for it in heldout:
         assert it.answerable == (it.type != "out_of_scope") and bool(it.gold) == it.answerable, it.id
 

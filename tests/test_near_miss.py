@@ -41,11 +41,21 @@ def test_english_near_miss_and_its_answerable_sibling():
     assert not given.refused and given.citations[0].case_id == "003_44b0ec56baa3ca9a#7"
 
 
-def test_a_later_batch_than_the_corpus_has_is_refused_not_listed():
-    later = answer("浙江自贸试验区第二批制度创新十佳案例有哪些？")
+@pytest.mark.parametrize("later_batch", ["浙江自贸试验区第二批制度创新十佳案例有哪些？",
+                                         "浙江自贸试验区制度创新十佳案例（2021年第二批）包括哪些案例？"])
+def test_a_later_batch_than_the_corpus_has_is_refused_not_listed(later_batch):
+    later = answer(later_batch)
     assert later.refused and "第二批" in later.text
     first = answer("浙江自贸试验区2021年第一批制度创新十佳案例有哪些？")
     assert first.route == "catalog" and len(first.citations) == 10
+
+
+def test_off_topic_question_naming_a_real_place_is_refused():
+    # 北京 is in the corpus; nothing else of the question is, and it means nothing like any passage.
+    assert answer("What's the weather forecast for Beijing this weekend?").refused
+    # A terse English question the glossary only half knows is still answered.
+    a = answer("What did Beijing's overseas professional qualification recognition mechanism involve?")
+    assert not a.refused and a.citations[0].case_title == "建立境外职业资格清单与过往资历认可机制"
 
 
 def test_which_of_the_plans_asks_for_one_plan_not_the_list():
