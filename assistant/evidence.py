@@ -54,6 +54,7 @@ class Coverage:
     best_fraction: float = 0.0  # weighted share of key terms found in the best case's evidence
     missing_required: list[str] = field(default_factory=list)
     missing_attributes: list[attributes.Attribute] = field(default_factory=list)  # asked for, never stated
+    unquantified: list[attributes.Attribute] = field(default_factory=list)  # named, but with no figure
     off_topic: bool = False  # shares only place names with the evidence, and is far from it in meaning
 
     @property
@@ -131,8 +132,15 @@ def _fractions(groups: list[list[str]], unknown: list[str], by_case: dict[str, t
     total = sum(max(_weight(t) for t in g) for g in groups) + UNKNOWN_WORD_WEIGHT * len(unknown)
     if not total:
         return {case_id: 0.0 for case_id in by_case}  # nothing specific asked: nothing to ground
-    return {case_id: sum(max(_weight(t) for t in g) for g in groups if any(t in text for t in g)) / total
-            for case_id, (_, text) in by_case.items()}
+    places = gazetteer()
+    fractions = {}
+    for case_id, (case, text) in by_case.items():
+        # A document title naming five cities (002's notice) does not put 衢州 into the 湖州 plan.
+        own = text.replace(case.document_title, " ")
+        found = sum(max(_weight(t) for t in g) for g in groups
+                    if any(t in (own if t in places else text) for t in g))
+        fractions[case_id] = found / total
+    return fractions
 
 
 def coverage(question: str, language: str, hits: list[Hit], top: int = 6,
@@ -179,6 +187,9 @@ def coverage(question: str, language: str, hits: list[Hit], top: int = 6,
                                  if not attributes.stated(a, answering_text, figure)]
     result.missing_attributes += [a for a in attributes.counted(question, language)
                                   if not attributes.stated(a, answering_text, True)]
+    result.unquantified = [a for a in result.missing_attributes
+                           if figure or a in attributes.counted(question, language)
+                           if attributes.stated(a, answering_text, False)]
     return result
 
 

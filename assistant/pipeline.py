@@ -225,12 +225,18 @@ def _unstated(cov: Coverage | None, language: str) -> str:
     """What the question asked for that the closest cases do not give — the official's next lead."""
     if cov is None:
         return ""
+    unnamed = [a for a in cov.missing_attributes if a not in cov.unquantified]
     if language == "zh":
-        missing = cov.missing_required + [a.chinese for a in cov.missing_attributes]
-        return f"最相关的案例中未提及：{'、'.join(missing)}。" if missing else ""
-    missing = ([glossary.reverse(r) or r for r in cov.missing_required]
-               + [a.phrase for a in cov.missing_attributes])
-    return f" The best-matching cases do not mention: {', '.join(missing)}." if missing else ""
+        missing = cov.missing_required + [a.chinese for a in unnamed]
+        text = f"最相关的案例中未提及：{'、'.join(missing)}。" if missing else ""
+        if cov.unquantified:
+            text += f"最相关的案例未给出具体数字：{'、'.join(a.chinese for a in cov.unquantified)}。"
+        return text
+    missing = [glossary.reverse(r) or r for r in cov.missing_required] + [a.phrase for a in unnamed]
+    text = f" The best-matching cases do not mention: {', '.join(missing)}." if missing else ""
+    if cov.unquantified:
+        text += f" They give no figure for: {', '.join(a.phrase for a in cov.unquantified)}."
+    return text
 
 
 def _generator(name: str, settings: Settings):

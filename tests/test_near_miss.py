@@ -32,6 +32,13 @@ def test_chinese_near_miss_is_refused_naming_what_is_missing(unstated, missing, 
     assert not given.refused and figure in given.text
 
 
+def test_a_plan_that_names_the_thing_but_gives_no_figure():
+    # 002's notice title names all five cities; the 衢州 plan talks of 海外仓 but sets no number for them.
+    a = answer("衢州跨境电商综试区计划到2022年建成多少个公共海外仓？")
+    assert a.refused and "未给出具体数字：海外仓" in a.text
+    assert a.closest_cases[0].title == "中国（衢州）跨境电子商务综合试验区实施方案"
+
+
 def test_english_near_miss_and_its_answerable_sibling():
     refused = answer("How many employees does Ningbo Fuli Logistics have?")
     assert refused.refused and refused.text.startswith("The documents do not cover")
