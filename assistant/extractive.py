@@ -35,9 +35,9 @@ _COMPARES = re.compile(r"比较|对比|区别|异同|分别|两个|两者|两项
                        r"\bvs\b|\bboth\b|\beach\b|\bformer\b|\blatter\b|\brespectively\b", re.I)
 
 
-MIN_SENTENCE_SCORE = 1.0
-FIGURE_BONUS = 2.0
-UNRETRIEVED_PENALTY = 2.0  # a sentence sharing less with the question is not an answer to it
+MIN_SENTENCE_SCORE = 1.0  # a sentence sharing less with the question is not an answer to it
+FIGURE_BONUS = 2.0  # for a sentence with a quantity, when the question asks how much / how many
+UNRETRIEVED_PENALTY = 2.0  # for a passage of the lead case that retrieval did not return
 
 
 def _sentence_score(sentence: str, terms: list[str], rank: int, wants_figure: bool = False) -> float:
@@ -63,7 +63,7 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
             if len(sentence) < 12 or not re.search(r"[。！？；;]$|[。！？][”’]$", sentence) and len(sentence) < 30:
                 continue  # headings and fragments are not answers
             score = _sentence_score(sentence, terms, case_rank[hit.case.id], figure)
-            if not hit.score:  # a passage retrieval did not return (with_lead_case_passages): it must be clearly better
+            if not hit.score:  # score 0: added by with_lead_case_passages, so it must be clearly better
                 score -= UNRETRIEVED_PENALTY
             scored.append((score, n, sentence))
     scored.sort(key=lambda x: (-x[0], x[1]))

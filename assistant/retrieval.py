@@ -237,8 +237,8 @@ def _chunks_of(case_ids: list[str], order: list[str], catalog, allowed: set[str]
 
 
 def with_lead_case_passages(hits: list[Hit], catalog) -> list[Hit]:
-    """The hits followed by the lead case's other passages: the sentence with the figure asked for is
-    often in a passage of the right case that retrieval did not return (diversify keeps two per case)."""
+    """The hits followed by the lead case's other passages (score 0.0): the sentence with the figure asked
+    for is often in a passage of the right case that retrieval did not return (diversify keeps two per case)."""
     if not hits:
         return hits
     lead = hits[0].case
