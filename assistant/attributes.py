@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant import glossary
+from ingest.chunking import sentence_spans
 
 ATTRIBUTES_FILE = Path(__file__).with_name("data") / "attributes.tsv"
 
@@ -25,7 +26,6 @@ _UNIT = "%|％|万|亿|千|百|元|美元|个|家|项|人|名|位|倍|成|年|�
 _CN_NUMBER = "(?:[二三四五六七八九十百千][一二两三四五六七八九十百千]*|[一两][十百千万亿][一二两三四五六七八九十百千]*)"  # not 一个/两个 ("a")
 _FIGURE = re.compile(rf"\d+(?:\.\d+)?\s*(?:{_UNIT})|{_CN_NUMBER}[万亿]?(?:{_UNIT})|(?:达|约|超过|逾|近)\s*\d")
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日")  # when, not how much
-_SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|\n")
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,8 @@ def has_figure(sentence: str) -> bool:
 
 def stated(attribute: Attribute, text: str, with_figure: bool) -> bool:
     """Whether some sentence of the text names the attribute (beside a figure, when one is wanted)."""
-    for sentence in _SENTENCE_END.split(text):
+    for a, b in sentence_spans(text, 0, len(text)):
+        sentence = text[a:b]
         if any(form in sentence for form in attribute.forms) and (not with_figure or has_figure(sentence)):
             return True
     return False

@@ -29,9 +29,9 @@ UNKNOWN_WORD_WEIGHT = 0.3  # an English word no glossary entry maps; most are le
 STRONG_FRACTION = 0.45  # share of the question's concepts the best case must contain
 OFF_TOPIC_SIMILARITY = 0.25  # off-topic questions measured 0.13-0.22, answerable ones 0.24 and up
 ANSWERING_MARGIN = 0.2  # cases this close to the best one also answer (a comparison needs two)
-_YEAR = re.compile(r"(?:19|20)\d{2}")
+YEAR = re.compile(r"(?:19|20)\d{2}")
 # Editions: 第二批 is not the 第一批 the corpus has, and a 2.0版 list is not its 1.0.
-_BATCH = re.compile(r"第[一二三四五六七八九十\d]+[批版期]|\d+\.\d+\s*版")
+BATCH = re.compile(r"第[一二三四五六七八九十\d]+[批版期]|\d+\.\d+\s*版")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 
 
@@ -73,8 +73,8 @@ def _terms_and_required(question: str, groups: list[list[str]]) -> tuple[list[st
     terms = list(dict.fromkeys(t for g in groups for t in g))
     required = [p for p in gazetteer() if p in question or p in terms]
     required = [r for r in required if not any(r != o and r in o for o in required)]
-    required += _YEAR.findall(question) + _QUOTED.findall(question)
-    required += _BATCH.findall(question) + [t for t in terms if _BATCH.fullmatch(t)]
+    required += YEAR.findall(question) + _QUOTED.findall(question)
+    required += BATCH.findall(question) + [t for t in terms if BATCH.fullmatch(t)]
     return terms, list(dict.fromkeys(required))
 
 
@@ -179,17 +179,16 @@ def coverage(question: str, language: str, hits: list[Hit], top: int = 6,
                             if case.kind != "preamble" or case is result.best_case)
     places = gazetteer()
     result.missing_required = [r for r in required if r not in (
-        undated_text if _YEAR.fullmatch(r) else passages if r in places else answering_text)]
+        undated_text if YEAR.fullmatch(r) else passages if r in places else answering_text)]
     # The attribute asked for must be stated by an answering case, not by any passage retrieved: 利率 in
     # a loan case does not give the coupon rate of Hainan's bond.
     figure = attributes.wants_figure(question)
+    counted = attributes.counted(question, language)
     result.missing_attributes = [a for a in attributes.asked(question, language)
                                  if not attributes.stated(a, answering_text, figure)]
-    result.missing_attributes += [a for a in attributes.counted(question, language)
-                                  if not attributes.stated(a, answering_text, True)]
+    result.missing_attributes += [a for a in counted if not attributes.stated(a, answering_text, True)]
     result.unquantified = [a for a in result.missing_attributes
-                           if figure or a in attributes.counted(question, language)
-                           if attributes.stated(a, answering_text, False)]
+                           if (figure or a in counted) and attributes.stated(a, answering_text, False)]
     return result
 
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assistant import glossary
+from assistant.evidence import BATCH, YEAR
 from assistant.models import Case, Document
 
 _LIST_ZH = re.compile(r"(列出|列举|所有|全部|哪些|哪几个|几个|多少个|多少项|多少条|共有|一共|清单|目录)")
@@ -83,14 +84,11 @@ def match_catalog(question: str, language: str, cases: list[Case], documents: li
     return None
 
 
-_EDITIONS = (re.compile(r"第[一二三四五六七八九十\d]+批"), re.compile(r"(?:19|20)\d{2}"))
-
-
 def _edition_conflict(text: str, title: str) -> bool:
     """The question asks for another batch or year than the document is (2021年第二批 vs 2021年第一批):
     listing this document would answer a question nobody asked, so the question goes to retrieval,
     which refuses."""
-    for edition in _EDITIONS:
+    for edition in (BATCH, YEAR):
         asked, own = set(edition.findall(text)), set(edition.findall(title))
         if asked and own and asked - own:
             return True
