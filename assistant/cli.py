@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -53,7 +53,7 @@ def ensure_index() -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default: the corpus folder)")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the corpus folder)")] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index")] = False,
 ) -> None:
     """Index documents: unchanged files are skipped, changed ones re-indexed, removed ones dropped."""
@@ -85,13 +85,13 @@ def _run_ingest(paths: list[Path], rebuild: bool) -> None:
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="问题 / the question, in Chinese or English")],
-    backend: Annotated[Optional[str], typer.Option(help="local | openai:<model> | extractive | mock")] = None,
+    backend: Annotated[str | None, typer.Option(help="local | openai:<model> | extractive")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
-    source_file: Annotated[Optional[list[str]], typer.Option(help="Only these documents (file names)")] = None,
-    provider: Annotated[Optional[list[str]], typer.Option(help="Only cases from these providers")] = None,
+    source_file: Annotated[list[str] | None, typer.Option(help="Only these documents (file names)")] = None,
+    provider: Annotated[list[str] | None, typer.Option(help="Only cases from these providers")] = None,
 ) -> None:
     """Answer one question, then list its sources."""
-    from assistant.pipeline import InvalidQuestion, stream_answer
+    from assistant import InvalidQuestion, stream_answer
     from assistant.models import Answer
 
     filters = {k: v for k, v in (("source_file", source_file), ("provider", provider)) if v} or None
@@ -136,10 +136,10 @@ def _print_final(final) -> None:
 
 @app.command()
 def chat(
-    backend: Annotated[Optional[str], typer.Option(help="local | openai:<model> | extractive")] = None,
+    backend: Annotated[str | None, typer.Option(help="local | openai:<model> | extractive")] = None,
 ) -> None:
     """A multi-turn conversation in the terminal (empty line or Ctrl-D to leave)."""
-    from assistant.pipeline import InvalidQuestion, stream_answer
+    from assistant import InvalidQuestion, stream_answer
     from assistant.models import Answer
 
     ensure_index()
@@ -169,8 +169,8 @@ def chat(
 
 @app.command()
 def serve(
-    host: Annotated[Optional[str], typer.Option(help="Bind address (default 127.0.0.1; other interfaces only when given)")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port (default 7860)")] = None,
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1; other interfaces only when given)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 7860)")] = None,
 ) -> None:
     """Start the Gradio chat window."""
     from ui.app import serve as run_app

@@ -21,10 +21,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
-def _parser_version() -> int:
-    from ingest import PARSER_VERSION
-
-    return PARSER_VERSION
+# Bump when cleaning, structure detection or chunking (ingest/) change what gets indexed: the index name
+# hashes it, so an upgraded parser never leaves an index built by the old one answering.
+PARSER_VERSION = 2
 
 
 def default_home() -> Path:
@@ -69,7 +68,7 @@ class RetrievalSettings(_Section):
 
 
 class LLMSettings(_Section):
-    backend: str = Field("local", description="'local', 'openai:<model>', 'extractive' or 'mock'")
+    backend: str = Field("local", description="'local', 'openai:<model>' or 'extractive'")
     fallback: str = Field("extractive", description="Backend used when the chosen one is unavailable")
     openai_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://vllm:8000/v1")
     openai_api_key: SecretStr | None = Field(None, description="Key for that endpoint; never logged or shown")
@@ -118,7 +117,7 @@ class Settings(BaseSettings):
             "chunk_size": self.ingest.chunk_size,
             "chunk_overlap": self.ingest.chunk_overlap,
             "min_chunk": self.ingest.min_chunk,
-            "parser": _parser_version(),
+            "parser": PARSER_VERSION,
         }
         digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
         return f"ftzqa_{digest}"

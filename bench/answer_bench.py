@@ -14,10 +14,24 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.common import (
-    PROJECT_MODEL, RESULTS, ResultTable, console, ensure_shipped_home, eval_items, home_env, machine,
-    peak_rss_mb, percentile, remove_tree, rss_mb, run_module, write_result, make_workdir,
+    PROJECT_MODEL,
+    RESULTS,
+    ResultTable,
+    console,
+    ensure_shipped_home,
+    eval_items,
+    home_env,
+    machine,
+    make_workdir,
+    peak_rss_mb,
+    percentile,
+    remove_tree,
+    rss_mb,
+    run_module,
+    write_result,
 )
 
 NAME = "answer"
@@ -34,12 +48,11 @@ def pick_questions(n: int) -> list[dict]:
 # ------------------------------------------------------------------------------------------ child process
 def run_backend(backend: str, n: int, out: Path) -> None:
     """Answer the questions with one backend in this process (env already points at the home)."""
-    from assistant import service
-    from assistant.pipeline import stream_answer
+    from assistant import service, stream_answer
     from assistant.config import get_settings
     from assistant.llm.registry import get_generator
     from assistant.models import Answer
-    from assistant.retrieval import search
+    from assistant.retrieval.hybrid import search
 
     service.reset()
     settings = get_settings()
@@ -48,7 +61,7 @@ def run_backend(backend: str, n: int, out: Path) -> None:
     search("上链赋码 退货监管 warm-up")
     result["retrieval_warmup_s"] = time.perf_counter() - t
 
-    generator = get_generator(backend, settings)
+    generator: Any = get_generator(backend, settings)  # the local backend: load() and count_tokens() too
     prompts: list[list[dict]] = []
     if generator is not None:
         t = time.perf_counter()
@@ -77,7 +90,7 @@ def run_backend(backend: str, n: int, out: Path) -> None:
         for piece in stream_answer(item["question"], item.get("history") or None, backend=backend):
             if isinstance(piece, Answer):
                 final = piece
-            else:
+            elif isinstance(piece, str):
                 if first_text is None:
                     first_text = time.perf_counter() - t0
                 deltas.append(piece)
@@ -168,8 +181,8 @@ def run(backends: list[str], n: int = 20, home: Path | None = None) -> dict:
         r = results["local"]
         lt.add("model load s / RSS MB after load", r.get("model_load_s"), r.get("rss_mb_model_loaded"))
         tables.append(lt)
-    for t in tables:
-        t.print()
+    for table in tables:
+        table.print()
     targets = {}
     for backend, r in results.items():
         s = r["summary"]

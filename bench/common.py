@@ -175,7 +175,7 @@ def machine() -> dict[str, Any]:
 
 
 class Timer:
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         self.start = time.perf_counter()
         return self
 

@@ -27,8 +27,20 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import (
-    RESULTS, ResultTable, console, ensure_shipped_home, env, eval_items, home_env, machine, make_workdir, peak_rss_mb,
-    remove_tree, rss_mb, run_module, write_result,
+    RESULTS,
+    ResultTable,
+    console,
+    ensure_shipped_home,
+    env,
+    eval_items,
+    home_env,
+    machine,
+    make_workdir,
+    peak_rss_mb,
+    remove_tree,
+    rss_mb,
+    run_module,
+    write_result,
 )
 
 NAME = "growth"

@@ -16,8 +16,18 @@ import time
 from pathlib import Path
 
 from bench.common import (
-    CORPUS, ResultTable, console, env, home_env, machine, make_workdir, peak_rss_mb, remove_tree, rss_mb,
-    run_module, write_result,
+    CORPUS,
+    ResultTable,
+    console,
+    env,
+    home_env,
+    machine,
+    make_workdir,
+    peak_rss_mb,
+    remove_tree,
+    rss_mb,
+    run_module,
+    write_result,
 )
 
 NAME = "ingest"
@@ -52,7 +62,7 @@ def _phase_embed(home: Path) -> dict:
     """Encode every live chunk's embedding text once more, one at a time as ingest does."""
     with env(**home_env(home)):
         from assistant.config import get_settings
-        from assistant.embeddings import get_embedding
+        from store.embeddings import get_embedding
         from store.index import Index
 
         settings = get_settings()

@@ -12,7 +12,15 @@ import time
 from pathlib import Path
 
 from bench.common import (
-    ResultTable, console, ensure_shipped_home, env, eval_items, home_env, machine, peak_rss_mb, stats_ms,
+    ResultTable,
+    console,
+    ensure_shipped_home,
+    env,
+    eval_items,
+    home_env,
+    machine,
+    peak_rss_mb,
+    stats_ms,
     write_result,
 )
 
@@ -25,7 +33,7 @@ TARGET_P95_MS = 150
 def measure(items: list[dict], repeat: int = 1, k: int | None = None) -> dict:
     """Latencies (seconds) of search() for the items, in the current environment; one warm-up query first."""
     from assistant import service
-    from assistant.retrieval import RetrievalTrace, search
+    from assistant.retrieval.hybrid import RetrievalTrace, search
 
     t = time.perf_counter()
     service.index().bm25()

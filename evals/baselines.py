@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.config import Settings, get_settings
+from assistant.retrieval.hybrid import Mode
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,14 @@ def get_baseline(name: str, settings: Settings | None = None, cache_dir: Path | 
     """The retriever of a named baseline (built once; the llama-index one embeds or loads its nodes)."""
     settings = settings or get_settings()
     if name in ("bm25", "dense"):
-        return _search_baseline(name, settings)
+        return _search_baseline("bm25" if name == "bm25" else "dense", settings)
     if name in ("llamaindex-default", "llamaindex"):
         return LlamaIndexDefault(settings, cache_dir=cache_dir)
     raise ValueError(f"unknown baseline {name!r}; choose from {', '.join(BASELINES)}")
 
 
-def _search_baseline(mode: str, settings: Settings) -> Retriever:
-    from assistant.retrieval import search
+def _search_baseline(mode: Mode, settings: Settings) -> Retriever:
+    from assistant.retrieval.hybrid import search
 
     def run(question: str, history: list[dict]) -> list[str]:
         return [h.case.id for h in search(question, k=10, history=history, mode=mode, settings=settings)]
@@ -87,8 +88,8 @@ class LlamaIndexDefault:
         from llama_index.core.schema import MetadataMode
 
         from assistant import service
-        from assistant.embeddings import get_embedding
         from ingest.readers import read_text
+        from store.embeddings import get_embedding
 
         settings = settings or get_settings()
         LISettings.llm = None  # a MockLLM: nothing may reach OpenAI

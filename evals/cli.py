@@ -6,24 +6,24 @@ Importing this module has no side effects: the index, models and runner load onl
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal
 
 import typer
 
 
 def eval_command(
-    backend: Annotated[str, typer.Option(help="Answer backend: extractive, local, mock, openai:<model>")] = "extractive",
-    subset: Annotated[Optional[str], typer.Option(
+    backend: Annotated[str, typer.Option(help="Answer backend: extractive, local, openai:<model>")] = "extractive",
+    subset: Annotated[str | None, typer.Option(
         help="Items to run: a type and/or language, e.g. 'number', 'en', 'number/en', 'list,compare/zh', or item ids")] = None,
-    compare: Annotated[Optional[list[str]], typer.Option(
+    compare: Annotated[list[str] | None, typer.Option(
         "--compare", help="Baselines to score beside ours (repeatable or comma-separated): bm25, dense, llamaindex-default")] = None,
     retrieval_only: Annotated[bool, typer.Option("--retrieval-only", help="Score retrieval only; do not generate answers")] = False,
-    min: Annotated[Optional[list[str]], typer.Option(  # noqa: A002 - the option is --min
+    min: Annotated[list[str] | None, typer.Option(  # noqa: A002 - the option is --min
         "--min", help="Gate metric[.slice]=value that must be reached, e.g. hit@5.zh=0.95 (exit 1 otherwise)")] = None,
-    max: Annotated[Optional[list[str]], typer.Option(  # noqa: A002 - the option is --max
+    max: Annotated[list[str] | None, typer.Option(  # noqa: A002 - the option is --max
         "--max", help="Gate metric[.slice]=value that must not be exceeded, e.g. false_refusal=0.05")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Output folder (default evals/reports/<YYYYmmdd-HHMMSS>)")] = None,
-    items: Annotated[Optional[Path], typer.Option(
+    out: Annotated[Path | None, typer.Option(help="Output folder (default evals/reports/<YYYYmmdd-HHMMSS>)")] = None,
+    items: Annotated[Path | None, typer.Option(
         "--items", exists=True, dir_okay=False,
         help="Eval set to run (default evals/data/eval_v1.jsonl; evals/data/heldout_v1.jsonl is the held-out set)")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars")] = True,
@@ -42,7 +42,9 @@ def eval_command(
         raise typer.BadParameter(f"unknown baseline(s) {', '.join(unknown)}; choose from {', '.join(BASELINES)}",
                                  param_hint="--compare")
     # Check the gates before spending minutes on the run.
-    for spec, op, hint in [(s, "min", "--min") for s in min_gates] + [(s, "max", "--max") for s in max_gates]:
+    checks: list[tuple[str, Literal["min", "max"], str]] = [(s, "min", "--min") for s in min_gates]
+    checks += [(s, "max", "--max") for s in max_gates]
+    for spec, op, hint in checks:
         try:
             parse_gate(spec, op, [OURS, *names])
         except ValueError as exc:

@@ -15,10 +15,10 @@ value (e.g. an answer metric in a retrieval-only run) fails.
 
 from __future__ import annotations
 
-import sys
 import json
 import logging
 import re
+import sys
 import time
 import traceback
 from datetime import datetime
@@ -285,7 +285,7 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
 
     from assistant import service
     from assistant.config import get_settings
-    from assistant.retrieval import RetrievalTrace, search
+    from assistant.retrieval.hybrid import RetrievalTrace, search
     from evals.baselines import BASELINES, get_baseline
 
     console = console or Console()
@@ -415,7 +415,7 @@ def _fmt(v: float | None, digits: int = 3) -> str:
 
 def write_outputs(report: Report, records: dict[str, list[dict]], folder: Path) -> None:
     with open(folder / "results.jsonl", "w", encoding="utf-8") as fh:
-        for system, recs in records.items():
+        for recs in records.values():
             for rec in recs:
                 fh.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
     (folder / "report.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")

@@ -1,5 +1,5 @@
-"""Reading, cleaning, structure detection and chunking of source documents."""
+"""Reading, cleaning, structure detection and chunking of source documents (imports only the base layer)."""
 
-# Bump when cleaning, structure detection or chunking change what gets indexed: the index name
-# hashes it, so an upgraded parser never leaves an index built by the old one answering.
-PARSER_VERSION = 2
+from assistant.config import PARSER_VERSION
+
+__all__ = ["PARSER_VERSION"]

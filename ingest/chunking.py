@@ -9,20 +9,9 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)]*|\n")
+from assistant.text import sentence_spans
+
 _SOFT_BREAK = re.compile(r"[，、,：:]")
-
-
-def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans of text[start:end], ends on 。！？； and newlines; whitespace-only spans dropped."""
-    spans: list[tuple[int, int]] = []
-    pos = start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        spans.append((pos, m.end()))
-        pos = m.end()
-    if pos < end:
-        spans.append((pos, end))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
 def _split_long(text: str, a: int, b: int, size: int) -> list[tuple[int, int]]:

@@ -16,12 +16,12 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from tqdm import tqdm
 
-from assistant.config import Settings
-from assistant.embeddings import get_embedding
+from assistant.config import Settings, get_settings
 from ingest.parse import ParsedDocument, folder_metadata, parse_file
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFile
 from store.catalog import Catalog
-from store.index import Index
+from store.embeddings import get_embedding
+from store.index import Index, reset_shared
 
 
 class SkippedFile(BaseModel):
@@ -68,8 +68,6 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Path],
 def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None, *, rebuild: bool = False,
            progress: bool = False, on_parsed: Callable[[ParsedDocument], None] | None = None) -> IngestReport:
     """Bring the index in line with the given files and folders (default: the configured corpus)."""
-    from assistant.config import get_settings
-
     settings = settings or get_settings()
     started = time.perf_counter()
     if rebuild:
@@ -143,9 +141,7 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
     report.cases = sum(1 for c in new.cases.values() if c.kind != "preamble")
     report.chunks = len(new.chunks)
     report.seconds = round(time.perf_counter() - started, 3)
-    from assistant import service
-
-    service.reset()  # a running process picks up the new catalog on its next question
+    reset_shared()  # a running process picks up the new catalog on its next question
     return report
 
 

@@ -19,7 +19,7 @@ class BM25Index:
         self._retriever = retriever
 
     @classmethod
-    def build(cls, chunk_ids: list[str], texts: list[str]) -> "BM25Index":
+    def build(cls, chunk_ids: list[str], texts: list[str]) -> BM25Index:
         if not chunk_ids:
             return cls([], None)
         retriever = bm25s.BM25()
@@ -27,7 +27,7 @@ class BM25Index:
         return cls(chunk_ids, retriever)
 
     @classmethod
-    def load_or_build(cls, folder: Path, version: str, chunk_ids: list[str], texts: list[str]) -> "BM25Index":
+    def load_or_build(cls, folder: Path, version: str, chunk_ids: list[str], texts: list[str]) -> BM25Index:
         """Load the cached index for this catalog version, or build and cache it (several processes may race: last wins)."""
         marker = folder / "version.json"
         try:

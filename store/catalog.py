@@ -64,7 +64,7 @@ class Catalog(BaseModel):
     # ---- persistence
 
     @classmethod
-    def load(cls, path: Path) -> "Catalog":
+    def load(cls, path: Path) -> Catalog:
         if not path.exists():
             return cls()
         try:

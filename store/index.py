@@ -6,7 +6,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from assistant.config import Settings
+from assistant.config import Settings, get_settings
 from assistant.models import Case, Chunk, Document
 from store.bm25 import BM25Index
 from store.catalog import Catalog, IndexCorrupted
@@ -102,3 +102,26 @@ def catalog_from_records(records: list[dict]) -> Catalog:
         catalog.texts[doc_id] = "".join(buf)
     catalog.chunks = dict(sorted(catalog.chunks.items(), key=lambda kv: (kv[1].case_id.split("#")[0], kv[1].start)))
     return catalog
+
+
+_shared_lock = threading.Lock()
+_shared: Index | None = None
+
+
+def shared(settings: Settings | None = None) -> Index:
+    """The process-wide loaded index for the current settings, built once (reloaded after reset_shared())."""
+    global _shared
+    settings = settings or get_settings()
+    with _shared_lock:
+        if _shared is None or _shared.settings is not settings:
+            _shared = Index(settings)
+        return _shared
+
+
+def reset_shared() -> None:
+    """Forget loaded state: after an ingest (a running process picks up the new catalog on its next
+    question), or when tests change settings."""
+    global _shared
+    with _shared_lock:
+        _shared = None
+    get_settings.cache_clear()

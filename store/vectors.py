@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
@@ -29,7 +30,8 @@ class VectorStore:
             assert path is not None
             path.mkdir(parents=True, exist_ok=True)
             self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-        self.collection = self.client.get_or_create_collection(
+        # Any: chromadb annotates its inputs with invariant unions that reject plain list[list[float]].
+        self.collection: Any = self.client.get_or_create_collection(
             # search_ef 200: the default 100 let two builds of the same vectors swap near-tied hits.
             collection_name, metadata={"hnsw:space": "cosine", "hnsw:search_ef": 200}, embedding_function=None
         )

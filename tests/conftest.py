@@ -16,6 +16,16 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _register_fake_backend() -> None:
+    from assistant.llm import registry
+    from tests.fakes import mock_generator
+
+    registry.register("mock", mock_generator)
+
+
+_register_fake_backend()
 CORPUS = PROJECT / "corpus"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Answer, InvalidQuestion, answer, service, stream_answer
-from assistant.llm.registry import mock_generator
+from tests.fakes import mock_generator
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +38,7 @@ def test_english_question_gets_english_answer_naming_the_case():
 
 def test_markers_and_citations_match_one_to_one():
     a = answer("杭州综保区的进口退货商品监管能力提升到了多少？")
-    from assistant.citations import parse_markers
+    from assistant.answers.citations import parse_markers
 
     assert sorted(set(parse_markers(a.text))) == [c.n for c in a.citations]
 
@@ -154,7 +154,7 @@ def test_unknown_backend_is_a_clear_error():
 
 
 def test_prompt_injection_in_question_does_not_reveal_system_prompt():
-    from assistant.prompts import load
+    from assistant.answers.prompts import load
 
     system = load("system_zh").render()
     mock_generator().enqueue(system)  # a model that obeys the injection

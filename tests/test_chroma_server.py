@@ -130,9 +130,8 @@ class _RecordingEmbedder:
 
 def test_chroma_server_matches_embedded_store_and_rebuilds_catalog(tmp_path, monkeypatch, chroma_server):
     import ingest.pipeline as pipeline
-    from assistant import service
+    from assistant import retrieve, service
     from assistant.config import get_settings
-    from assistant.retrieval import retrieve
     from ingest.pipeline import ingest
 
     questions = _questions()

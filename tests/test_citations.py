@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import citations
+from assistant.answers import citations
 from assistant.models import Case, Chunk, Hit
 
 

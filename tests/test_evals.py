@@ -13,8 +13,17 @@ import typer
 from typer.testing import CliRunner
 
 from evals import metrics as M
-from evals.runner import (DEFAULT_EVAL_FILE, TYPES, EvalItem, Report, evaluate_gates, load_items, parse_gate,
-                          run_eval, select)
+from evals.runner import (
+    DEFAULT_EVAL_FILE,
+    TYPES,
+    EvalItem,
+    Report,
+    evaluate_gates,
+    load_items,
+    parse_gate,
+    run_eval,
+    select,
+)
 
 PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = PROJECT / "corpus"

@@ -17,8 +17,8 @@ from assistant.config import Settings, default_home
 from assistant.llm import local, model_files, registry
 from assistant.llm.base import BackendBusy, BackendError, BackendUnavailable
 from assistant.llm.local import BUSY_MESSAGE, LocalLlama
-from assistant.llm.mock import NOT_FOUND, MockGenerator
 from assistant.llm.openai_compat import OpenAICompatible
+from tests.fakes import NOT_FOUND, MockGenerator, mock_generator
 
 # Captured before any test redirects FTZQA_HOME: the real model lives here so it is assembled only once.
 REAL_HOME = default_home()
@@ -32,10 +32,10 @@ def _offline(tmp_path, monkeypatch):
     monkeypatch.setenv("FTZQA_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(registry, "ALLOW_REAL_MODELS", False)
     registry.clear_cache()
-    registry.mock_generator().reset()
+    mock_generator().reset()
     yield
     registry.clear_cache()
-    registry.mock_generator().reset()
+    mock_generator().reset()
 
 
 def make_settings(tmp_path: Path, **llm) -> Settings:
@@ -96,8 +96,8 @@ def test_registry_resolution(tmp_path):
     settings = make_settings(tmp_path)
     assert registry.get_generator("extractive", settings) is None
     mock = registry.get_generator("mock", settings)
-    assert mock is registry.mock_generator() and mock.name == "mock"
-    registry.mock_generator().enqueue("来自单例")
+    assert mock is mock_generator() and mock.name == "mock"
+    mock_generator().enqueue("来自单例")
     assert "".join(registry.get_generator("mock").stream(MSGS, max_tokens=5)) == "来自单例"
 
 

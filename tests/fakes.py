@@ -1,4 +1,5 @@
-"""A scriptable fake Generator for tests: queue replies, queue failures, inspect what it was sent."""
+"""A scriptable fake Generator for tests (backend name "mock"): queue replies, queue failures, inspect
+what it was sent (cf. simonw/llm MockModel.enqueue)."""
 
 from __future__ import annotations
 
@@ -122,3 +123,16 @@ class MockGenerator:
     def complete(self, messages: list[dict[str, str]], *, max_tokens: int = 320, temperature: float = 0.0) -> str:
         """The whole reply as one string (convenience for tests)."""
         return "".join(self.stream(messages, max_tokens=max_tokens, temperature=temperature))
+
+
+_MOCK: MockGenerator | None = None
+_MOCK_LOCK = threading.Lock()
+
+
+def mock_generator() -> MockGenerator:
+    """The process-wide MockGenerator that get_generator('mock') returns; tests enqueue into it."""
+    global _MOCK
+    with _MOCK_LOCK:
+        if _MOCK is None:
+            _MOCK = MockGenerator()
+        return _MOCK

@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant import glossary
-from assistant.evidence import BATCH, YEAR
-from assistant.models import Case, Document
-
-_LIST_ZH = re.compile(r"(列出|列举|所有|全部|哪些|哪几个|几个|多少个|多少项|多少条|共有|一共|清单|目录)")
-_UNIT_ZH = re.compile(r"(案例|方案|做法|经验|新闻|条目)")
-_LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b.*\b(cases|plans|practices|items|examples)\b", re.I)
+from assistant.lexicon import glossary
+from assistant.lexicon.names import english_name, provider_keys
+from assistant.models import Case, Citation, Document
+from assistant.query.analyse import BATCH, YEAR
+from assistant.query.route import counts_only, is_catalog_question
 
 
 @dataclass
@@ -20,41 +18,6 @@ class CatalogQuery:
     cases: list[Case]
     scope: str  # what was matched: a provider or a document title
     count_only: bool
-
-
-# "是哪些城市提供的" asks for the provider of one case, not for a list of cases.
-_ASKS_WHO_ZH = re.compile(r"(哪些|哪个|哪几个|哪)(城市|片区|地区|省份?|自贸试验区|单位|部门)")
-_ASKS_WHO_EN = re.compile(r"\b(which|what)\s+(cities|city|areas?|zones?|provinces?|regions?)\b.*\b(provided?|submitted|behind)\b", re.I)
-
-
-# "Which of the five city plans mentions X?" asks for one of them, not for the list.
-_ONE_OF_EN = re.compile(r"\bwhich (?:one )?of (?:the|these|its)\b[^?]*?\b(?:mentions|is|has|does|provides|covers|describes|"
-                        r"sets|targets|focuses|deals|aims|talks|proposes|calls)\b", re.I)
-
-
-def is_catalog_question(question: str, language: str) -> bool:
-    if (_ASKS_WHO_ZH if language == "zh" else _ASKS_WHO_EN).search(question):
-        return False
-    if language == "en" and _ONE_OF_EN.search(question):
-        return False
-    if language == "zh":
-        return bool(_LIST_ZH.search(question) and _UNIT_ZH.search(question))
-    return bool(_LIST_EN.search(question))
-
-
-def provider_keys(provider: str) -> list[str]:
-    """'四川自贸试验区' → ['四川自贸试验区', '四川']; '北京市、重庆市' → each city and its stem."""
-    keys: list[str] = []
-    for part in re.split(r"[、,，]", provider):
-        part = part.strip()
-        if not part:
-            continue
-        keys.append(part)
-        stem = re.sub(r"(自由贸易试验区|自贸试验区|自贸区|片区|综合保税区|市|省|新区)$", "", part)
-        stem = re.sub(r"(自由贸易试验区|自贸试验区)$", "", stem)
-        if len(stem) >= 2:
-            keys.append(stem)
-    return keys
 
 
 def match_catalog(question: str, language: str, cases: list[Case], documents: list[Document]) -> CatalogQuery | None:
@@ -71,7 +34,7 @@ def match_catalog(question: str, language: str, cases: list[Case], documents: li
         for key in provider_keys(case.provider or ""):
             if key in text:
                 by_provider.setdefault(key, []).append(case)
-    count_only = bool(re.search(r"(几个|多少|how many)", question, re.I))
+    count_only = counts_only(question)
     if by_provider:
         longest = max(by_provider, key=len)  # "四川自贸试验区" over "四川"
         chosen = [c for key, cs in by_provider.items() if key in longest or longest in key for c in cs]
@@ -106,3 +69,27 @@ def _match_document(text: str, documents: list[Document]) -> Document | None:
         if own and (best is None or own > best[0]):
             best = (own, doc)
     return best[1] if best else None
+
+
+def list_cases(language: str, scope: str, cases: list[Case], count_only: bool) -> str:
+    """A complete catalog answer, one line per case with its marker (n = position in `cases`)."""
+    if language == "zh":
+        head = f"{scope}共有{len(cases)}个案例" + ("。" if count_only else "：")
+        rows = [f"{i}. 《{c.title}》（{c.provider or c.document_title}）[{i}]" for i, c in enumerate(cases, 1)]
+    else:
+        head = f"The documents list {len(cases)} cases for {english_name(scope)}" + ("." if count_only else ":")
+        rows = [f"{i}. “{c.title}”, provided by {english_name(c.provider) or 'the document'} [{i}]"
+                if c.provider else f"{i}. “{c.title}” [{i}]" for i, c in enumerate(cases, 1)]
+    return "\n".join([head, *rows])
+
+
+def case_citation(n: int, case: Case, catalog) -> Citation:
+    """A catalog answer cites each case by its opening sentence."""
+    chunks = [c for c in catalog.chunks.values() if c.case_id == case.id]
+    first = min(chunks, key=lambda c: c.start) if chunks else None
+    quote = ""
+    if first:
+        quote = re.split(r"(?<=[。！？；])", first.text, maxsplit=1)[0][:200]
+    return Citation(n=n, case_id=case.id, case_title=case.title, provider=case.provider,
+                    document_title=case.document_title, source_file=case.source_file,
+                    section=first.section if first else "", quote=quote, chunk_id=first.id if first else "")

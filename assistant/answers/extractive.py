@@ -5,35 +5,11 @@ from __future__ import annotations
 
 import re
 
-from assistant import attributes, glossary
-from assistant.evidence import key_terms
-from assistant.models import Case, Hit
-from ingest.chunking import sentence_spans
-
-_PLACE_SUFFIX = (("自由贸易试验区", " Pilot FTZ"), ("自贸试验区", " Pilot FTZ"), ("片区", " Area"),
-                 ("综合保税区", " Comprehensive Bonded Zone"), ("新区", " New Area"), ("市", ""), ("省", " Province"))
-
-
-def english_name(name: str | None) -> str:
-    """舟山片区 → '舟山片区 (Zhoushan Area)'; unknown names stay as they are."""
-    if not name:
-        return ""
-    glosses: list[str] = []
-    for part in re.split(r"[、,，]", name):
-        stem, suffix = part, ""
-        for zh, en in _PLACE_SUFFIX:
-            if part.endswith(zh) and len(part) > len(zh):
-                stem, suffix = part[: -len(zh)], en
-                break
-        english = glossary.reverse(stem)
-        glosses.append(f"{english}{suffix}" if english else "")
-    gloss = ", ".join(g for g in glosses if g)
-    return f"{name} ({gloss})" if gloss else name
-
-
-_COMPARES = re.compile(r"比较|对比|区别|异同|分别|两个|两者|两项|前者|后者|compare|comparison|difference|differ|versus|"
-                       r"\bvs\b|\bboth\b|\beach\b|\bformer\b|\blatter\b|\brespectively\b", re.I)
-
+from assistant.lexicon.names import english_name
+from assistant.models import Hit
+from assistant.query.analyse import key_terms, wants_figure
+from assistant.query.route import asks_provider, compares
+from assistant.text import has_figure, sentence_spans
 
 MIN_SENTENCE_SCORE = 1.0  # a sentence sharing less with the question is not an answer to it
 FIGURE_BONUS = 2.0  # for a sentence with a quantity, when the question asks how much / how many
@@ -42,7 +18,7 @@ UNRETRIEVED_PENALTY = 2.0  # for a passage of the lead case that retrieval did n
 
 def _sentence_score(sentence: str, terms: list[str], rank: int, wants_figure: bool = False) -> float:
     hits = sum(min(len(t), 4) for t in terms if t in sentence)
-    if wants_figure and attributes.has_figure(sentence):
+    if wants_figure and has_figure(sentence):
         figures = FIGURE_BONUS  # "how many" is answered by the sentence with the number, not the one about it
     else:
         figures = 0.5 if re.search(r"\d", sentence) else 0.0
@@ -53,7 +29,7 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
     """(evidence number, verbatim sentence) pairs that best match the question, at most 2 per case."""
     terms, required = key_terms(question, language)
     terms = terms + required
-    figure = attributes.wants_figure(question)
+    figure = wants_figure(question)
     case_rank = {case_id: r for r, case_id in enumerate(dict.fromkeys(h.case.id for h in hits))}
     scored: list[tuple[float, int, str]] = []
     for n, hit in enumerate(hits, start=1):
@@ -77,7 +53,7 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
         top = hits[0].case.id
         lead = top if case_best.get(top, 0.0) >= MIN_SENTENCE_SCORE else hits[scored[0][1] - 1].case.id
         allowed = [lead]
-        if _COMPARES.search(question):  # a comparison needs its second case: the next one retrieval ranks
+        if compares(question):  # a comparison needs its second case: the next one retrieval ranks
             allowed += [c for c in dict.fromkeys(h.case.id for h in hits)
                         if c != lead and case_best.get(c, 0.0) >= MIN_SENTENCE_SCORE][:1]
         # Within a case, only sentences near its best one: a weak third sentence misleads.
@@ -85,7 +61,7 @@ def pick_sentences(question: str, language: str, hits: list[Hit], limit: int = 3
                   and s[0] >= max(0.5 * case_best[hits[s[1] - 1].case.id], MIN_SENTENCE_SCORE)] or scored[:1]
     chosen: list[tuple[int, str]] = []
     per_case: dict[str, int] = {}
-    for score, n, sentence in scored:
+    for _score, n, sentence in scored:
         case_id = hits[n - 1].case.id
         if per_case.get(case_id, 0) >= 2 or any(sentence == s for _, s in chosen):
             continue
@@ -101,7 +77,7 @@ def answering_hits(question: str, hits: list[Hit]) -> list[Hit]:
     compares. A model shown five cases cites three of them (local citation precision 0.86); the
     official asked about one."""
     order = list(dict.fromkeys(h.case.id for h in hits))
-    keep = set(order[:2] if _COMPARES.search(question) else order[:1])
+    keep = set(order[:2] if compares(question) else order[:1])
     return [h for h in hits if h.case.id in keep]
 
 
@@ -146,15 +122,9 @@ def compose(question: str, language: str, hits: list[Hit], limit: int = 3) -> st
     return "\n".join(lines)
 
 
-_ASKS_PROVIDER_ZH = re.compile(r"(哪个|哪家|哪一个|哪些|哪|谁)(个)?(片区|城市|地方|省份?|自贸试验区|单位|地区)?.{0,8}(提供|报送|推荐|来自)|由(哪|谁)")
-_ASKS_PROVIDER_EN = re.compile(r"\b(which|what)\s+(area|city|zone|province|ftz|region|locality|sub-zone)\b|"
-                               r"\bwho\b.*\b(provided|submitted|contributed|proposed)\b|\bprovided by\b|\bcame from\b", re.I)
-
-
 def _provider_lead(question: str, language: str, hits: list[Hit]) -> str:
     """'Which area provided X?' is answered first in one sentence, cited to the case it names."""
-    asks = _ASKS_PROVIDER_ZH if language == "zh" else _ASKS_PROVIDER_EN
-    if not hits or not asks.search(question) or not hits[0].case.provider:
+    if not hits or not asks_provider(question, language) or not hits[0].case.provider:
         return ""
     case = hits[0].case
     if language == "zh":
@@ -165,15 +135,3 @@ def _provider_lead(question: str, language: str, hits: list[Hit]) -> str:
 def _with_marker(sentence: str, n: int) -> str:
     m = re.search(r"[。！？；;]+[”’]?$", sentence)
     return sentence[: m.start()] + f"[{n}]" + sentence[m.start():] if m else sentence + f"[{n}]"
-
-
-def list_cases(language: str, scope: str, cases: list[Case], count_only: bool) -> str:
-    """A complete catalog answer, one line per case with its marker (n = position in `cases`)."""
-    if language == "zh":
-        head = f"{scope}共有{len(cases)}个案例" + ("。" if count_only else "：")
-        rows = [f"{i}. 《{c.title}》（{c.provider or c.document_title}）[{i}]" for i, c in enumerate(cases, 1)]
-    else:
-        head = f"The documents list {len(cases)} cases for {english_name(scope)}" + ("." if count_only else ":")
-        rows = [f"{i}. “{c.title}”, provided by {english_name(c.provider) or 'the document'} [{i}]"
-                if c.provider else f"{i}. “{c.title}” [{i}]" for i, c in enumerate(cases, 1)]
-    return "\n".join([head, *rows])

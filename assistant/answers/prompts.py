@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from assistant.config import PROJECT_ROOT
 
@@ -34,7 +34,7 @@ class Template:
         return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), self.text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> Template:
     """prompts/<name>.md as a Template."""
     path = PROMPTS_DIR / f"{name}.md"

@@ -10,16 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant import glossary
-from assistant.language import detect_language
+from assistant.lexicon import glossary
 from assistant.models import Citation, Hit
-from ingest.chunking import sentence_spans
+from assistant.text import detect_language, numbers_in, sentence_spans, split_sentences
 
 # [1] [1,2] [1, 2] [1-3] 【1】 ［1］ [^1] (1 and 2 forms as models write them)
 MARKER = re.compile(r"[\[【［]\^?\s*(\d{1,2}(?:\s*[,，、\-–]\s*\d{1,2})*)\s*[\]】］]")
-# Chinese sentence ends, newlines, and an English full stop followed by a space (not 11.7 or e.g.).
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+?(?:[。！？!?；;]+[”’」』）)]*\n?|(?<!\be\.g)(?<!\bi\.e)\.(?:\s+|$)|\n|$)")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 SUPPORT_THRESHOLD = 0.34
 
 
@@ -47,15 +43,6 @@ def parse_markers(text: str) -> list[int]:
 
 def strip_markers(text: str) -> str:
     return re.sub(r"\s+([。，！？；.,!?;])", r"\1", MARKER.sub("", text)).strip()
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s for s in (m.group(0) for m in _SENTENCE.finditer(text)) if s.strip()]
-
-
-def numbers_in(text: str) -> set[str]:
-    """Figures a reader would check: '11.7', '4350', '2020' (thousands separators removed)."""
-    return {n.replace(",", "") for n in _NUMBER.findall(text) if len(n.replace(",", "").replace(".", "")) >= 2}
 
 
 def _bigrams(text: str) -> set[str]:

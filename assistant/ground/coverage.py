@@ -1,0 +1,101 @@
+"""How much the retrieved evidence covers the question: key terms, required entities, per case.
+
+Drives refusal ("the documents don't say") without an LLM. A question naming a place, year or figure
+is only answerable from a case that contains it *together with* the question's other terms — 杭州 in
+a news item does not make a 湖州 plan about 杭州.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.ground.attributes import stated
+from assistant.lexicon.wordlists import Attribute
+from assistant.models import Case, Hit
+from assistant.query import analyse
+from assistant.query.analyse import YEAR, gazetteer, term_groups
+from assistant.retrieval.rerank import evidence_by_case, fractions_of
+
+STRONG_FRACTION = 0.45  # share of the question's concepts the best case must contain
+OFF_TOPIC_SIMILARITY = 0.25  # off-topic questions measured 0.13-0.22, answerable ones 0.24 and up
+ANSWERING_MARGIN = 0.2  # cases this close to the best one also answer (a comparison needs two)
+
+
+@dataclass
+class Coverage:
+    key_terms: list[str] = field(default_factory=list)
+    required: list[str] = field(default_factory=list)  # places, years, quoted names
+    best_case: Case | None = None
+    best_fraction: float = 0.0  # weighted share of key terms found in the best case's evidence
+    missing_required: list[str] = field(default_factory=list)
+    missing_attributes: list[Attribute] = field(default_factory=list)  # asked for, never stated
+    unquantified: list[Attribute] = field(default_factory=list)  # named, but with no figure
+    off_topic: bool = False  # shares only place names with the evidence, and is far from it in meaning
+
+    @property
+    def strong(self) -> bool:
+        return (not self.missing_required and not self.missing_attributes and not self.off_topic
+                and self.best_fraction >= STRONG_FRACTION)
+
+
+def coverage(question: str, language: str, hits: list[Hit], top: int = 6,
+             case_text: Callable[[Case], str] | None = None, similarity: float | None = None) -> Coverage:
+    """Which single case among the top hits covers the question best.
+
+    `case_text` gives a case's whole text, where an asked-for attribute is looked up (the sentence that
+    states it need not be among the retrieved passages); without it only the passages count.
+    `similarity` is the question's cosine to its nearest passage (RetrievalTrace.top_similarity).
+    """
+    groups, unknown = term_groups(question, language)
+    terms, required = analyse.terms_and_required(question, groups)
+    result = Coverage(terms, required)
+    by_case = evidence_by_case(hits[:top])
+    fractions = fractions_of(groups, unknown, by_case)
+    for case_id, (case, _) in by_case.items():
+        if result.best_case is None or fractions[case_id] > result.best_fraction:
+            result.best_case, result.best_fraction = case, fractions[case_id]
+    # "Beijing's weather this weekend": the place is the only word the evidence shares, and the meaning
+    # is far from every passage. Either alone is common in answerable English questions (a glossary gap;
+    # a terse question), both together were only ever off-topic in the eval sets.
+    only_places = bool(by_case) and not any(
+        any(t in text for t in g) for g in groups if not all(t in gazetteer() or t.endswith("片区") for t in g)
+        for _, text in by_case.values())
+    result.off_topic = only_places and similarity is not None and similarity < OFF_TOPIC_SIMILARITY
+    answering = _answering_cases(by_case, fractions, result.best_fraction, required, case_text)
+    answering_text = " ".join(text for _, text in answering)
+    # Places must appear in the passages (a comparison spreads them over two cases): 宁夏 in a question
+    # about the Yellow River cases is in none of them, though their texts mention it in passing. A year,
+    # batch or quoted name must be in a case that answers — anywhere in its text, as the passage with it
+    # may not have been retrieved; 2022 in a neighbouring case does not date this one. The year in a
+    # document's title (十佳案例（2021年第一批）) or preamble dates the collection, not the case; its
+    # batch does name the collection.
+    passages = " ".join(text for _, text in by_case.values())
+    undated_text = " ".join(text.replace(case.document_title, " ") for case, text in answering
+                            if case.kind != "preamble" or case is result.best_case)
+    places = gazetteer()
+    result.missing_required = [r for r in required if r not in (
+        undated_text if YEAR.fullmatch(r) else passages if r in places else answering_text)]
+    # The attribute asked for must be stated by an answering case, not by any passage retrieved: 利率 in
+    # a loan case does not give the coupon rate of Hainan's bond.
+    figure = analyse.wants_figure(question)
+    counted = analyse.counted(question, language)
+    result.missing_attributes = [a for a in analyse.asked(question, language)
+                                 if not stated(a, answering_text, figure)]
+    result.missing_attributes += [a for a in counted if not stated(a, answering_text, True)]
+    result.unquantified = [a for a in result.missing_attributes
+                           if (figure or a in counted) and stated(a, answering_text, False)]
+    return result
+
+
+def _answering_cases(by_case: dict[str, tuple[Case, str]], fractions: dict[str, float], best: float,
+                     required: list[str], case_text: Callable[[Case], str] | None) -> list[tuple[Case, str]]:
+    """Cases covering the question about as well as the best one, with their passages and whole text;
+    when the question names places, only those that talk about one (not merely in their document's title)."""
+    answering = [(case, text + " " + (case_text(case) if case_text else ""))
+                 for case_id, (case, text) in by_case.items() if fractions[case_id] >= best - ANSWERING_MARGIN]
+    places = [r for r in required if r in gazetteer()]
+    if places:
+        answering = [(case, text) for case, text in answering
+                     if any(p in text.replace(case.document_title, " ") for p in places)]
+    return answering

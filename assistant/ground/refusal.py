@@ -1,0 +1,44 @@
+"""What a refusal says: that the documents do not cover the question, what the closest cases lack, and
+which cases came closest — the official's next lead."""
+
+from __future__ import annotations
+
+from assistant.ground.coverage import Coverage
+from assistant.lexicon import glossary
+from assistant.lexicon.names import english_name
+from assistant.models import Case
+
+REFUSAL = {
+    "zh": "资料中未找到能回答这个问题的内容。",
+    "en": "The documents do not cover this.",
+}
+
+
+def refusal_text(language: str, cov: Coverage | None, closest: list[Case]) -> str:
+    """The refusal in the question's language, naming what is missing and the closest cases."""
+    text = REFUSAL[language] + _unstated(cov, language)
+    if closest:
+        if language == "zh":
+            text += "最接近的案例：" + "；".join(f"《{c.title}》（{c.provider or c.document_title}）" for c in closest) + "。"
+        else:
+            text += " The closest cases are: " + "; ".join(
+                f"“{c.title}” ({english_name(c.provider) or c.document_title})" for c in closest) + "."
+    return text
+
+
+def _unstated(cov: Coverage | None, language: str) -> str:
+    """What the question asked for that the closest cases do not give — the official's next lead."""
+    if cov is None:
+        return ""
+    unnamed = [a for a in cov.missing_attributes if a not in cov.unquantified]
+    if language == "zh":
+        missing = cov.missing_required + [a.chinese for a in unnamed]
+        text = f"最相关的案例中未提及：{'、'.join(missing)}。" if missing else ""
+        if cov.unquantified:
+            text += f"最相关的案例未给出具体数字：{'、'.join(a.chinese for a in cov.unquantified)}。"
+        return text
+    missing = [glossary.reverse(r) or r for r in cov.missing_required] + [a.phrase for a in unnamed]
+    text = f" The best-matching cases do not mention: {', '.join(missing)}." if missing else ""
+    if cov.unquantified:
+        text += f" They give no figure for: {', '.join(a.phrase for a in cov.unquantified)}."
+    return text

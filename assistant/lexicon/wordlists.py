@@ -1,0 +1,64 @@
+"""Word lists read from lexicon/data/: places, generic question words, English stop words, generic
+title words and the attributes a question can ask for. Each file's header says what it is for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data")
+
+
+def _words(name: str) -> list[str]:
+    words: list[str] = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words.extend(line.split())
+    return words
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Provinces and cities questions name, whether or not the documents do (温州 is a near-miss)."""
+    return frozenset(_words("places.txt"))
+
+
+@lru_cache(maxsize=1)
+def generic_terms() -> frozenset[str]:
+    """Words every question in this domain contains; they say nothing about which case answers it."""
+    return frozenset(_words("generic_terms.txt"))
+
+
+@lru_cache(maxsize=1)
+def english_stopwords() -> frozenset[str]:
+    return frozenset(_words("english_stopwords.txt"))
+
+
+@lru_cache(maxsize=1)
+def title_generic_words() -> tuple[str, ...]:
+    """Words many case titles share; longest first so a regex alternation prefers them."""
+    return tuple(sorted(_words("title_generic_words.txt"), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Attribute:
+    phrase: str  # English phrase as listed
+    forms: tuple[str, ...]  # Chinese forms; the first is the canonical one
+
+    @property
+    def chinese(self) -> str:
+        return self.forms[0]
+
+
+@lru_cache(maxsize=1)
+def attributes() -> tuple[Attribute, ...]:
+    """Attributes a question can ask for (a rate, a price, a headcount…), longest English phrase first."""
+    rows = []
+    for line in (DATA / "attributes.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        phrase, _, forms = line.partition("\t")
+        rows.append(Attribute(phrase.strip(), tuple(f for f in forms.strip().split("|") if f)))
+    rows.sort(key=lambda a: -len(a.phrase))  # "cost to develop" before "cost"
+    return tuple(rows)

@@ -1,0 +1,49 @@
+"""What kind of question it is: a catalog listing, a comparison, a question about who provided a case."""
+
+from __future__ import annotations
+
+import re
+
+_LIST_ZH = re.compile(r"(列出|列举|所有|全部|哪些|哪几个|几个|多少个|多少项|多少条|共有|一共|清单|目录)")
+_UNIT_ZH = re.compile(r"(案例|方案|做法|经验|新闻|条目)")
+_LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b.*\b(cases|plans|practices|items|examples)\b", re.I)
+
+# "是哪些城市提供的" asks for the provider of one case, not for a list of cases.
+_ASKS_WHO_ZH = re.compile(r"(哪些|哪个|哪几个|哪)(城市|片区|地区|省份?|自贸试验区|单位|部门)")
+_ASKS_WHO_EN = re.compile(r"\b(which|what)\s+(cities|city|areas?|zones?|provinces?|regions?)\b.*\b(provided?|submitted|behind)\b", re.I)
+
+# "Which of the five city plans mentions X?" asks for one of them, not for the list.
+_ONE_OF_EN = re.compile(r"\bwhich (?:one )?of (?:the|these|its)\b[^?]*?\b(?:mentions|is|has|does|provides|covers|describes|"
+                        r"sets|targets|focuses|deals|aims|talks|proposes|calls)\b", re.I)
+
+_COMPARES = re.compile(r"比较|对比|区别|异同|分别|两个|两者|两项|前者|后者|compare|comparison|difference|differ|versus|"
+                       r"\bvs\b|\bboth\b|\beach\b|\bformer\b|\blatter\b|\brespectively\b", re.I)
+
+_ASKS_PROVIDER_ZH = re.compile(r"(哪个|哪家|哪一个|哪些|哪|谁)(个)?(片区|城市|地方|省份?|自贸试验区|单位|地区)?.{0,8}(提供|报送|推荐|来自)|由(哪|谁)")
+_ASKS_PROVIDER_EN = re.compile(r"\b(which|what)\s+(area|city|zone|province|ftz|region|locality|sub-zone)\b|"
+                               r"\bwho\b.*\b(provided|submitted|contributed|proposed)\b|\bprovided by\b|\bcame from\b", re.I)
+
+
+def is_catalog_question(question: str, language: str) -> bool:
+    if (_ASKS_WHO_ZH if language == "zh" else _ASKS_WHO_EN).search(question):
+        return False
+    if language == "en" and _ONE_OF_EN.search(question):
+        return False
+    if language == "zh":
+        return bool(_LIST_ZH.search(question) and _UNIT_ZH.search(question))
+    return bool(_LIST_EN.search(question))
+
+
+def compares(question: str) -> bool:
+    """The question sets two cases (or two things) side by side."""
+    return bool(_COMPARES.search(question))
+
+
+def asks_provider(question: str, language: str) -> bool:
+    """'Which area provided X?'"""
+    return bool((_ASKS_PROVIDER_ZH if language == "zh" else _ASKS_PROVIDER_EN).search(question))
+
+
+def counts_only(question: str) -> bool:
+    """A listing question that asks how many, not which."""
+    return bool(re.search(r"(几个|多少|how many)", question, re.I))
