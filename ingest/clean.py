@@ -39,6 +39,8 @@ class Mapped:
     src: list[int] = field(default_factory=list)
 
     def sub(self, pattern: re.Pattern[str], repl: str = "") -> "Mapped":
+        if not pattern.search(self.text):
+            return self  # most lines carry no artifact; copying their offsets is most of the cost
         out, src, pos = [], [], 0
         for m in pattern.finditer(self.text):
             out.append(self.text[pos : m.start()])
