@@ -324,7 +324,9 @@ def _structured(lines: list[Line], c: Candidate, start: int, end: int) -> bool:
     return False
 
 
-def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line]) -> _Evaluated | None:
+def _members(key: tuple[str, str], members: list[Candidate], lines: list[Line]) -> list[Candidate]:
+    """The family without what only looks like a sibling: unanchored plain lines, the document head,
+    and titles with nothing under them."""
     family, kind = key
     if kind == "plain" and any(c.provider_line is not None for c in members):
         # Plain lines open cases only where a provider anchors them; a numbered body line does not.
@@ -332,33 +334,47 @@ def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line])
     head_end = _first_body(lines)
     members = [c for c in members if c.provider_line is not None or family or not _in_head(lines, c, head_end)]
     ends = [nxt.first for nxt in members[1:]] + [len(lines)]
-    kept = [
-        (c, end) for c, end in zip(members, ends)
-        if c.provider_line is not None or _has_body(lines, c.last + 1, end)  # a title with nothing under it
-    ]
-    if not kept:
-        return None
-    members = [c for c, _ in kept]
+    return [c for c, end in zip(members, ends) if c.provider_line is not None or _has_body(lines, c.last + 1, end)]
+
+
+def _providers(members: list[Candidate], lines: list[Line]) -> tuple[list[tuple[str, int] | None], ...]:
+    """For each member, a provider line a few lines under its title, and one after its body."""
     ends = [nxt.first for nxt in members[1:]] + [len(lines)]
-    k = len(members)
-    anchored = sum(1 for c in members if c.provider_line is not None)
     heads = [_head_provider(lines, c.last + 1, end) if c.provider is None else None for c, end in zip(members, ends)]
     tails = [_tail_provider(lines, c.last + 1, end) if c.provider is None and h is None else None
              for c, h, end in zip(members, heads, ends)]
-    explained = sum(1 for c, h, t in zip(members, heads, tails) if c.provider or h or t)
-    structured = sum(1 for c, end in zip(members, ends) if _structured(lines, c, c.last + 1, end))
+    return heads, tails
+
+
+def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line]) -> _Evaluated | None:
+    family = key[0]
+    members = _members(key, members, lines)
+    if not members:
+        return None
+    heads, tails = _providers(members, lines)
+    explained = [bool(c.provider or h or t) for c, h, t in zip(members, heads, tails)]
+    first = members[0]
+    if len(members) >= 2 and not explained[0] and 2 * sum(explained[1:]) >= len(members) - 1 \
+            and not first.family and first.first < _first_body(lines):
+        # The document's title, at the top and styled like the case titles under it: every sibling
+        # names its provider, it names none.
+        members, heads, tails, explained = members[1:], heads[1:], tails[1:], explained[1:]
+    k = len(members)
+    anchored = sum(1 for c in members if c.provider_line is not None)
+    structured = sum(1 for c, nxt in zip(members, members[1:] + [None])
+                     if _structured(lines, c, c.last + 1, nxt.first if nxt else len(lines)))
     numbers = [c.number for c in members if c.number is not None]
     increasing = all(a < b for a, b in zip(numbers, numbers[1:]))
     strong = family in patterns.STRONG_NUMBERING
     headings = sum(1 for c in members if c.heading)
     if family and not strong and not increasing and 2 * anchored < k:
         return None  # numbering that restarts belongs to sections
-    by_providers = 2 * explained >= k and (explained >= 1)
+    by_providers = 2 * sum(explained) >= k and any(explained)
     by_structure = k >= 2 and (family or 2 * headings >= k) and 2 * structured >= k
     if not (strong or by_providers or by_structure):
         return None
     level = min((c.level for c in members if c.level), default=0)
-    score = (explained, int(strong), structured, k, -level)
+    score = (sum(explained), int(strong), structured, k, -level)
     return _Evaluated(key, members, heads, tails, score)
 
 

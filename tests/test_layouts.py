@@ -221,6 +221,33 @@ def _write(tmp: Path, name: str, lines: list[str]) -> Path:
     return path
 
 
+def docx_title_styled_like_cases(tmp: Path) -> tuple[Path, Expected]:
+    """The document's title is a Heading 1 like the case titles under it, with an introduction below it."""
+    d = _docx()
+    d.add_heading("自贸试验区制度创新案例汇编", level=1)
+    d.add_paragraph("本汇编收录三个案例，均已在全省复制推广。")
+    for i in range(3):
+        d.add_heading(TITLES[i + 2], level=1)
+        d.add_paragraph(f"（{PLACES[i + 2]}提供）")
+        d.add_heading("一、改革背景", level=2)
+        d.add_paragraph(body(i + 2)[0])
+        d.add_heading("二、实践效果", level=2)
+        d.add_paragraph(body(i + 2)[1])
+    path = tmp / "h1-title.docx"
+    d.save(path)
+    return path, Expected([(i + 1, TITLES[i + 2], PLACES[i + 2]) for i in range(3)],
+                          {i + 1: [figure(i + 2)] for i in range(3)}, title="自贸试验区制度创新案例汇编",
+                          sections={2: [["一、改革背景"], ["二、实践效果"]]})
+
+
+def md_single_case_same_level_as_title(tmp: Path) -> tuple[Path, Expected]:
+    """One case whose heading has the document title's level; only the provider line tells them apart."""
+    lines = ["# 星港市自贸试验区改革案例", "本文介绍一项已落地的改革。", f"# {TITLES[3]}", "（星港市自贸试验区提供）",
+             "## 改革背景", body(3)[0], "## 实践效果", body(3)[1]]
+    return _write(tmp, "single.md", lines), Expected([(1, TITLES[3], "星港市自贸试验区")], {1: [figure(3)]},
+                                                     title="星港市自贸试验区改革案例")
+
+
 def md_digest(tmp: Path) -> tuple[Path, Expected]:
     """The reported failure: 案例一： headings, **做法：** labels, —— X after the body, an intro naming every case."""
     cn = "一二三四五六"
@@ -377,6 +404,7 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "docx: Word numbering 案例一： in Chinese counting, （X片区）": docx_chinese_numbering,
     "docx: bold paragraphs as titles, no styles": docx_bold_titles_no_styles,
     "docx: provider in a table under the title": docx_info_table_under_title,
+    "docx: document title as a Heading 1 like the cases": docx_title_styled_like_cases,
     "md: bold numbered titles, italic *（X提供）*": md_bold_titles_italic_provider,
     "md: unnumbered ### headings, > 报送单位：X after the body": md_quoted_tail_provider,
     "md: 案例一： headings, **做法：**, —— X, intro naming every case": md_digest,
@@ -385,6 +413,7 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "txt: 【案例3】 titles, section numbering restarting per case": txt_bracket_case,
     "txt: （一） cases grouped under 一、 headings": txt_paren_cases_in_groups,
     "txt: a single numbered case under the document title": txt_single_case,
+    "md: a single case, its heading at the document title's level": md_single_case_same_level_as_title,
     "txt: 供稿单位：X under the title, （来源：…） lines": txt_field_provider_under_title,
     "txt: provider lines above the titles": txt_provider_above_title,
     "txt: hard-wrapped, two-line titles, 12.5%。 body lines": txt_hard_wrapped,
