@@ -28,7 +28,9 @@ _ITALIC_LINE = re.compile(r"^\*(?=[^*\s])[^*]+(?<=[^*\s])\*$")  # a wholly itali
 _ITALIC_MARKS = re.compile(r"^\s*\*|\*\s*$")  # pandoc's title line; the .docx reader writes Word's Title style so
 _RULE = re.compile(r"^[-*_=]{3,}$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # | --- | :---: |
-_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+# "34", "— 3 —", "-12-", "第 3 页", "第3页 共20页", "3 / 20": page numbers a PDF conversion leaves between lines
+_PAGE_NUMBER = re.compile(r"^(?:\d{1,3}|[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+                          r"|\d{1,3}\s*/\s*\d{1,3})$")
 
 
 @dataclass

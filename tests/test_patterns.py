@@ -13,6 +13,7 @@ from ingest.clean import clean
     ("25、 跨境贸易新机制", ("1.", 25, "跨境贸易新机制")),
     ("案例一：数字口岸监管新模式", ("案例N", 1, "数字口岸监管新模式")),
     ("案例12 跨境贸易新机制", ("案例N", 12, "跨境贸易新机制")),
+    ("案例3数字口岸监管新模式", ("案例N", 3, "数字口岸监管新模式")),
     ("【案例3】数字口岸监管新模式", ("【案例N】", 3, "数字口岸监管新模式")),
     ("【案例十一】", ("【案例N】", 11, "")),
     ("（十二）跨境贸易新机制", ("（一）", 12, "跨境贸易新机制")),
@@ -29,6 +30,7 @@ from ingest.clean import clean
     ("二〇二三年十二月", None),
     ("十佳案例", None),
     ("案例集", None),
+    ("案例分析", None),
 ])
 def test_title_number(text, expected):
     assert patterns.title_number(text) == expected
@@ -106,6 +108,16 @@ def test_markup_hints_survive_cleaning():
         ("| 指标 | 数值 |", False, 0, False, "", True),
         ("| 时长 | 2小时 |", False, 0, False, "", True),
     ]
+
+
+@pytest.mark.parametrize("footer", ["34", "— 3 —", "-12-", "第 3 页", "第3页 共20页", "3 / 20"])
+def test_page_numbers_are_dropped(footer):
+    assert clean(f"正文第一行。\n\n{footer}\n\n正文第二行。").text == "正文第一行。\n正文第二行。"
+
+
+@pytest.mark.parametrize("line", ["12.5%", "2023", "第二批", "共3页说明", "—— 3号线"])
+def test_not_page_numbers(line):
+    assert line in clean(f"正文。\n\n{line}\n\n正文。").text
 
 
 def test_short_document_of_headings_is_not_hard_wrapped():
