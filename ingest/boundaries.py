@@ -135,15 +135,21 @@ def _title_lines(lines: list[Line], provider_at: int, floor: int) -> list[int]:
             break
         if not (plain or numbered and is_title_like(text)):
             break
-        if picked and (line.md_level or line.bold or lines[picked[0]].md_level or lines[picked[0]].bold):
-            break  # a heading is a whole title: it neither continues one nor is continued
+        if picked and (line.md_level or line.bold):
+            break  # a heading is a whole title: it does not continue a plain line
         picked.insert(0, i)
         if numbered or line.md_level or line.bold:
             break
+        if _SUBTITLE.match(text) and i - 1 >= floor and (lines[i - 1].md_level or lines[i - 1].bold) \
+                and is_title_like(lines[i - 1].text):
+            return [i - 1]  # ——… under a heading is its subtitle: the heading is the title
         if line.gap_before and len(picked) == 1 and not _continues_above(lines, i, floor):
             break
         i -= 1
     return picked
+
+
+_SUBTITLE = re.compile(r"^(?:——|—|--)\s*\S")
 
 
 def _continues_above(lines: list[Line], i: int, floor: int) -> bool:
@@ -328,13 +334,13 @@ def _members(key: tuple[str, str], members: list[Candidate], lines: list[Line]) 
     """The family without what only looks like a sibling: unanchored plain lines, the document head,
     and titles with nothing under them."""
     family, kind = key
-    if kind == "plain" and any(c.provider_line is not None for c in members):
+    if kind == "plain" and any(c.provider for c in members):
         # Plain lines open cases only where a provider anchors them; a numbered body line does not.
-        members = [c for c in members if c.provider_line is not None]
+        members = [c for c in members if c.provider]
     head_end = _first_body(lines)
-    members = [c for c in members if c.provider_line is not None or family or not _in_head(lines, c, head_end)]
+    members = [c for c in members if c.provider or family or not _in_head(lines, c, head_end)]
     ends = [nxt.first for nxt in members[1:]] + [len(lines)]
-    return [c for c, end in zip(members, ends) if c.provider_line is not None or _has_body(lines, c.last + 1, end)]
+    return [c for c, end in zip(members, ends) if c.provider or _has_body(lines, c.last + 1, end)]
 
 
 def _providers(members: list[Candidate], lines: list[Line]) -> tuple[list[tuple[str, int] | None], ...]:
@@ -360,7 +366,7 @@ def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line])
         # names its provider, it names none.
         members, heads, tails, explained = members[1:], heads[1:], tails[1:], explained[1:]
     k = len(members)
-    anchored = sum(1 for c in members if c.provider_line is not None)
+    anchored = sum(1 for c in members if c.provider)
     structured = sum(1 for c, nxt in zip(members, members[1:] + [None])
                      if _structured(lines, c, c.last + 1, nxt.first if nxt else len(lines)))
     numbers = [c.number for c in members if c.number is not None]
@@ -374,7 +380,8 @@ def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line])
     if not (strong or by_providers or by_structure):
         return None
     level = min((c.level for c in members if c.level), default=0)
-    score = (sum(explained), int(strong), structured, k, -level)
+    # Ties go to the family of headings (a heading over a subtitle line), then to the outer heading level.
+    score = (sum(explained), int(strong), structured, k, headings, -level)
     return _Evaluated(key, members, heads, tails, score)
 
 
@@ -402,8 +409,8 @@ def find_cases(lines: list[Line]) -> Found | None:
         number = c.number if c.number is not None else listed_number if listed_number is not None else order
         provider = c.provider or (head or tail or (listed_provider, None))[0]
         body = c.last + 1
-        if c.provider_line is not None and c.provider_line > c.last:
-            body = c.provider_line + 1
+        if c.provider_line == c.last + 1:
+            body = c.provider_line + 1  # the provider line under the title is no body text (a subtitle between would be)
         elif head and head[1] == c.last + 1 and not lines[head[1]].table_row:
             body = head[1] + 1
         last = end - 1

@@ -248,6 +248,27 @@ def md_single_case_same_level_as_title(tmp: Path) -> tuple[Path, Expected]:
                                                      title="星港市自贸试验区改革案例")
 
 
+def md_subtitle_under_heading(tmp: Path) -> tuple[Path, Expected]:
+    """A subtitle line between the heading and the provider: the heading is the title, the subtitle body text."""
+    lines = ["# 自贸试验区改革纪实"]
+    for k in range(3):
+        lines += [f"## {TITLES[k + 1]}", f"——{PLACES[k + 1]}推进口岸数字化改革纪实", f"（{PLACES[k + 1]}提供）", body(k + 1)[0],
+                  body(k + 1)[1]]
+    return _write(tmp, "subtitle.md", lines), Expected(
+        [(k + 1, TITLES[k + 1], PLACES[k + 1]) for k in range(3)],
+        {k + 1: [figure(k + 1), f"——{PLACES[k + 1]}推进口岸数字化改革纪实"] for k in range(3)})
+
+
+def txt_inline_provider(tmp: Path) -> tuple[Path, Expected]:
+    """1.标题（X提供） on one line, numbered sub-items without full stops inside every case."""
+    lines = ["自贸试验区创新案例"]
+    for k in range(3):
+        lines += [f"{k + 1}.{TITLES[k]}（{PLACES[k]}提供）", body(k)[0], "1.建立数据共享平台", "平台归集数据。",
+                  "2.推行一次申报", body(k)[1]]
+    return _write(tmp, "inline.txt", lines), Expected(
+        [(k + 1, TITLES[k], PLACES[k]) for k in range(3)], {k + 1: [figure(k)] for k in range(3)})
+
+
 def md_digest(tmp: Path) -> tuple[Path, Expected]:
     """The reported failure: 案例一： headings, **做法：** labels, —— X after the body, an intro naming every case."""
     cn = "一二三四五六"
@@ -352,7 +373,8 @@ def txt_hard_wrapped(tmp: Path) -> tuple[Path, Expected]:
     for k in range(3):
         lines += [f"{k + 1}.{TITLES[k]}建设", "新路径", f"（{PLACES[k]}提供）"]
         para = body(k)[0] + "其中跨境电商订单占比提升至" * 2 + "全年累计增长"
-        lines += wrap(para) + ["12.5%。纳入监管的企业数量持续增加，并且不断扩大覆盖", "范围。"]
+        lines += wrap(para)[:2] + [f"— {k + 2} —"] + wrap(para)[2:]  # a page footer between wrapped lines
+        lines += ["12.5%。纳入监管的企业数量持续增加，并且不断扩大覆盖", "范围。"]
         lines += wrap("一、主要做法") + wrap(body(k)[1] * 2)
     return _write(tmp, "wrapped.txt", lines), Expected(
         [(k + 1, f"{TITLES[k]}建设新路径", PLACES[k]) for k in range(3)],
@@ -406,6 +428,8 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "docx: provider in a table under the title": docx_info_table_under_title,
     "docx: document title as a Heading 1 like the cases": docx_title_styled_like_cases,
     "md: bold numbered titles, italic *（X提供）*": md_bold_titles_italic_provider,
+    "md: a subtitle line between heading and provider": md_subtitle_under_heading,
+    "txt: 1.标题（X提供） on one line, numbered sub-items": txt_inline_provider,
     "md: unnumbered ### headings, > 报送单位：X after the body": md_quoted_tail_provider,
     "md: 案例一： headings, **做法：**, —— X, intro naming every case": md_digest,
     "md: intro list numbers unnumbered headings, （X自贸试验区提供）": md_intro_list_unnumbered_headings,
