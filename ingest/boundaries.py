@@ -304,26 +304,30 @@ def _tail_provider(lines: list[Line], start: int, end: int) -> tuple[str, int] |
     return None
 
 
-# How Chinese documents nest their numbering: 第一篇 / 案例一 > 一、 > （一） > 1. > （1）.
-_RANK = {"第N": 0, "案例N": 0, "【案例N】": 0, "一、": 1, "（一）": 2, "1.": 3, "（1）": 4}
+def _ends_with_source(lines: list[Line], start: int, end: int) -> bool:
+    """（来源：…） closing a body: a boundary as telling as a provider line, though it names a source, not a provider."""
+    return any(patterns.is_source_line(lines[j].text) for j in range(max(start, end - 2), end))
 
 
-def _below(c: Candidate, text: str) -> bool:
-    """Is a numbered line a sub-heading of the candidate? (三、保障措施 inside a （二） span closes it instead)"""
+def _body_chars(lines: list[Line], start: int, end: int) -> int:
+    return sum(len(lines[j].text) for j in range(start, end) if is_body(lines[j]))
+
+
+def _opens_sections(c: Candidate, text: str) -> bool:
+    """A numbered line opens sub-sections of the candidate when its numbering starts there (一、 / （一） /
+    1. numbered one). 三、保障措施 inside a （二） span continues an outer list and closes the span instead."""
     numbered = patterns.title_number(text)
-    if not numbered:
-        return True
-    return not c.family or _RANK[numbered[0]] > _RANK[c.family]
+    return numbered is None or numbered[1] == 1 and numbered[0] != c.family
 
 
 def _structured(lines: list[Line], c: Candidate, start: int, end: int) -> bool:
-    """Sections inside: a label (背景 / 做法 …), a sub-heading in a lower numbering, or a deeper heading."""
+    """Sections inside: a label (背景 / 做法 …), a sub-list of headings, or a deeper heading."""
     for j in range(start, end):
         line = lines[j]
         text = line.text
-        if (patterns.section_label(text) or line.bold_lead and patterns.label_lead(text)) and _below(c, text):
+        if (patterns.section_label(text) or line.bold_lead and patterns.label_lead(text)) and _opens_sections(c, text):
             return True
-        if patterns.is_heading_line(text) and is_title_like(text) and _below(c, text):
+        if patterns.is_heading_line(text) and is_title_like(text) and _opens_sections(c, text):
             return True
         if line.md_level and (not c.level or line.md_level > c.level):
             return True
@@ -358,7 +362,9 @@ def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line])
     if not members:
         return None
     heads, tails = _providers(members, lines)
-    explained = [bool(c.provider or h or t) for c, h, t in zip(members, heads, tails)]
+    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
+    explained = [bool(c.provider or h or t) or _ends_with_source(lines, c.last + 1, end)
+                 for c, h, t, end in zip(members, heads, tails, ends)]
     first = members[0]
     if len(members) >= 2 and not explained[0] and 2 * sum(explained[1:]) >= len(members) - 1 \
             and not first.family and first.first < _first_body(lines):
@@ -377,7 +383,12 @@ def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line])
         return None  # numbering that restarts belongs to sections
     by_providers = 2 * sum(explained) >= k and any(explained)
     by_structure = k >= 2 and (family or 2 * headings >= k) and 2 * structured >= k
-    if not (strong or by_providers or by_structure):
+    # The weakest evidence: two or more real headings (markdown / Word, not bold) of one level or
+    # numbering, each over a paragraph or more. A digest of short items has nothing else to go by.
+    by_headings = k >= 2 and all(c.level for c in members) and all(
+        _body_chars(lines, c.last + 1, nxt.first if nxt else len(lines)) >= 80
+        for c, nxt in zip(members, members[1:] + [None]))
+    if not (strong or by_providers or by_structure or by_headings):
         return None
     level = min((c.level for c in members if c.level), default=0)
     # Ties go to the family of headings (a heading over a subtitle line), then to the outer heading level.
@@ -427,6 +438,7 @@ def _describe(key: tuple[str, str], members: list[Candidate], heads: list[tuple[
     what = {"heading": "headings", "plain": "lines", "bold": "bold lines", "": "titles"}.get(
         kind, f"level-{kind[1:]} headings")
     side = "providers under titles" if any(c.provider_line is not None for c in members) or any(heads) else \
+        "providers in titles" if any(c.provider for c in members) else \
         "providers after bodies" if any(tails) else "no provider lines"
     return f"titles {family or 'unnumbered'} ({what}), {side}"
 

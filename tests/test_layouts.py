@@ -269,6 +269,33 @@ def txt_inline_provider(tmp: Path) -> tuple[Path, Expected]:
         [(k + 1, TITLES[k], PLACES[k]) for k in range(3)], {k + 1: [figure(k)] for k in range(3)})
 
 
+def txt_numbered_without_providers(tmp: Path) -> tuple[Path, Expected]:
+    """Plain 1. titles, no provider anywhere: the 一、 sections that start over in each one make them cases."""
+    lines = ["自贸试验区创新案例"]
+    for k in range(3):
+        lines += [f"{k + 1}.{TITLES[k + 2]}", "一、主要做法", body(k + 2)[0], "二、实践效果", body(k + 2)[1]]
+    return _write(tmp, "no-providers.txt", lines), Expected(
+        [(k + 1, TITLES[k + 2], None) for k in range(3)], {k + 1: [figure(k + 2)] for k in range(3)})
+
+
+def md_digest_with_sources(tmp: Path) -> tuple[Path, Expected]:
+    """Bold 一、 titles, each item closed by （来源：…）: sources mark the boundaries but name no provider."""
+    lines = ["# 自贸动态摘编"]
+    for k in range(4):
+        lines += [f"**{'一二三四'[k]}、{TITLES[k]}**", body(k)[0], body(k)[1], f"（来源：{PLACES[k]}日报）"]
+    return _write(tmp, "sources.md", lines), Expected(
+        [(k + 1, TITLES[k], None) for k in range(4)], {k + 1: [figure(k), f"{PLACES[k]}日报"] for k in range(4)})
+
+
+def md_digest_headings_only(tmp: Path) -> tuple[Path, Expected]:
+    """Nothing but headings over paragraphs: no provider, no sections. Each heading still opens a case."""
+    lines = ["# 自贸试验区改革动态"]
+    for k in range(3):
+        lines += [f"## {TITLES[k + 4]}", body(k + 4)[0], body(k + 4)[1]]
+    return _write(tmp, "headings-only.md", lines), Expected(
+        [(k + 1, TITLES[k + 4], None) for k in range(3)], {k + 1: [figure(k + 4)] for k in range(3)})
+
+
 def md_digest(tmp: Path) -> tuple[Path, Expected]:
     """The reported failure: 案例一： headings, **做法：** labels, —— X after the body, an intro naming every case."""
     cn = "一二三四五六"
@@ -430,6 +457,9 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "md: bold numbered titles, italic *（X提供）*": md_bold_titles_italic_provider,
     "md: a subtitle line between heading and provider": md_subtitle_under_heading,
     "txt: 1.标题（X提供） on one line, numbered sub-items": txt_inline_provider,
+    "txt: 1. titles with 一、 sections and no provider lines": txt_numbered_without_providers,
+    "md: bold 一、 titles closed by （来源：…）, no news layout": md_digest_with_sources,
+    "md: headings over paragraphs, nothing else": md_digest_headings_only,
     "md: unnumbered ### headings, > 报送单位：X after the body": md_quoted_tail_provider,
     "md: 案例一： headings, **做法：**, —— X, intro naming every case": md_digest,
     "md: intro list numbers unnumbered headings, （X自贸试验区提供）": md_intro_list_unnumbered_headings,
