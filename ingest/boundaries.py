@@ -15,11 +15,16 @@ One mechanism, in four steps:
      after its body, just before the next member (—— X, 报送单位：X, （X提供）). It has structure
      when a section label or a sub-heading opens a section inside it. A numbered family must count
      upwards (gaps allowed) unless providers anchor it: numbering that restarts is a section's.
-  4. Choice. Accepted: a family that names cases (案例N / 【案例N】 / 第N…) or that providers
-     explain (at least half its members); or two or more headings/numbered titles with structure
-     inside at least half of them. The accepted family explaining the most members wins (providers,
-     then naming, then structure), ties going to the larger family, then the outer heading level.
+     A （来源：…） line ending a body explains a boundary too, though it names a source, not a provider.
+  4. Choice. Accepted: a family that names cases (案例N / 【案例N】 / 第N…); one that provider lines
+     explain (at least half its members); two or more headings or numbered titles with structure
+     inside at least half of them; or, weakest, two or more real headings (markdown / Word) over a
+     paragraph each. The accepted family explaining the most members wins (providers, then naming,
+     then structure, then size), ties going to headings, then to the outer heading level.
 Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3), else the listing's, else order.
+The first member is dropped when it is the document's title styled like the cases (above the first
+paragraph, no provider where its siblings have one); headings that group cases (一、贸易便利化类)
+right above the next case are left out of the case before them.
 """
 
 from __future__ import annotations
@@ -197,6 +202,10 @@ def candidates(lines: list[Line]) -> dict[int, Candidate]:
         title_at = _title_lines(lines, i, floor) if form != "dash" else []  # —— X only ever follows a body
         floor = i + 1
         if not title_at:
+            continue
+        owner = next((c for c in found.values() if c.first < title_at[0] <= c.last), None)
+        if owner is not None and owner.last == title_at[-1]:
+            owner.provider, owner.provider_line = who, i  # 【案例3】 on its own line, the title under it
             continue
         candidate = found.get(title_at[0])
         if candidate is None or candidate.last != title_at[-1]:

@@ -350,6 +350,16 @@ def txt_bracket_case(tmp: Path) -> tuple[Path, Expected]:
         sections={7: [["一、改革背景"], ["一、改革背景", "（一）建立协同机制"], ["一、改革背景", "（二）推行线上办理"]]})
 
 
+def txt_bracket_number_alone(tmp: Path) -> tuple[Path, Expected]:
+    """【案例N】 alone on its line, the title on the next, then the provider."""
+    lines = ["自贸试验区案例集（第三批）"]
+    for k, n in enumerate([11, 12]):
+        lines += [f"【案例{'十一' if n == 11 else '十二'}】", TITLES[k + 6], f"（{PLACES[k + 6]}提供）", "一、改革背景",
+                  body(k + 6)[0], "二、实践效果", body(k + 6)[1]]
+    return _write(tmp, "alone.txt", lines), Expected(
+        [(11, TITLES[6], PLACES[6]), (12, TITLES[7], PLACES[7])], {11: [figure(6)], 12: [figure(7)]})
+
+
 def txt_paren_cases_in_groups(tmp: Path) -> tuple[Path, Expected]:
     """（一） titles at case level with （X片区）, grouped under 一、… headings that are not cases."""
     zones = ["青岚片区", "鹭洲片区", "清溪片区", "青岚片区"]
@@ -466,6 +476,7 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "md: numbers 3 5 8, TOC with page numbers, 【改革背景】 labels": md_non_consecutive,
     "txt: 【案例3】 titles, section numbering restarting per case": txt_bracket_case,
     "txt: （一） cases grouped under 一、 headings": txt_paren_cases_in_groups,
+    "txt: 【案例十一】 alone on its line, the title under it": txt_bracket_number_alone,
     "txt: a single numbered case under the document title": txt_single_case,
     "md: a single case, its heading at the document title's level": md_single_case_same_level_as_title,
     "txt: 供稿单位：X under the title, （来源：…） lines": txt_field_provider_under_title,
