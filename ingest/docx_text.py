@@ -30,12 +30,24 @@ def docx_lines(document: Any) -> list[str]:
     """The document body as lines, paragraphs and table rows in reading order."""
     numbering = _Numbering(document)
     lines: list[str] = []
-    for element in _blocks(document.element.body):
+    _block_lines(document.element.body, document, numbering, lines)
+    return lines
+
+
+def _block_lines(parent: Any, document: Any, numbering: "_Numbering", lines: list[str]) -> None:
+    for element in _blocks(parent):
         if element.tag == qn("w:p"):
             lines.append(_paragraph_line(Paragraph(element, document), numbering))
+            continue
+        table = Table(element, document)
+        if len(table.columns) == 1:
+            # A one-column table is a frame around text (a boxed 专栏), not data: its paragraphs are
+            # read as paragraphs, so a title or provider line inside it still counts.
+            for row in table.rows:
+                for cell in row.cells[:1]:
+                    _block_lines(cell._tc, document, numbering, lines)
         else:
-            lines.extend(_table_lines(Table(element, document)))
-    return lines
+            lines.extend(_table_lines(table))
 
 
 def _blocks(parent: Any) -> Iterator[Any]:

@@ -552,6 +552,9 @@ def test_docx_reader_keeps_body_order_tables_styles_and_numbering(tmp_path):
     _number(d.add_paragraph("子项甲"), chinese)
     _number(d.add_paragraph("子项乙"), chinese)
     d.add_paragraph().add_run("整段加粗").bold = True
+    frame = d.add_table(rows=1, cols=1)
+    frame.cell(0, 0).text = "专栏：框内标题"
+    frame.cell(0, 0).add_paragraph("框内正文。")
     d.add_paragraph("重复合并单元格：")
     table = d.add_table(rows=1, cols=3)
     table.cell(0, 0).merge(table.cell(0, 1)).text = "合并"
@@ -560,7 +563,8 @@ def test_docx_reader_keeps_body_order_tables_styles_and_numbering(tmp_path):
     d.save(path)
     assert read_text(path).split("\n") == [
         "% 汇编标题", "# 1.第一个标题", "**做法：**建立平台。", "| 指标 | 数值 |", "| 时长 | 2小时 |", "表后段落。",
-        "# 2.第二个标题", "（一）子项甲", "（二）子项乙", "**整段加粗**", "重复合并单元格：", "| 合并 | 右 |",
+        "# 2.第二个标题", "（一）子项甲", "（二）子项乙", "**整段加粗**", "专栏：框内标题", "框内正文。",
+        "重复合并单元格：", "| 合并 | 右 |",
     ]
 
 
