@@ -32,8 +32,6 @@ PROVIDER_DASH = re.compile(
 _TABLE_CELLS = re.compile(r"^\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|$")
 # （来源：浙江自贸微信公众号） — the line that ends a news item in 000's layout
 SOURCE_LINE = re.compile(r"^[（(]\s*来源\s*[：:](?P<source>.+?)[）)]$")
-# 1.浙沪跨港区供油… / 25. 创新航空…  — a numbered title candidate
-NUMBERED_TITLE = re.compile(r"^(?P<n>\d{1,3})\s*[.．、]\s*(?!\d)(?P<title>\S.*)$")
 # TOC rows end in dot leaders and a page number: "1. 黄河流域… .....\t1"
 TOC_LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$|\t\s*\d{1,3}$")
 INLINE_PROVIDER = re.compile(r"[（(](?P<who>[^（）()]{2,20}?(?:片区|提供))[）)]\s*$")
@@ -107,8 +105,8 @@ def block_starts(texts: list[str]) -> set[int]:
     for i, text in enumerate(texts):
         if is_heading_line(text) or provider_of(text) or is_source_line(text):
             starts.add(i)
-        elif NUMBERED_TITLE.match(text) and any(provider_of(t) for t in texts[i + 1 : i + 4]):
-            starts.add(i)  # a numbered title: a provider line follows within a few lines
+        elif title_number(text) and any(provider_of(t) for t in texts[i + 1 : i + 4]):
+            starts.add(i)  # a numbered title (1. / 案例一： / 【案例3】): a provider line follows within a few lines
     return starts
 
 

@@ -130,7 +130,7 @@ def _document_title(lines: list[Line], until: int) -> str | None:
     opening: list[str] = []
     for k, line in enumerate(lines[:until]):
         if k and line.gap_before or patterns.ends_sentence(line.text) or len(line.text) > 40 \
-                or patterns.NUMBERED_TITLE.match(line.text) or patterns.title_number(line.text) \
+                or patterns.title_number(line.text) \
                 or patterns.provider_of(line.text):
             break
         opening.append(line.text)
