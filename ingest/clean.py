@@ -22,10 +22,10 @@ from ingest import patterns
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _EMPHASIS = re.compile(r"\*\*|__")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
-_TITLE_MARK = re.compile(r"^%\s+")
+_TITLE_MARK = re.compile(r"^%\s+")  # pandoc's title line; the .docx reader writes Word's Title style so
 _QUOTE = re.compile(r"^(?:>\s?)+")  # markdown blockquote markers
 _ITALIC_LINE = re.compile(r"^\*(?=[^*\s])[^*]+(?<=[^*\s])\*$")  # a wholly italic line: *（X提供）*
-_ITALIC_MARKS = re.compile(r"^\s*\*|\*\s*$")  # pandoc's title line; the .docx reader writes Word's Title style so
+_ITALIC_MARKS = re.compile(r"^\s*\*|\*\s*$")
 _RULE = re.compile(r"^[-*_=]{3,}$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # | --- | :---: |
 # "34", "— 3 —", "-12-", "第 3 页", "第3页 共20页", "3 / 20": page numbers a PDF conversion leaves between lines

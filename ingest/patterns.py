@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 CN_NUM = "一二三四五六七八九十"
 _TERMINAL = "。！？；：!?;"
@@ -175,8 +176,6 @@ def title_number(text: str) -> tuple[str, int, str] | None:
 
 
 def _load_labels() -> frozenset[str]:
-    from pathlib import Path
-
     path = Path(__file__).with_name("section_labels.txt")
     words = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
     return frozenset(re.sub(r"\s+", "", w) for w in words if w)
@@ -185,6 +184,7 @@ def _load_labels() -> frozenset[str]:
 SECTION_LABELS = _load_labels()
 _LABEL_NOTE = re.compile(r"[（(][^（）()]{1,8}[）)]$")  # 特色亮点（创新性） → 特色亮点
 _LABEL_JOINERS = re.compile(r"[与和及、]")
+_LABEL_LEAD = re.compile(r"^\s*(?:[【\[]\s*(?P<b>[^】\]]{1,12})\s*[】\]]|(?P<c>[^：:，。]{1,12})\s*[：:])\s*\S")
 
 
 def section_label(text: str) -> str | None:
@@ -197,14 +197,15 @@ def section_label(text: str) -> str | None:
     core = _LABEL_NOTE.sub("", core).strip("【】[]〔〕「」").rstrip("：:")
     if not core or len(core) > 12:
         return None
-    if core in SECTION_LABELS or all(part in SECTION_LABELS for part in _LABEL_JOINERS.split(core) if part):
+    parts = [part for part in _LABEL_JOINERS.split(core) if part]
+    if core in SECTION_LABELS or parts and all(part in SECTION_LABELS for part in parts):
         return core
     return None
 
 
 def label_lead(text: str) -> str | None:
     """The section label a paragraph runs in with (做法：通过… / 【成效】通过…), else None."""
-    m = re.match(r"^\s*(?:[【\[]\s*(?P<b>[^】\]]{1,12})\s*[】\]]|(?P<c>[^：:，。]{1,12})\s*[：:])\s*\S", text)
+    m = _LABEL_LEAD.match(text)
     if not m:
         return None
     return section_label(m.group("b") or m.group("c"))
