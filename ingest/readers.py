@@ -64,7 +64,9 @@ def _read_docx(path: Path, data: bytes) -> str:
         raise UnreadableFile(f"corrupted .docx ({type(exc).__name__})") from exc
     from ingest.docx_text import docx_lines
 
-    return "\n".join(docx_lines(document))
+    # A blank line between paragraphs, as in markdown: each Word paragraph is a paragraph, not a line
+    # wrapped by a converter (a Shift+Enter break inside one stays a single newline).
+    return "\n\n".join(docx_lines(document))
 
 
 def _read_pdf(path: Path, data: bytes) -> str:

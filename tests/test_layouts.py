@@ -561,7 +561,7 @@ def test_docx_reader_keeps_body_order_tables_styles_and_numbering(tmp_path):
     table.cell(0, 2).text = "右"
     path = tmp_path / "reader.docx"
     d.save(path)
-    assert read_text(path).split("\n") == [
+    assert read_text(path).split("\n\n") == [
         "% 汇编标题", "# 1.第一个标题", "**做法：**建立平台。", "| 指标 | 数值 |", "| 时长 | 2小时 |", "表后段落。",
         "# 2.第二个标题", "（一）子项甲", "（二）子项乙", "**整段加粗**", "专栏：框内标题", "框内正文。",
         "重复合并单元格：", "| 合并 | 右 |",
@@ -584,4 +584,4 @@ def test_docx_numbering_defined_by_the_heading_style(tmp_path):
     d.add_heading("乙", level=2)
     path = tmp_path / "style-numbering.docx"
     d.save(path)
-    assert read_text(path).split("\n") == ["## 案例3.甲", "正文。", "## 案例4.乙"]
+    assert read_text(path).split("\n\n") == ["## 案例3.甲", "正文。", "## 案例4.乙"]
