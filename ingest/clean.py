@@ -4,6 +4,11 @@ The corpus comes from PDF/DOCX/OCR conversions: DOCX bookmarks inside titles, ma
 page numbers on their own lines, and (000, 004) a line break every 15–30 characters mid-sentence.
 The output is a list of logical lines (paragraphs or headings) whose joined text is the "cleaned
 document" that chunks, sections and quotes point into.
+
+What the markup said survives as hints on each line, because structure detection needs them:
+the heading depth (`#`, or Word's Heading N), the document title (`% ` line, Word's Title style),
+emphasis (`**…**` around the whole line, or a bold lead such as `**做法：**`), and table rows
+(`| a | b |`, which the .docx reader emits in place).
 """
 
 from __future__ import annotations
@@ -17,8 +22,15 @@ from ingest import patterns
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _EMPHASIS = re.compile(r"\*\*|__")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
+_TITLE_MARK = re.compile(r"^%\s+")  # pandoc's title line; the .docx reader writes Word's Title style so
+_QUOTE = re.compile(r"^(?:>\s?)+")  # markdown blockquote markers
+_ITALIC_LINE = re.compile(r"^\*(?=[^*\s])[^*]+(?<=[^*\s])\*$")  # a wholly italic line: *（X提供）*
+_ITALIC_MARKS = re.compile(r"^\s*\*|\*\s*$")
 _RULE = re.compile(r"^[-*_=]{3,}$")
-_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # | --- | :---: |
+# "34", "— 3 —", "-12-", "第 3 页", "第3页 共20页", "3 / 20": page numbers a PDF conversion leaves between lines
+_PAGE_NUMBER = re.compile(r"^(?:\d{1,3}|[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+                          r"|\d{1,3}\s*/\s*\d{1,3})$")
 
 
 @dataclass
@@ -29,6 +41,8 @@ class Mapped:
     src: list[int] = field(default_factory=list)
 
     def sub(self, pattern: re.Pattern[str], repl: str = "") -> "Mapped":
+        if not pattern.search(self.text):
+            return self  # most lines carry no artifact; copying their offsets is most of the cost
         out, src, pos = [], [], 0
         for m in pattern.finditer(self.text):
             out.append(self.text[pos : m.start()])
@@ -56,6 +70,10 @@ class Line:
     body: Mapped
     md_level: int = 0  # markdown heading depth in the source; a hint only, depth is random in 003
     gap_before: bool = True  # a blank line (or the file start) precedes it in the source
+    bold: bool = False  # the whole line was emphasised (**…**): a heading without heading markup
+    bold_lead: str = ""  # the emphasised words a paragraph starts with (**做法：**…), without markers
+    title_mark: bool = False  # the document's title, as marked by its format (Word's Title style)
+    table_row: bool = False  # a row of a table: | cell | cell |
 
     @property
     def text(self) -> str:
@@ -87,21 +105,40 @@ class CleanedDocument:
         return self.line_starts[first], self.line_starts[last] + len(self.lines[last].text)
 
 
-def _physical_lines(raw: str) -> list[tuple[Mapped, bool]]:
-    """Split into artifact-free lines, each with whether a blank line came before it."""
-    out: list[tuple[Mapped, bool]] = []
+def _emphasis(text: str) -> tuple[bool, str]:
+    """(whole line emphasised, emphasised lead words) of a line still carrying its ** / __ markers."""
+    text = _MD_HEADING.sub("", text.strip())
+    for mark in ("**", "__"):
+        if not text.startswith(mark):
+            continue
+        close = text.find(mark, len(mark))
+        if close < 0:
+            return False, ""
+        if text.endswith(mark) and len(text) > 2 * len(mark):
+            return True, ""
+        return False, text[len(mark):close].strip()
+    return False, ""
+
+
+def _physical_lines(raw: str) -> list[tuple[Mapped, bool, tuple[bool, str]]]:
+    """Split into artifact-free lines, each with whether a blank line came before it and its emphasis."""
+    out: list[tuple[Mapped, bool, tuple[bool, str]]] = []
     offset, gap = 0, True
     for raw_line in raw.split("\n"):
         line = Mapped(raw_line, list(range(offset, offset + len(raw_line))))
         offset += len(raw_line) + 1
-        line = line.sub(_BOOKMARK).sub(_EMPHASIS)
+        line = line.sub(_BOOKMARK).sub(_QUOTE)
+        emphasis = _emphasis(line.text)
+        line = line.sub(_EMPHASIS)
+        if _ITALIC_LINE.match(line.text.strip()):
+            line = line.sub(_ITALIC_MARKS)
         line = Mapped(line.text.replace("\u00a0", " ").replace("\r", " ").replace("\ufeff", " "), line.src)
         line = line.strip()
-        if not line.text or _RULE.match(line.text) or _PAGE_NUMBER.match(line.text):
+        if not line.text or _RULE.match(line.text) or _PAGE_NUMBER.match(line.text) or _TABLE_RULE.match(line.text):
             # Page numbers of the PDF conversion stand alone between wrapped lines (004: "34").
             gap = gap or not line.text or bool(_RULE.match(line.text))
             continue
-        out.append((line, gap))
+        out.append((line, gap, emphasis))
         gap = False
     return out
 
@@ -111,6 +148,13 @@ def _split_md(line: Mapped) -> tuple[Mapped, int]:
     if not m:
         return line, 0
     return Mapped(line.text[m.end() :], line.src[m.end() :]).strip(), len(m.group(1))
+
+
+def _split_title_mark(line: Mapped) -> tuple[Mapped, bool]:
+    m = _TITLE_MARK.match(line.text)
+    if not m:
+        return line, False
+    return Mapped(line.text[m.end() :], line.src[m.end() :]).strip(), True
 
 
 def is_hard_wrapped(texts: list[str]) -> bool:
@@ -130,13 +174,23 @@ def _join(left: Mapped, right: Mapped) -> Mapped:
     return left + right
 
 
+def _heading_like(text: str) -> bool:
+    return bool(patterns.is_heading_line(text) or patterns.provider_of(text) or patterns.title_number(text)
+                or patterns.section_label(text))
+
+
+def _marked_up(line: Line) -> bool:
+    """A line whose markup says what it is (heading, title, bold line, table row): never joined."""
+    return bool(line.md_level or line.title_mark or line.bold or line.table_row)
+
+
 def _unwrap(lines: list[Line]) -> list[Line]:
-    """Join hard-wrapped lines into paragraphs; headings, titles and provider lines stay whole."""
+    """Join hard-wrapped lines into paragraphs; headings, titles, provider lines and table rows stay whole."""
     width = statistics.median(len(line.text) for line in lines)
     short = 0.6 * width
     texts = [line.text for line in lines]
     starts = patterns.block_starts(texts)
-    standalone = patterns.standalone_lines(texts)
+    standalone = patterns.standalone_lines(texts) | {i for i, line in enumerate(lines) if _marked_up(line)}
     out: list[Line] = []
     for i, line in enumerate(lines):
         if not out:
@@ -154,7 +208,9 @@ def _unwrap(lines: list[Line]) -> list[Line]:
         if breaks:
             out.append(line)
         else:
-            out[-1] = Line(_join(out[-1].body, line.body), out[-1].md_level, out[-1].gap_before)
+            joined = Line(_join(out[-1].body, line.body), out[-1].md_level, out[-1].gap_before,
+                          bold_lead=out[-1].bold_lead, title_mark=out[-1].title_mark)
+            out[-1] = joined
     return out
 
 
@@ -162,15 +218,19 @@ def clean(raw: str) -> CleanedDocument:
     """Clean raw text into logical lines, keeping a char map back to the raw source."""
     raw = raw.replace("\r\n", "\n")
     lines: list[Line] = []
-    for body, gap in _physical_lines(raw):
+    for body, gap, (bold, lead) in _physical_lines(raw):
         body, level = _split_md(body)
+        body, title_mark = _split_title_mark(body) if not level else (body, False)
         if body.text:
-            lines.append(Line(body, level, gap))
-    wrapped = is_hard_wrapped([line.text for line in lines])
+            lines.append(Line(body, level, gap, bold=bold, bold_lead=lead, title_mark=title_mark,
+                              table_row=body.text.startswith("|")))
+    # Headings, titles, provider lines and table rows are short by nature; only running text tells.
+    wrapped = is_hard_wrapped([line.text for line in lines if not _marked_up(line) and not _heading_like(line.text)])
     if wrapped:
         lines = _unwrap(lines)
     for line in lines:
-        if line.md_level or patterns.is_heading_line(line.text) or patterns.provider_of(line.text):
+        if line.md_level or line.bold and len(line.text) <= 60 or patterns.is_heading_line(line.text) \
+                or patterns.provider_of(line.text) or patterns.title_number(line.text):
             # Headings and provider lines mix （） and () at random; one form makes titles comparable.
             line.body = Mapped(patterns.fullwidth_brackets(line.text), line.body.src)
     return CleanedDocument(lines=lines, hard_wrapped=wrapped)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 CN_NUM = "一二三四五六七八九十"
 _TERMINAL = "。！？；：!?;"
@@ -13,16 +14,27 @@ L1_HEADING = re.compile(rf"^(?:[{CN_NUM}]+、|\d{{1,2}}、(?=\s*\S{{1,15}}$))")
 L2_HEADING = re.compile(rf"^[（(]\s*[{CN_NUM}]+\s*[）)]")
 # 1. 建设综合服务平台。… — but never 12.5%。 / 99.99% / 5.42 亿条, which continue a wrapped figure.
 L3_HEADING = re.compile(r"^\d{1,2}[.．](?!\d)\s*")
-# （舟山片区） / (上海市提供） / （北京市、重庆市、大连市、苏州市提供）
+# （舟山片区） / (上海市提供） / （北京市、重庆市、大连市、苏州市提供） / （X供稿）
 PROVIDER_LINE = re.compile(
-    r"^[（(]\s*(?P<who>[^（）()]{2,40}?)\s*(?:(?P<provided>提供)|(?<=片区))\s*[）)]$"
+    r"^[（(]\s*(?P<who>[^（）()]{2,40}?)\s*(?:(?P<provided>提供|供稿|报送)|(?<=片区))\s*[）)]$"
 )
+# 报送单位：X / 供稿单位：X / （来源单位：X） / 供稿：X — a field naming the provider, under the title or
+# after the body; also a two-cell table row | 报送单位 | X |
+PROVIDER_FIELD = re.compile(
+    r"^[（(]?\s*(?:(?:报送|供稿|来源|提供|推荐|申报)单位|供稿)\s*[：:]\s*(?P<who>[^（）()：:。；;]{2,40}?)\s*[）)]?$"
+)
+# —— X / ——X供稿 after a case's body. Unless it says 供稿/提供, only a name that looks like an
+# organisation or a place counts, so a subtitle (——记…) or a dash-led sentence does not.
+_DASH = r"^(?:—{2}|-{2}|─{2})\s*(?P<who>[^，。；：:,;！？!?“”\s]{2,40}?"
+PROVIDER_DASH = re.compile(
+    _DASH + r"(?:市|区|县|省|州|局|委|会|办|室|厅|部|署|处|站|院|所|中心|公司|集团|政府|片区|海关|银行|试验区|保税区|港|园))"
+    r"\s*(?:供稿|提供|报送)?$|" + _DASH.replace("?P<who>", "?P<who2>") + r")\s*(?:供稿|提供)$"
+)
+_TABLE_CELLS = re.compile(r"^\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|$")
 # （来源：浙江自贸微信公众号） — the line that ends a news item in 000's layout
 SOURCE_LINE = re.compile(r"^[（(]\s*来源\s*[：:](?P<source>.+?)[）)]$")
-# 1.浙沪跨港区供油… / 25. 创新航空…  — a numbered title candidate
-NUMBERED_TITLE = re.compile(r"^(?P<n>\d{1,3})\s*[.．、]\s*(?!\d)(?P<title>\S.*)$")
 # TOC rows end in dot leaders and a page number: "1. 黄河流域… .....\t1"
-TOC_LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$")
+TOC_LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$|\t\s*\d{1,3}$")
 INLINE_PROVIDER = re.compile(r"[（(](?P<who>[^（）()]{2,20}?(?:片区|提供))[）)]\s*$")
 ZONE_IN_HEADLINE = re.compile(
     r"[\u4e00-\u9fff]{2,3}(?:自由贸易试验区|自贸试验区|自贸区|自贸港)(?:[\u4e00-\u9fff]{2,3}?片区)?"
@@ -51,9 +63,22 @@ def is_heading_line(text: str) -> bool:
 
 
 def provider_of(text: str) -> str | None:
-    """The provider named by a standalone （X提供） / （X片区） line, else None."""
-    m = PROVIDER_LINE.match(text.strip())
-    return m.group("who").strip() if m else None
+    """The provider named by a standalone （X提供） / （X片区） / 报送单位：X / —— X line, else None."""
+    found = provider_line(text)
+    return found[0] if found else None
+
+
+def provider_line(text: str) -> tuple[str, str] | None:
+    """(provider, form) of a provider line; form is "bracket", "field" or "dash" (the last only after a body)."""
+    text = text.strip()
+    cells = _TABLE_CELLS.match(text)
+    if cells:
+        text = f"{cells.group(1)}：{cells.group(2)}"
+    for form, pattern in (("bracket", PROVIDER_LINE), ("field", PROVIDER_FIELD), ("dash", PROVIDER_DASH)):
+        m = pattern.match(text)
+        if m and (form == "field" or not cells):
+            return (m.groupdict().get("who") or m.group("who2")).strip(), form
+    return None
 
 
 def is_source_line(text: str) -> bool:
@@ -81,8 +106,8 @@ def block_starts(texts: list[str]) -> set[int]:
     for i, text in enumerate(texts):
         if is_heading_line(text) or provider_of(text) or is_source_line(text):
             starts.add(i)
-        elif NUMBERED_TITLE.match(text) and any(provider_of(t) for t in texts[i + 1 : i + 4]):
-            starts.add(i)  # a numbered title: a provider line follows within a few lines
+        elif title_number(text) and any(provider_of(t) for t in texts[i + 1 : i + 4]):
+            starts.add(i)  # a numbered title (1. / 案例一： / 【案例3】): a provider line follows within a few lines
     return starts
 
 
@@ -99,3 +124,88 @@ def standalone_lines(texts: list[str]) -> set[int]:
                     break
                 alone.add(j)
     return alone
+
+
+# ---------------------------------------------------------------- numbered titles and section labels
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMERAL = r"[零〇一二两三四五六七八九十百]{1,5}"
+_NUM = rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL})"
+
+
+def cn_to_int(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十三 → 23, 一百零五 → 105, "7" → 7; None when it is no number."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in "十百":
+            total += (1 if digit is None else digit) * (10 if ch == "十" else 100)
+            digit = None
+        else:
+            return None
+    return total + (digit or 0) if total or digit is not None else None
+
+
+# Numbering families of a title line, most specific first. A family is a pattern, not a level: the
+# case level is whichever family repeats as siblings (see ingest/boundaries.py).
+TITLE_NUMBERING: list[tuple[str, re.Pattern[str]]] = [
+    ("【案例N】", re.compile(rf"^[【\[〔]\s*案例\s*{_NUM}\s*[】\]〕]\s*[：:.．、]?\s*(?P<rest>.*)$")),
+    ("案例N", re.compile(rf"^案例\s*{_NUM}\s*[：:.．、]?\s*(?P<rest>(?![一二三四五六七八九十\d]).*)$")),
+    ("第N", re.compile(rf"^第\s*{_NUM}\s*(?:个案例|案例|篇|章|部分|例)\s*[：:.．、]?\s*(?P<rest>.*)$")),
+    ("（一）", re.compile(rf"^[（(]\s*(?P<n>{_CN_NUMERAL})\s*[）)]\s*(?P<rest>.*)$")),
+    ("一、", re.compile(rf"^(?P<n>{_CN_NUMERAL})\s*[、.．]\s*(?P<rest>.*)$")),
+    ("（1）", re.compile(r"^[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*(?P<rest>.*)$")),
+    # 1.数字口岸… / 25、… — never 12.5%。 / 5.42 亿条, which continue a wrapped figure
+    ("1.", re.compile(r"^(?P<n>\d{1,3})\s*[.．、]\s*(?!\d)(?P<rest>.*)$")),
+]
+STRONG_NUMBERING = {"【案例N】", "案例N", "第N"}  # these name a case by themselves
+
+
+def title_number(text: str) -> tuple[str, int, str] | None:
+    """(family, number, rest of the line) when the line opens with a title numbering, else None."""
+    for family, pattern in TITLE_NUMBERING:
+        m = pattern.match(text)
+        if m:
+            n = cn_to_int(m.group("n"))
+            if n is not None:
+                return family, n, m.group("rest").strip()
+    return None
+
+
+def _load_labels() -> frozenset[str]:
+    path = Path(__file__).with_name("section_labels.txt")
+    words = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(re.sub(r"\s+", "", w) for w in words if w)
+
+
+SECTION_LABELS = _load_labels()
+_LABEL_NOTE = re.compile(r"[（(][^（）()]{1,8}[）)]$")  # 特色亮点（创新性） → 特色亮点
+_LABEL_JOINERS = re.compile(r"[与和及、]")
+_LABEL_LEAD = re.compile(r"^\s*(?:[【\[]\s*(?P<b>[^】\]]{1,12})\s*[】\]]|(?P<c>[^：:，。]{1,12})\s*[：:])\s*\S")
+
+
+def section_label(text: str) -> str | None:
+    """The label when a heading is a section label (背景 / 主要做法 / 【改革背景】 / 二、实践效果：), else None."""
+    core = re.sub(r"\s+", "", text)
+    numbered = title_number(core)
+    if numbered and numbered[0] not in STRONG_NUMBERING:
+        core = numbered[2]
+    core = core.strip("【】[]〔〕「」《》").rstrip("：:。.")
+    core = _LABEL_NOTE.sub("", core).strip("【】[]〔〕「」").rstrip("：:")
+    if not core or len(core) > 12:
+        return None
+    parts = [part for part in _LABEL_JOINERS.split(core) if part]
+    if core in SECTION_LABELS or parts and all(part in SECTION_LABELS for part in parts):
+        return core
+    return None
+
+
+def label_lead(text: str) -> str | None:
+    """The section label a paragraph runs in with (做法：通过… / 【成效】通过…), else None."""
+    m = _LABEL_LEAD.match(text)
+    if not m:
+        return None
+    return section_label(m.group("b") or m.group("c"))

@@ -62,18 +62,11 @@ def _read_docx(path: Path, data: bytes) -> str:
         raise UnreadableFile(f"corrupted .docx ({type(exc).__name__})") from exc
     except Exception as exc:  # zipfile.BadZipFile and lxml errors surface as assorted types
         raise UnreadableFile(f"corrupted .docx ({type(exc).__name__})") from exc
-    lines: list[str] = []
-    for paragraph in document.paragraphs:
-        text = paragraph.text
-        style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
-        if style.startswith("heading") and text.strip():
-            level = "".join(ch for ch in style if ch.isdigit()) or "1"
-            text = "#" * min(int(level), 6) + " " + text
-        lines.append(text)
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text.strip() for cell in row.cells))
-    return "\n".join(lines)
+    from ingest.docx_text import docx_lines
+
+    # A blank line between paragraphs, as in markdown: each Word paragraph is a paragraph, not a line
+    # wrapped by a converter (a Shift+Enter break inside one stays a single newline).
+    return "\n\n".join(docx_lines(document))
 
 
 def _read_pdf(path: Path, data: bytes) -> str:

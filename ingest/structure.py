@@ -1,20 +1,24 @@
 """Structure detection: a cleaned document → its title and its cases, each with sections.
 
-Layout detectors are tried in order and the first that recognises the document wins:
-  news      body, then （来源：…）, then the item's headline (000's newsletter page);
-  provider  a (numbered) title followed by a （X提供）/（X片区） line (001, 003, 004);
-  headings  sibling markdown headings sharing a suffix, e.g. five "…实施方案" (002);
-  single    anything else: the whole document is one case, its headings its sections.
-All are pattern-driven; no title of the shipped corpus appears in this code.
+Case boundaries come from one mechanism (ingest/boundaries.py): candidate title lines grouped into
+sibling families (same numbering pattern, or same heading level), the family that repeats and that
+provider lines and section structure explain best is the case level. 001 (plain titles anchored by
+（X片区）), 002 (five "# …实施方案" headings after a notice), 003 (numbered titles at random markdown
+depths) and 004 (numbered titles wrapped over two lines) are all instances of it.
+One layout is a rule of its own, tried when no family is found, because its boundaries are not titles:
+  news      body, then （来源：…）, then the item's headline (000's newsletter page).
+Anything else is one case: the whole document, its headings its sections.
+No title of the shipped corpus appears in this code.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from ingest import patterns
+from ingest.boundaries import clean_title as _clean_title
+from ingest.boundaries import find_cases
 from ingest.clean import CleanedDocument, Line
 
 
@@ -58,15 +62,6 @@ def _back_matter(lines: list[Line], last_case: CaseSpan) -> int | None:
     return None
 
 
-def _compact(text: str) -> str:
-    """Comparison key for titles: no spaces, punctuation or bracket-width differences."""
-    return re.sub(r"[\s\W_]+", "", text)
-
-
-def _clean_title(text: str) -> str:
-    return re.sub(r"\s{2,}", " ", text).strip()
-
-
 # ---------------------------------------------------------------- news layout (000)
 
 def _detect_news(lines: list[Line]) -> list[CaseSpan] | None:
@@ -94,105 +89,23 @@ def _detect_news(lines: list[Line]) -> list[CaseSpan] | None:
     return cases
 
 
-# ---------------------------------------------------------------- provider-line layout (001/003/004)
+# ---------------------------------------------------------------- titled cases (001–004 and new layouts)
 
-def _is_title_like(text: str) -> bool:
-    return (
-        len(text) <= 80
-        and not patterns.ends_sentence(text)
-        and not patterns.is_heading_line(text)
-        and not patterns.TOC_LEADER.search(text)
-        and not patterns.INLINE_PROVIDER.search(text)
-        and not patterns.is_source_line(text)
-    )
-
-
-def _title_lines(lines: list[Line], provider_at: int, floor: int) -> list[int]:
-    """The lines before a provider line that make up the case title (at most two)."""
-    picked: list[int] = []
-    i = provider_at - 1
-    while i >= floor and len(picked) < 2:
-        text = lines[i].text
-        numbered = patterns.NUMBERED_TITLE.match(text)
-        listed = patterns.TOC_LEADER.search(text) or patterns.INLINE_PROVIDER.search(text)
-        if not (numbered or _is_title_like(text)) or listed:
-            break
-        picked.insert(0, i)
-        if numbered or lines[i].gap_before and len(picked) == 1 and not _continues_above(lines, i, floor):
-            break
-        i -= 1
-    return picked
-
-
-def _continues_above(lines: list[Line], i: int, floor: int) -> bool:
-    """A title cut in two by the DOCX conversion: the line above has no gap and is title-like."""
-    return i - 1 >= floor and not lines[i].gap_before and _is_title_like(lines[i - 1].text)
-
-
-def _toc_numbers(lines: list[Line], until: int) -> dict[str, int]:
-    """Numbered list rows before the first case (a table of contents): title key → number."""
-    toc: dict[str, int] = {}
-    for line in lines[:until]:
-        m = patterns.NUMBERED_TITLE.match(line.text)
-        if m:
-            title = patterns.TOC_LEADER.sub("", m.group("title"))
-            title = patterns.INLINE_PROVIDER.sub("", title)
-            toc[_compact(title)] = int(m.group("n"))
-    return toc
-
-
-def _detect_provider_cases(lines: list[Line]) -> list[CaseSpan] | None:
-    found: list[tuple[list[int], int, str]] = []
-    floor = 0
-    for i, line in enumerate(lines):
-        who = patterns.provider_of(line.text)
-        if not who:
-            continue
-        title_at = _title_lines(lines, i, floor)
-        if title_at:
-            found.append((title_at, i, who))
-            floor = i + 1
-    if len(found) < 2:
+def _titled_cases(lines: list[Line], doc_text: str) -> tuple[list[CaseSpan], str] | None:
+    found = find_cases(lines)
+    if found is None:
         return None
-    toc = _toc_numbers(lines, found[0][0][0])
-    cases: list[CaseSpan] = []
-    for order, (title_at, provider_at, who) in enumerate(found, start=1):
-        title = _clean_title("".join(lines[j].text for j in title_at))
-        m = patterns.NUMBERED_TITLE.match(title)
-        if m:
-            number, title = int(m.group("n")), _clean_title(m.group("title"))
-        else:
-            number = toc.get(_compact(title), order)
-        cases.append(CaseSpan(number, title, who, title_at[0], provider_at + 1, -1))
-    for case, nxt in zip(cases, cases[1:] + [None]):
-        case.last_line = (nxt.first_line - 1) if nxt else len(lines) - 1
-    return cases
-
-
-# ---------------------------------------------------------------- sibling-heading layout (002)
-
-def _detect_sibling_headings(lines: list[Line], doc_text: str) -> list[CaseSpan] | None:
-    heads = [
-        i for i, line in enumerate(lines)
-        if line.md_level and not patterns.is_heading_line(line.text) and 6 <= len(line.text) <= 60
+    cases = [
+        CaseSpan(b.number, b.title, b.provider or _provider_in_title(b.title, doc_text), b.first_line, b.body_line,
+                 b.last_line)
+        for b in found.boundaries
     ]
-    if len(heads) < 2:
-        return None
-    suffixes = Counter((lines[i].md_level, lines[i].text[-4:]) for i in heads)
-    (level, suffix), count = suffixes.most_common(1)[0]
-    if count < 2:
-        return None
-    starts = [i for i in heads if lines[i].md_level == level and lines[i].text.endswith(suffix)]
-    cases: list[CaseSpan] = []
-    for n, (i, nxt) in enumerate(zip(starts, starts[1:] + [len(lines)]), start=1):
-        title = _clean_title(lines[i].text)
-        cases.append(CaseSpan(n, title, _provider_in_title(title, doc_text), i, i + 1, nxt - 1))
-    return cases
+    return cases, found.layout
 
 
 def _provider_in_title(title: str, doc_text: str) -> str | None:
-    """中国（湖州）… → 湖州市 when the document calls it that, else the bracketed name."""
-    m = re.search(r"[（(]([\u4e00-\u9fff]{2,6})[）)]", title)
+    """中国（湖州）跨境电子商务综合试验区… → 湖州市 when the document calls it that, else the bracketed name."""
+    m = re.search(r"中国[（(]([\u4e00-\u9fff]{2,6})[）)]", title)
     if not m:
         return None
     name = m.group(1)
@@ -205,7 +118,11 @@ def _provider_in_title(title: str, doc_text: str) -> str | None:
 # ---------------------------------------------------------------- titles, preamble, sections
 
 def _document_title(lines: list[Line], until: int) -> str | None:
-    """Markdown headings before the first case (the longest), else the opening block of short lines."""
+    """The marked title (Word's Title style), else the longest heading before the first case, else the
+    opening block of short lines."""
+    marked = [line.text for line in lines[:until] if line.title_mark]
+    if marked:
+        return _clean_title(" ".join(marked))
     heads = [line.text for line in lines[:until] if line.md_level and not patterns.TOC_LEADER.search(line.text)]
     heads = [h for h in heads if not re.fullmatch(r"目\s*录|contents", h, re.I)]
     if heads:
@@ -213,7 +130,8 @@ def _document_title(lines: list[Line], until: int) -> str | None:
     opening: list[str] = []
     for k, line in enumerate(lines[:until]):
         if k and line.gap_before or patterns.ends_sentence(line.text) or len(line.text) > 40 \
-                or patterns.NUMBERED_TITLE.match(line.text):
+                or patterns.title_number(line.text) \
+                or patterns.provider_of(line.text):
             break
         opening.append(line.text)
     return _clean_title("".join(opening)) if opening else None
@@ -224,6 +142,7 @@ def _preamble(lines: list[Line], first_case_line: int, title: str | None) -> Cas
     body = [
         line.text for line in lines[:first_case_line]
         if not patterns.TOC_LEADER.search(line.text) and line.text != title and not line.md_level
+        and not line.title_mark
     ]
     if sum(len(t) for t in body) < 80:
         return None
@@ -248,16 +167,24 @@ def sections(lines: list[Line], case: CaseSpan) -> list[SectionSpan]:
     current = SectionSpan([], case.body_line, case.last_line)
     body_seen = False  # has the current section any line that is not a heading?
     for i in range(case.body_line, case.last_line + 1):
-        text = lines[i].text
+        line = lines[i]
+        text = line.text
         level = patterns.heading_level(text)
-        if not level and lines[i].md_level and len(text) <= 40 and not patterns.ends_sentence(text):
-            level = 1  # an unnumbered markdown heading inside a case
+        label = patterns.heading_label(text)
+        run_in = False
+        if not level and (line.md_level or line.bold) and len(text) <= 40 and not patterns.ends_sentence(text):
+            level = 1  # an unnumbered markdown heading (or a bold line) inside a case
+        if patterns.section_label(text):
+            level, label = level or 1, patterns.heading_label(text.strip("【】[]"))  # 【改革背景】 / 主要做法：
+        if not level and (line.bold_lead or text.startswith("【")) and patterns.label_lead(text):
+            # **做法：**通过… / 【成效】… : a paragraph that runs in with its section's label
+            level, label, run_in = 1, patterns.label_lead(text) or "", True
         if not level:
             body_seen = True
             continue
         while stack and stack[-1][0] >= level:
             stack.pop()
-        stack.append((level, patterns.heading_label(text)))
+        stack.append((level, label))
         first = i
         if i > current.first_line:
             if not body_seen and current.path and level > len(current.path):
@@ -266,7 +193,7 @@ def sections(lines: list[Line], case: CaseSpan) -> list[SectionSpan]:
                 current.last_line = i - 1
                 spans.append(current)
         current = SectionSpan([label for _, label in stack], first, case.last_line)
-        body_seen = len(text) > 40  # a run-in heading carries body text on its own line
+        body_seen = run_in or len(text) > 40  # a run-in heading carries body text on its own line
     if current.first_line <= case.last_line:
         spans.append(current)
     return spans
@@ -277,16 +204,14 @@ def detect(doc: CleanedDocument) -> DocStructure:
     lines = doc.lines
     if not lines:
         return DocStructure(None, "empty")
-    for layout, detector in (
-        ("news", lambda: _detect_news(lines)),
-        ("provider", lambda: _detect_provider_cases(lines)),
-        ("headings", lambda: _detect_sibling_headings(lines, doc.text)),
-    ):
-        cases = detector()
-        if cases:
-            break
+    titled = _titled_cases(lines, doc.text)
+    news = None if titled else _detect_news(lines)
+    if titled:
+        cases, layout = titled
+    elif news:
+        cases, layout = news, "news"
     else:
-        layout, cases = "single", []
+        cases, layout = [], "single"
     first = cases[0].first_line if cases else len(lines)
     title = _document_title(lines, first)
     publisher, date = _publisher_and_date(lines, first)

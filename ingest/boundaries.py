@@ -1,0 +1,479 @@
+"""Case boundaries: which lines open a case, whatever the layout.
+
+One mechanism, in four steps:
+  1. Candidates. Lines that could open a case: a markdown/Word heading, a wholly bold line, a
+     line opening with a title numbering (1. / 一、 / （一） / （1） / 案例一： / 【案例3】 / 第一篇),
+     and any title-like line directly followed by a provider line (（X提供） / （X片区） /
+     报送单位：X), which anchors it. A section label (section_labels.txt), a sentence, a TOC row,
+     a table row or the document title is never a candidate.
+  2. Families. Candidates group into sibling families: the same numbering pattern (at any heading
+     depth, since converters put titles at random depths; per depth as well), or, unnumbered, the
+     same heading depth / bold. A family loses the rows of lists (a TOC, an introduction naming
+     every case: consecutive titles with nothing between; a title that occurs again further down),
+     the document head (masthead and title above the first paragraph) and titles with no body.
+  3. Evidence. A member is explained by a provider line: right under its title (the anchor), or
+     after its body, just before the next member (—— X, 报送单位：X, （X提供）). It has structure
+     when a section label or a sub-heading opens a section inside it. A numbered family must count
+     upwards (gaps allowed) unless providers anchor it: numbering that restarts is a section's.
+     A （来源：…） line ending a body explains a boundary too, though it names a source, not a provider.
+  4. Choice. Accepted: a family that names cases (案例N / 【案例N】 / 第N…); one that provider lines
+     explain (at least half its members); two or more headings or numbered titles with structure
+     inside at least half of them; or, weakest, two or more real headings (markdown / Word) over a
+     paragraph each. The accepted family explaining the most members wins (providers, then naming,
+     then structure, then size), ties going to headings, then to the outer heading level.
+Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3), else the listing's, else order.
+The first member is dropped when it is the document's title styled like the cases (above the first
+paragraph, no provider where its siblings have one); headings that group cases (一、贸易便利化类)
+right above the next case are left out of the case before them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest import patterns
+from ingest.clean import Line
+
+
+@dataclass
+class Candidate:
+    first: int  # first title line
+    last: int  # last title line (a title can be cut over two lines)
+    family: str  # numbering family (patterns.TITLE_NUMBERING), "" when unnumbered
+    number: int | None
+    title: str
+    level: int  # markdown / Word heading depth, 0 when none
+    bold: bool
+    provider: str | None = None  # named under the title (the anchor) or at the title's end
+    provider_line: int | None = None  # the anchoring provider line
+    listed: bool = False  # a row of a TOC or of an introduction's list
+
+    @property
+    def heading(self) -> bool:
+        return self.level > 0 or self.bold
+
+
+@dataclass
+class Boundary:
+    """A case as found: where its title starts, where its body starts, and what it is called."""
+
+    number: int
+    title: str
+    provider: str | None
+    first_line: int
+    body_line: int
+    last_line: int  # inclusive; headings of a grouping level right before the next case are left out
+
+
+@dataclass
+class Found:
+    """The family chosen as the case level, its cases in order, and a name for the layout."""
+
+    boundaries: list[Boundary]
+    layout: str
+
+
+def compact(text: str) -> str:
+    """Comparison key for titles: no spaces, punctuation or bracket-width differences."""
+    return re.sub(r"[\s\W_]+", "", text)
+
+
+def clean_title(text: str) -> str:
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+_SENTENCE_INSIDE = re.compile(r"[。！？；!?;]")
+
+
+def is_title_like(text: str, limit: int = 80) -> bool:
+    """Short, no sentence in it, not a TOC row, a provider line or a source line."""
+    return (
+        2 <= len(text) <= limit
+        and not patterns.ends_sentence(text)
+        and not _SENTENCE_INSIDE.search(text)
+        and not patterns.TOC_LEADER.search(text)
+        and not patterns.is_source_line(text)
+        and not patterns.provider_of(text)
+    )
+
+
+def is_body(line: Line) -> bool:
+    """A paragraph of running text (or a table row), as opposed to a heading or a title."""
+    if line.md_level or line.bold or line.title_mark:
+        return False
+    return line.table_row or patterns.ends_sentence(line.text) or len(line.text) > 60
+
+
+def _split_inline_provider(text: str) -> tuple[str, str | None]:
+    m = patterns.INLINE_PROVIDER.search(text)
+    if not m or m.start() == 0:
+        return text, None
+    who = m.group("who")
+    return text[: m.start()].rstrip(), who[: -len("提供")] if who.endswith("提供") else who
+
+
+# ---------------------------------------------------------------- 1. candidates
+
+
+def _plain_title_like(text: str) -> bool:
+    """What the provider anchor accepts above a provider line (the titles of 001/004 are plain lines)."""
+    return (
+        is_title_like(text)
+        and not patterns.is_heading_line(text)
+        and not patterns.INLINE_PROVIDER.search(text)
+        and patterns.section_label(text) is None
+    )
+
+
+def _title_lines(lines: list[Line], provider_at: int, floor: int) -> list[int]:
+    """The lines right above a provider line that make up the case title (at most two)."""
+    picked: list[int] = []
+    i = provider_at - 1
+    while i >= floor and len(picked) < 2:
+        line = lines[i]
+        text = line.text
+        numbered = patterns.title_number(text)
+        listed = patterns.TOC_LEADER.search(text) or patterns.INLINE_PROVIDER.search(text)
+        plain = _plain_title_like(text)
+        if line.table_row or line.title_mark or listed or patterns.section_label(text):
+            break
+        if not (plain or numbered and is_title_like(text)):
+            break
+        if picked and (line.md_level or line.bold):
+            break  # a heading is a whole title: it does not continue a plain line
+        picked.insert(0, i)
+        if numbered or line.md_level or line.bold:
+            break
+        if _SUBTITLE.match(text) and i - 1 >= floor and (lines[i - 1].md_level or lines[i - 1].bold) \
+                and is_title_like(lines[i - 1].text):
+            return [i - 1]  # ——… under a heading is its subtitle: the heading is the title
+        if line.gap_before and len(picked) == 1 and not _continues_above(lines, i, floor):
+            break
+        i -= 1
+    return picked
+
+
+_SUBTITLE = re.compile(r"^(?:——|—|--)\s*\S")
+
+
+def _continues_above(lines: list[Line], i: int, floor: int) -> bool:
+    """A title cut in two by the conversion: the line above has no gap and is title-like."""
+    return i - 1 >= floor and not lines[i].gap_before and _plain_title_like(lines[i - 1].text)
+
+
+def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
+    """The candidate made of title lines first..last, or None when they cannot open a case."""
+    line = lines[first]
+    text = clean_title("".join(lines[j].text for j in range(first, last + 1)))
+    numbered = patterns.title_number(text)
+    family, number, rest = numbered if numbered else ("", None, text)
+    if family in patterns.STRONG_NUMBERING and not rest and last + 1 < len(lines) \
+            and is_title_like(lines[last + 1].text) and not lines[last + 1].title_mark:
+        last += 1  # 【案例3】 alone on its line, the title on the next
+        rest = clean_title(lines[last].text)
+    title, inline = _split_inline_provider(rest)
+    title = title.rstrip("：:")
+    limit = 80 if line.md_level or line.bold or family in patterns.STRONG_NUMBERING else 60
+    if not is_title_like(title, limit) or patterns.section_label(text) or patterns.section_label(title):
+        return None
+    return Candidate(first, last, family, number, clean_title(title), line.md_level, line.bold, provider=inline)
+
+
+def candidates(lines: list[Line]) -> dict[int, Candidate]:
+    """Every line that could open a case, by its first line."""
+    found: dict[int, Candidate] = {}
+    covered = -1  # last line of the previous candidate's title
+    for i, line in enumerate(lines):
+        if i <= covered or line.title_mark or line.table_row \
+                or not (line.md_level or line.bold or patterns.title_number(line.text)):
+            continue
+        candidate = _candidate(lines, i, i)
+        if candidate:
+            found[i] = candidate
+            covered = candidate.last
+    # Provider lines anchor the title above them; that is how plain-text titles are found at all.
+    floor = 0
+    for i, line in enumerate(lines):
+        provider = patterns.provider_line(line.text)
+        if not provider:
+            continue
+        who, form = provider
+        title_at = _title_lines(lines, i, floor) if form != "dash" else []  # —— X only ever follows a body
+        floor = i + 1
+        if not title_at:
+            continue
+        owner = next((c for c in found.values() if c.first < title_at[0] <= c.last), None)
+        if owner is not None and owner.last == title_at[-1]:
+            owner.provider, owner.provider_line = who, i  # 【案例3】 on its own line, the title under it
+            continue
+        candidate = found.get(title_at[0])
+        if candidate is None or candidate.last != title_at[-1]:
+            candidate = _candidate(lines, title_at[0], title_at[-1])
+        if candidate is None:
+            continue
+        candidate.provider, candidate.provider_line = who, i
+        for j in range(title_at[0] + 1, title_at[-1] + 1):
+            found.pop(j, None)
+        found[title_at[0]] = candidate
+    _mark_listed(found)
+    return dict(sorted(found.items()))
+
+
+def _mark_listed(found: dict[int, Candidate]) -> None:
+    """Rows of a TOC or of an introduction that names every case are listings, not cases."""
+    ordered = sorted(found.values(), key=lambda c: c.first)
+    for a, b in zip(ordered, ordered[1:]):
+        if b.first == a.last + 1 and a.family and a.family == b.family and not a.level and not b.level \
+                and a.provider_line is None and b.provider_line is None:
+            a.listed = b.listed = True  # consecutive numbered titles with nothing between them
+    last_seen: dict[str, int] = {}
+    for c in ordered:
+        last_seen[compact(c.title)] = c.first
+    for c in ordered:
+        if last_seen[compact(c.title)] != c.first:
+            c.listed = True  # the same title again further down: this one was the introduction's
+
+
+# ---------------------------------------------------------------- 2. families
+
+
+def _family_keys(c: Candidate) -> list[tuple[str, str]]:
+    if c.family in patterns.STRONG_NUMBERING:
+        return [(c.family, "")]
+    if c.family:
+        keys = [(c.family, "heading" if c.heading else "plain")]
+        if c.level:
+            keys.append((c.family, f"h{c.level}"))
+        return keys
+    if c.level:
+        return [("", f"h{c.level}")]
+    return [("", "bold" if c.bold else "plain")]
+
+
+def families(found: dict[int, Candidate]) -> dict[tuple[str, str], list[Candidate]]:
+    grouped: dict[tuple[str, str], list[Candidate]] = {}
+    for c in found.values():
+        if c.listed:
+            continue
+        for key in _family_keys(c):
+            grouped.setdefault(key, []).append(c)
+    return grouped
+
+
+# ---------------------------------------------------------------- 3. evidence
+
+
+@dataclass
+class _Evaluated:
+    key: tuple[str, str]
+    members: list[Candidate]
+    head: list[tuple[str, int] | None]  # provider named a few lines under a title (after a table, a subtitle)
+    tail: list[tuple[str, int] | None]  # provider named after each member's body, and its line
+    score: tuple[int, ...]
+
+
+def _first_body(lines: list[Line]) -> int:
+    return next((i for i, line in enumerate(lines) if is_body(line)), len(lines))
+
+
+def _in_head(lines: list[Line], c: Candidate, head_end: int) -> bool:
+    """A masthead or the document's title: above the first paragraph, followed by a further title."""
+    if c.first >= head_end:
+        return False
+    for j in range(c.last + 1, head_end):
+        line = lines[j]
+        if (line.md_level or line.bold) and not patterns.title_number(line.text) \
+                and patterns.section_label(line.text) is None:
+            return True
+    return False
+
+
+def _has_body(lines: list[Line], start: int, end: int) -> bool:
+    return any(is_body(lines[j]) for j in range(start, end))
+
+
+def _head_provider(lines: list[Line], start: int, end: int) -> tuple[str, int] | None:
+    """A provider line in the first lines under a title, before its first paragraph (| 报送单位 | X | in a table)."""
+    for j in range(start, min(start + 4, end)):
+        found = patterns.provider_line(lines[j].text)
+        if found and found[1] != "dash":
+            return found[0], j
+        if is_body(lines[j]) and not lines[j].table_row:
+            break
+    return None
+
+
+def _tail_provider(lines: list[Line], start: int, end: int) -> tuple[str, int] | None:
+    """A provider line among the last two lines before the next case (after this case's body)."""
+    for j in range(end - 1, max(start, end - 2) - 1, -1):
+        found = patterns.provider_line(lines[j].text)
+        if found:
+            return found[0], j
+    return None
+
+
+def _ends_with_source(lines: list[Line], start: int, end: int) -> bool:
+    """（来源：…） closing a body: a boundary as telling as a provider line, though it names a source, not a provider."""
+    return any(patterns.is_source_line(lines[j].text) for j in range(max(start, end - 2), end))
+
+
+def _body_chars(lines: list[Line], start: int, end: int) -> int:
+    return sum(len(lines[j].text) for j in range(start, end) if is_body(lines[j]))
+
+
+def _opens_sections(c: Candidate, text: str) -> bool:
+    """A numbered line opens sub-sections of the candidate when its numbering starts there (一、 / （一） /
+    1. numbered one). 三、保障措施 inside a （二） span continues an outer list and closes the span instead."""
+    numbered = patterns.title_number(text)
+    return numbered is None or numbered[1] == 1 and numbered[0] != c.family
+
+
+def _structured(lines: list[Line], c: Candidate, start: int, end: int) -> bool:
+    """Sections inside: a label (背景 / 做法 …), a sub-list of headings, or a deeper heading."""
+    for j in range(start, end):
+        line = lines[j]
+        text = line.text
+        if (patterns.section_label(text) or line.bold_lead and patterns.label_lead(text)) and _opens_sections(c, text):
+            return True
+        if patterns.is_heading_line(text) and is_title_like(text) and _opens_sections(c, text):
+            return True
+        if line.md_level and (not c.level or line.md_level > c.level):
+            return True
+    return False
+
+
+def _members(key: tuple[str, str], members: list[Candidate], lines: list[Line]) -> list[Candidate]:
+    """The family without what only looks like a sibling: unanchored plain lines, the document head,
+    and titles with nothing under them."""
+    family, kind = key
+    if kind == "plain" and any(c.provider for c in members):
+        # Plain lines open cases only where a provider anchors them; a numbered body line does not.
+        members = [c for c in members if c.provider]
+    head_end = _first_body(lines)
+    members = [c for c in members if c.provider or family or not _in_head(lines, c, head_end)]
+    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
+    return [c for c, end in zip(members, ends) if c.provider or _has_body(lines, c.last + 1, end)]
+
+
+def _providers(members: list[Candidate], lines: list[Line]) -> tuple[list[tuple[str, int] | None], ...]:
+    """For each member, a provider line a few lines under its title, and one after its body."""
+    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
+    heads = [_head_provider(lines, c.last + 1, end) if c.provider is None else None for c, end in zip(members, ends)]
+    tails = [_tail_provider(lines, c.last + 1, end) if c.provider is None and h is None else None
+             for c, h, end in zip(members, heads, ends)]
+    return heads, tails
+
+
+def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line]) -> _Evaluated | None:
+    family = key[0]
+    members = _members(key, members, lines)
+    if not members:
+        return None
+    heads, tails = _providers(members, lines)
+    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
+    explained = [bool(c.provider or h or t) or _ends_with_source(lines, c.last + 1, end)
+                 for c, h, t, end in zip(members, heads, tails, ends)]
+    first = members[0]
+    if len(members) >= 2 and not explained[0] and 2 * sum(explained[1:]) >= len(members) - 1 \
+            and not first.family and first.first < _first_body(lines):
+        # The document's title, at the top and styled like the case titles under it: every sibling
+        # names its provider, it names none.
+        members, heads, tails, explained = members[1:], heads[1:], tails[1:], explained[1:]
+    k = len(members)
+    anchored = sum(1 for c in members if c.provider)
+    structured = sum(1 for c, nxt in zip(members, members[1:] + [None])
+                     if _structured(lines, c, c.last + 1, nxt.first if nxt else len(lines)))
+    numbers = [c.number for c in members if c.number is not None]
+    increasing = all(a < b for a, b in zip(numbers, numbers[1:]))
+    strong = family in patterns.STRONG_NUMBERING
+    headings = sum(1 for c in members if c.heading)
+    if family and not strong and not increasing and 2 * anchored < k:
+        return None  # numbering that restarts belongs to sections
+    by_providers = 2 * sum(explained) >= k and any(explained)
+    by_structure = k >= 2 and (family or 2 * headings >= k) and 2 * structured >= k
+    # The weakest evidence: two or more real headings (markdown / Word, not bold) of one level or
+    # numbering, each over a paragraph or more. A digest of short items has nothing else to go by.
+    by_headings = k >= 2 and all(c.level for c in members) and all(
+        _body_chars(lines, c.last + 1, nxt.first if nxt else len(lines)) >= 80
+        for c, nxt in zip(members, members[1:] + [None]))
+    if not (strong or by_providers or by_structure or by_headings):
+        return None
+    level = min((c.level for c in members if c.level), default=0)
+    # Ties go to the family of headings (a heading over a subtitle line), then to the outer heading level.
+    score = (sum(explained), int(strong), structured, k, headings, -level)
+    return _Evaluated(key, members, heads, tails, score)
+
+
+# ---------------------------------------------------------------- 4. choice
+
+
+def find_cases(lines: list[Line]) -> Found | None:
+    """The case boundaries of a document, or None when no family of titles repeats or is anchored."""
+    found = candidates(lines)
+    best: _Evaluated | None = None
+    for key, members in families(found).items():
+        evaluated = _evaluate(key, members, lines)
+        if evaluated and (best is None or evaluated.score > best.score):
+            best = evaluated
+    if best is None:
+        return None
+    members, heads, tails = best.members, best.head, list(best.tail)
+    if not any(heads):
+        _shift_if_providers_precede_titles(lines, members, tails)
+    listing = _listing(lines, found, members[0].first)
+    boundaries = []
+    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
+    for order, (c, head, tail, end) in enumerate(zip(members, heads, tails, ends), start=1):
+        listed_number, listed_provider = listing.get(compact(c.title), (None, None))
+        number = c.number if c.number is not None else listed_number if listed_number is not None else order
+        provider = c.provider or (head or tail or (listed_provider, None))[0]
+        body = c.last + 1
+        if c.provider_line == c.last + 1:
+            body = c.provider_line + 1  # the provider line under the title is no body text (a subtitle between would be)
+        elif head and head[1] == c.last + 1 and not lines[head[1]].table_row:
+            body = head[1] + 1
+        last = end - 1
+        while end < len(lines) and last > body and last in found and not found[last].listed and (tail is None or tail[1] < last):
+            last -= 1  # 二、金融开放类 right above the next case heads a group of cases, not this case's text
+        boundaries.append(Boundary(number, c.title, provider, c.first, min(body, last + 1), last))
+    return Found(boundaries, _describe(best.key, members, heads, tails))
+
+
+def _describe(key: tuple[str, str], members: list[Candidate], heads: list[tuple[str, int] | None],
+              tails: list[tuple[str, int] | None]) -> str:
+    """The layout in words, e.g. "titles 1. (headings), providers under titles"."""
+    family, kind = key
+    what = {"heading": "headings", "plain": "lines", "bold": "bold lines", "": "titles"}.get(
+        kind, f"level-{kind[1:]} headings")
+    side = "providers under titles" if any(c.provider_line is not None for c in members) or any(heads) else \
+        "providers in titles" if any(c.provider for c in members) else \
+        "providers after bodies" if any(tails) else "no provider lines"
+    return f"titles {family or 'unnumbered'} ({what}), {side}"
+
+
+def _shift_if_providers_precede_titles(lines: list[Line], members: list[Candidate],
+                                       tails: list[tuple[str, int] | None]) -> None:
+    """A layout that puts each provider line above its title: every tail belongs to the next case."""
+    if not any(tails) or tails[-1] is not None or any(c.provider_line is not None for c in members):
+        return
+    before = _tail_provider(lines, 0, members[0].first)
+    if before is None:
+        return
+    tails[1:] = tails[:-1]
+    tails[0] = before
+
+
+def _listing(lines: list[Line], found: dict[int, Candidate], until: int) -> dict[str, tuple[int | None, str | None]]:
+    """Numbers and providers from a TOC or an introduction's list: title key → (number, provider)."""
+    listing: dict[str, tuple[int | None, str | None]] = {}
+    for i, line in enumerate(lines[:until]):
+        numbered = patterns.title_number(line.text)
+        if numbered:
+            title = patterns.TOC_LEADER.sub("", numbered[2])
+            title, provider = _split_inline_provider(title)
+            listing[compact(title)] = (numbered[1], provider)
+    for c in found.values():
+        if c.listed and compact(c.title) not in listing:
+            listing[compact(c.title)] = (c.number, c.provider)
+    return listing

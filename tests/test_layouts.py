@@ -1,0 +1,587 @@
+"""Structure detection on layouts the shipped corpus does not have, built at test time.
+
+Every document here is invented (places, titles, figures) and written by the test itself: .docx with
+python-docx (Word heading styles, Title style, automatic numbering, tables, bold run-in labels),
+.md and .txt as strings. Each layout asserts the exact cases (number, title, provider) and that the
+figures of each case, table cells included, end up inside that case's text and no other's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from assistant.config import IngestSettings
+from ingest.parse import ParsedDocument, parse_file
+
+# ---------------------------------------------------------------- invented cases
+
+PLACES = ["星港市", "银湾市", "明川市", "金穗市", "云衢市", "海澄市", "松岭市", "西岭市"]
+TITLES = [
+    "数字口岸“单窗通”监管新模式",
+    "跨境电商退货商品集中查验机制",
+    "保税研发设备共享使用新路径",
+    "国际船舶登记“一件事”集成改革",
+    "知识产权质押融资风险分担机制",
+    "外籍人才工作居留“一窗受理”",
+    "冷链进口食品全链条追溯平台",
+    "航空货物“空空中转”便利化模式",
+]
+
+
+def figure(i: int) -> str:
+    """A figure only case i states, so its place in the parsed text can be checked."""
+    return f"{31 + i * 7}.{i + 2}亿元"
+
+
+def table_figure(i: int) -> str:
+    return f"{4 + i}.{i + 5}小时"
+
+
+def body(i: int) -> list[str]:
+    return [
+        f"为破解企业反映集中的通关难题，{PLACES[i]}会同海关、税务等部门推出该项改革，"
+        f"试点以来累计服务企业{120 + i}家，带动进出口额{figure(i)}。",
+        f"改革后平均办理时间压缩至{table_figure(i)}，较改革前下降{40 + i}%，企业满意度达到98.{i}%。",
+    ]
+
+
+@dataclass
+class Expected:
+    cases: list[tuple[int, str, str | None]]  # number, title, provider
+    figures: dict[int, list[str]] = field(default_factory=dict)  # case number → figures inside it
+    title: str | None = None  # the document title, when the document states one
+    sections: dict[int, list[list[str]]] = field(default_factory=dict)  # case number → its section paths
+    outside: list[str] = field(default_factory=list)  # text that belongs to no case (TOC rows, group headings)
+
+
+def check(doc: ParsedDocument, expected: Expected) -> None:
+    cases = [c for c in doc.cases if c.kind == "case"]
+    assert [(c.number, c.title, c.provider) for c in cases] == expected.cases
+    for number, figures in expected.figures.items():
+        (case,) = [c for c in cases if c.number == number]
+        text = doc.text[case.start:case.end]
+        for fig in figures:
+            assert fig in text, f"{fig} not in case {number}"
+            others = [c.number for c in doc.cases if c is not case and fig in doc.text[c.start:c.end]]
+            assert not others, f"{fig} also in case(s) {others}"
+    if expected.title:
+        assert doc.document.title == expected.title
+    for number, paths in expected.sections.items():
+        (case,) = [c for c in cases if c.number == number]
+        assert [s.path for s in case.sections] == paths
+    for text in expected.outside:
+        assert text in doc.text and not [c.number for c in cases if text in doc.text[c.start:c.end]]
+
+
+def parse(path: Path) -> ParsedDocument:
+    return parse_file(path, path.name, IngestSettings())
+
+
+# ---------------------------------------------------------------- .docx builders
+
+
+def _docx():
+    import docx
+
+    return docx.Document()
+
+
+def _numbered(document, fmt: str, text: str, start: int = 1) -> str:
+    """Add a one-level Word list (numFmt, lvlText) to the document; returns its numId."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    numbering = document.part.numbering_part.element
+    abstract_id = 1 + max(int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum")))
+    num_id = 1 + max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num")))
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="hybridMultilevel"/>'
+        f'<w:lvl w:ilvl="0"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+        f'<w:lvlJc w:val="left"/></w:lvl></w:abstractNum>'
+    )
+    numbering.insert(len(numbering.findall(qn("w:abstractNum"))), abstract)  # abstractNums precede nums
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'))
+    return str(num_id)
+
+
+def _number(paragraph, num_id: str, ilvl: int = 0) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def _table(document, rows: list[list[str]]) -> None:
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+
+
+def _bold_lead(document, lead: str, rest: str) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.add_run(lead).bold = True
+    paragraph.add_run(rest)
+
+
+def docx_heading_styles(tmp: Path) -> tuple[Path, Expected]:
+    """The reported failure: Title, auto-numbered Heading 1 titles, 【改革背景】 labels as Heading 2, tables."""
+    d = _docx()
+    d.add_paragraph("自贸试验区第二批制度创新案例汇编", style="Title")
+    d.add_paragraph("本汇编收录六个案例，供各片区复制推广参考。各案例按报送顺序排列，数据截至去年年底。")
+    num_id = _numbered(d, "decimal", "%1.")
+    for i in range(6):
+        _number(d.add_heading(TITLES[i], level=1), num_id)
+        d.add_paragraph(f"（{PLACES[i]}提供）")
+        d.add_heading("【改革背景】", level=2)
+        d.add_paragraph(body(i)[0])
+        d.add_heading("【主要做法】", level=2)
+        _table(d, [["指标", "改革前", "改革后"], ["平均办理时间", f"{20 + i}小时", table_figure(i)]])
+        d.add_heading("【实践效果】", level=2)
+        d.add_paragraph(body(i)[1])
+    path = tmp / "headings.docx"
+    d.save(path)
+    return path, Expected(
+        [(i + 1, TITLES[i], PLACES[i]) for i in range(6)],
+        {i + 1: [figure(i), table_figure(i), f"{20 + i}小时"] for i in range(6)},
+        title="自贸试验区第二批制度创新案例汇编",
+        sections={1: [["改革背景"], ["主要做法"], ["实践效果"]]},
+    )
+
+
+def docx_bold_labels_tail_provider(tmp: Path) -> tuple[Path, Expected]:
+    """Unnumbered Heading 1 titles, bold run-in labels (做法：), 报送单位：X after the body, a table."""
+    d = _docx()
+    d.add_heading("跨境贸易便利化创新实践", level=1)
+    for i in range(3):
+        d.add_heading(TITLES[i], level=1)
+        _bold_lead(d, "背景：", body(i)[0])
+        _bold_lead(d, "做法：", "建立部门协同机制，推行线上预审、线下一次办结。")
+        _table(d, [["年度", "办理量（件）", "平均时长"], ["去年", f"{900 + i}", table_figure(i)]])
+        _bold_lead(d, "成效：", body(i)[1])
+        d.add_paragraph(f"报送单位：{PLACES[i]}商务局")
+    path = tmp / "bold.docx"
+    d.save(path)
+    return path, Expected(
+        [(i + 1, TITLES[i], f"{PLACES[i]}商务局") for i in range(3)],
+        {i + 1: [figure(i), table_figure(i), f"{900 + i}"] for i in range(3)},
+        title="跨境贸易便利化创新实践",
+        sections={2: [["背景"], ["做法"], ["成效"]]},
+    )
+
+
+def docx_chinese_numbering(tmp: Path) -> tuple[Path, Expected]:
+    """Word numbering "案例%1：" in Chinese counting on Heading 2; provider as a bold-free （X片区） line."""
+    d = _docx()
+    d.add_paragraph("自贸试验区金融创新案例", style="Title")
+    num_id = _numbered(d, "chineseCounting", "案例%1：")
+    zones = ["青岚片区", "鹭洲片区", "清溪片区"]
+    for i in range(3):
+        _number(d.add_heading(TITLES[i + 3], level=2), num_id)
+        d.add_paragraph(f"（{zones[i]}）")
+        d.add_heading("一、主要做法", level=3)
+        d.add_paragraph(body(i + 3)[0])
+        d.add_heading("二、实践效果", level=3)
+        d.add_paragraph(body(i + 3)[1])
+    path = tmp / "chinese.docx"
+    d.save(path)
+    return path, Expected([(i + 1, TITLES[i + 3], zones[i]) for i in range(3)],
+                          {i + 1: [figure(i + 3)] for i in range(3)}, title="自贸试验区金融创新案例")
+
+
+def docx_bold_titles_no_styles(tmp: Path) -> tuple[Path, Expected]:
+    """No styles at all: bold paragraphs are the titles, a table sits between title and body."""
+    d = _docx()
+    d.add_paragraph().add_run("自贸试验区营商环境改革案例").bold = True
+    for i in range(3):
+        d.add_paragraph().add_run(TITLES[i + 5]).bold = True
+        d.add_paragraph(f"（{PLACES[i + 5]}提供）")
+        _table(d, [["事项", "压缩后时限"], ["审批", table_figure(i + 5)]])
+        d.add_paragraph().add_run("一、主要做法").bold = True
+        d.add_paragraph(body(i + 5)[0])
+        d.add_paragraph().add_run("二、实践效果").bold = True
+        d.add_paragraph(body(i + 5)[1])
+    path = tmp / "bold-titles.docx"
+    d.save(path)
+    return path, Expected([(i + 1, TITLES[i + 5], PLACES[i + 5]) for i in range(3)],
+                          {i + 1: [figure(i + 5), table_figure(i + 5)] for i in range(3)})
+
+
+# ---------------------------------------------------------------- .md / .txt builders
+
+
+def _write(tmp: Path, name: str, lines: list[str]) -> Path:
+    path = tmp / name
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def docx_title_styled_like_cases(tmp: Path) -> tuple[Path, Expected]:
+    """The document's title is a Heading 1 like the case titles under it, with an introduction below it."""
+    d = _docx()
+    d.add_heading("自贸试验区制度创新案例汇编", level=1)
+    d.add_paragraph("本汇编收录三个案例，均已在全省复制推广。")
+    for i in range(3):
+        d.add_heading(TITLES[i + 2], level=1)
+        d.add_paragraph(f"（{PLACES[i + 2]}提供）")
+        d.add_heading("一、改革背景", level=2)
+        d.add_paragraph(body(i + 2)[0])
+        d.add_heading("二、实践效果", level=2)
+        d.add_paragraph(body(i + 2)[1])
+    path = tmp / "h1-title.docx"
+    d.save(path)
+    return path, Expected([(i + 1, TITLES[i + 2], PLACES[i + 2]) for i in range(3)],
+                          {i + 1: [figure(i + 2)] for i in range(3)}, title="自贸试验区制度创新案例汇编",
+                          sections={2: [["一、改革背景"], ["二、实践效果"]]})
+
+
+def md_single_case_same_level_as_title(tmp: Path) -> tuple[Path, Expected]:
+    """One case whose heading has the document title's level; only the provider line tells them apart."""
+    lines = ["# 星港市自贸试验区改革案例", "本文介绍一项已落地的改革。", f"# {TITLES[3]}", "（星港市自贸试验区提供）",
+             "## 改革背景", body(3)[0], "## 实践效果", body(3)[1]]
+    return _write(tmp, "single.md", lines), Expected([(1, TITLES[3], "星港市自贸试验区")], {1: [figure(3)]},
+                                                     title="星港市自贸试验区改革案例")
+
+
+def md_subtitle_under_heading(tmp: Path) -> tuple[Path, Expected]:
+    """A subtitle line between the heading and the provider: the heading is the title, the subtitle body text."""
+    lines = ["# 自贸试验区改革纪实"]
+    for k in range(3):
+        lines += [f"## {TITLES[k + 1]}", f"——{PLACES[k + 1]}推进口岸数字化改革纪实", f"（{PLACES[k + 1]}提供）", body(k + 1)[0],
+                  body(k + 1)[1]]
+    return _write(tmp, "subtitle.md", lines), Expected(
+        [(k + 1, TITLES[k + 1], PLACES[k + 1]) for k in range(3)],
+        {k + 1: [figure(k + 1), f"——{PLACES[k + 1]}推进口岸数字化改革纪实"] for k in range(3)})
+
+
+def txt_inline_provider(tmp: Path) -> tuple[Path, Expected]:
+    """1.标题（X提供） on one line, numbered sub-items without full stops inside every case."""
+    lines = ["自贸试验区创新案例"]
+    for k in range(3):
+        lines += [f"{k + 1}.{TITLES[k]}（{PLACES[k]}提供）", body(k)[0], "1.建立数据共享平台", "平台归集数据。",
+                  "2.推行一次申报", body(k)[1]]
+    return _write(tmp, "inline.txt", lines), Expected(
+        [(k + 1, TITLES[k], PLACES[k]) for k in range(3)], {k + 1: [figure(k)] for k in range(3)})
+
+
+def txt_numbered_without_providers(tmp: Path) -> tuple[Path, Expected]:
+    """Plain 1. titles, no provider anywhere: the 一、 sections that start over in each one make them cases."""
+    lines = ["自贸试验区创新案例"]
+    for k in range(3):
+        lines += [f"{k + 1}.{TITLES[k + 2]}", "一、主要做法", body(k + 2)[0], "二、实践效果", body(k + 2)[1]]
+    return _write(tmp, "no-providers.txt", lines), Expected(
+        [(k + 1, TITLES[k + 2], None) for k in range(3)], {k + 1: [figure(k + 2)] for k in range(3)})
+
+
+def md_digest_with_sources(tmp: Path) -> tuple[Path, Expected]:
+    """Bold 一、 titles, each item closed by （来源：…）: sources mark the boundaries but name no provider."""
+    lines = ["# 自贸动态摘编"]
+    for k in range(4):
+        lines += [f"**{'一二三四'[k]}、{TITLES[k]}**", body(k)[0], body(k)[1], f"（来源：{PLACES[k]}日报）"]
+    return _write(tmp, "sources.md", lines), Expected(
+        [(k + 1, TITLES[k], None) for k in range(4)], {k + 1: [figure(k), f"{PLACES[k]}日报"] for k in range(4)})
+
+
+def md_digest_headings_only(tmp: Path) -> tuple[Path, Expected]:
+    """Nothing but headings over paragraphs: no provider, no sections. Each heading still opens a case."""
+    lines = ["# 自贸试验区改革动态"]
+    for k in range(3):
+        lines += [f"## {TITLES[k + 4]}", body(k + 4)[0], body(k + 4)[1]]
+    return _write(tmp, "headings-only.md", lines), Expected(
+        [(k + 1, TITLES[k + 4], None) for k in range(3)], {k + 1: [figure(k + 4)] for k in range(3)})
+
+
+def md_digest(tmp: Path) -> tuple[Path, Expected]:
+    """The reported failure: 案例一： headings, **做法：** labels, —— X after the body, an intro naming every case."""
+    cn = "一二三四五六"
+    lines = ["# 自贸试验区改革创新案例摘编（第二批）", "本期摘编以下六个案例：",
+             "\n".join(f"案例{cn[i]}：{TITLES[i]}" for i in range(6))]
+    for i in range(6):
+        lines += [f"## 案例{cn[i]}：{TITLES[i]}", f"**做法：**{body(i)[0]}",
+                  "| 指标 | 数值 |\n| --- | --- |\n| 平均办理时间 | " + table_figure(i) + " |",
+                  f"**成效：**{body(i)[1]}", f"—— {PLACES[i]}自贸办"]
+    return _write(tmp, "digest.md", lines), Expected(
+        [(i + 1, TITLES[i], f"{PLACES[i]}自贸办") for i in range(6)],
+        {i + 1: [figure(i), table_figure(i)] for i in range(6)},
+        title="自贸试验区改革创新案例摘编（第二批）",
+        sections={6: [["做法"], ["成效"]]},
+        outside=["案例三：保税研发设备共享使用新路径\n案例四"],  # the introduction's list
+    )
+
+
+def md_intro_list_unnumbered_headings(tmp: Path) -> tuple[Path, Expected]:
+    """An introduction lists every title with its number; the cases are unnumbered headings further down."""
+    lines = ["# 自贸试验区联动创新案例", "本批案例共四个：", "\n".join(f"{i + 1}. {TITLES[i]}" for i in range(4))]
+    for i in range(4):
+        lines += [f"### {TITLES[i]}", f"（{PLACES[i]}自贸试验区提供）", "#### 一、主要做法", body(i)[0],
+                  "#### 二、实践效果", body(i)[1]]
+    return _write(tmp, "intro.md", lines), Expected(
+        [(i + 1, TITLES[i], f"{PLACES[i]}自贸试验区") for i in range(4)], {i + 1: [figure(i)] for i in range(4)},
+        title="自贸试验区联动创新案例")
+
+
+def md_non_consecutive(tmp: Path) -> tuple[Path, Expected]:
+    """Numbers as printed (3, 5, 8), a TOC with page numbers, 【改革背景】 labels that are no titles."""
+    numbers = [3, 5, 8]
+    lines = ["# 自贸试验区优秀案例选编", "## 目录"] + [f"{n}. {TITLES[k]}……{k + 2}" for k, n in enumerate(numbers)]
+    for k, n in enumerate(numbers):
+        lines += [f"## {n}. {TITLES[k]}", f"(报送单位：{PLACES[k]}）", "【改革背景】", body(k)[0], "【实践效果】", body(k)[1]]
+    return _write(tmp, "gaps.md", lines), Expected(
+        [(n, TITLES[k], PLACES[k]) for k, n in enumerate(numbers)], {n: [figure(k)] for k, n in enumerate(numbers)},
+        title="自贸试验区优秀案例选编", sections={5: [["改革背景"], ["实践效果"]]},
+        outside=[f"5. {TITLES[1]}……3"])
+
+
+def txt_bracket_case(tmp: Path) -> tuple[Path, Expected]:
+    """【案例3】 titles (non-consecutive), （X提供） under each, section numbering that restarts in every case."""
+    numbers = [3, 4, 7]
+    lines = ["自贸试验区案例集"]
+    for k, n in enumerate(numbers):
+        lines += [f"【案例{n}】{TITLES[k]}", f"({PLACES[k]}提供）", "一、改革背景", body(k)[0],
+                  "（一）建立协同机制", "明确牵头部门和配合部门职责分工。", "（二）推行线上办理", body(k)[1]]
+    return _write(tmp, "bracket.txt", lines), Expected(
+        [(n, TITLES[k], PLACES[k]) for k, n in enumerate(numbers)], {n: [figure(k)] for k, n in enumerate(numbers)},
+        title="自贸试验区案例集",
+        sections={7: [["一、改革背景"], ["一、改革背景", "（一）建立协同机制"], ["一、改革背景", "（二）推行线上办理"]]})
+
+
+def txt_bracket_number_alone(tmp: Path) -> tuple[Path, Expected]:
+    """【案例N】 alone on its line, the title on the next, then the provider."""
+    lines = ["自贸试验区案例集（第三批）"]
+    for k, n in enumerate([11, 12]):
+        lines += [f"【案例{'十一' if n == 11 else '十二'}】", TITLES[k + 6], f"（{PLACES[k + 6]}提供）", "一、改革背景",
+                  body(k + 6)[0], "二、实践效果", body(k + 6)[1]]
+    return _write(tmp, "alone.txt", lines), Expected(
+        [(11, TITLES[6], PLACES[6]), (12, TITLES[7], PLACES[7])], {11: [figure(6)], 12: [figure(7)]})
+
+
+def txt_paren_cases_in_groups(tmp: Path) -> tuple[Path, Expected]:
+    """（一） titles at case level with （X片区）, grouped under 一、… headings that are not cases."""
+    zones = ["青岚片区", "鹭洲片区", "清溪片区", "青岚片区"]
+    lines = ["自贸试验区制度创新成果（第三批）", "一、贸易便利化类"]
+    for k in range(4):
+        if k == 2:
+            lines.append("二、金融开放类")
+        lines += [f"（{'一二三四'[k]}）{TITLES[k]}", f"（{zones[k]}）", "1.改革背景", body(k)[0], "2.实践效果", body(k)[1]]
+    return _write(tmp, "groups.txt", lines), Expected(
+        [(k + 1, TITLES[k], zones[k]) for k in range(4)], {k + 1: [figure(k)] for k in range(4)},
+        outside=["二、金融开放类"])
+
+
+def txt_single_case(tmp: Path) -> tuple[Path, Expected]:
+    """The reported failure: one numbered case under the document's title, then its provider line."""
+    lines = ["测试市自贸试验区制度创新案例", f"1.{TITLES[0]}", "（测试市提供）", "一、改革背景", body(0)[0],
+             "二、主要做法", "1.建立数据共享平台。", "2.推行“一次申报”。", "三、实践效果", body(0)[1]]
+    return _write(tmp, "single.txt", lines), Expected([(1, TITLES[0], "测试市")], {1: [figure(0)]},
+                                                     title="测试市自贸试验区制度创新案例")
+
+
+def txt_field_provider_under_title(tmp: Path) -> tuple[Path, Expected]:
+    """案例一： titles with 供稿单位：X right under them, and a （来源：…） line that is no news layout."""
+    lines = ["自贸试验区创新案例"]
+    for k in range(3):
+        lines += [f"案例{'一二三'[k]}：{TITLES[k + 2]}", f"供稿单位：{PLACES[k + 2]}发展改革委", body(k + 2)[0],
+                  body(k + 2)[1], "（来源：自贸试验区工作简报）"]
+    return _write(tmp, "field.txt", lines), Expected(
+        [(k + 1, TITLES[k + 2], f"{PLACES[k + 2]}发展改革委") for k in range(3)],
+        {k + 1: [figure(k + 2)] for k in range(3)})
+
+
+def txt_provider_above_title(tmp: Path) -> tuple[Path, Expected]:
+    """A layout that prints each provider line above its title: the tail of one case is the next one's."""
+    lines = ["自贸试验区案例"]
+    for k in range(3):
+        lines += [f"——{PLACES[k]}供稿", f"{k + 1}.{TITLES[k]}", "一、主要做法", body(k)[0], "二、实践效果", body(k)[1]]
+    return _write(tmp, "above.txt", lines), Expected(
+        [(k + 1, TITLES[k], PLACES[k]) for k in range(3)], {k + 1: [figure(k)] for k in range(3)})
+
+
+def txt_hard_wrapped(tmp: Path) -> tuple[Path, Expected]:
+    """PDF text wrapped every ~25 chars: a title over two lines, and body lines starting 12.5%。 that are no titles."""
+    def wrap(text: str, width: int = 24) -> list[str]:
+        return [text[j:j + width] for j in range(0, len(text), width)]
+
+    lines: list[str] = []
+    for k in range(3):
+        lines += [f"{k + 1}.{TITLES[k]}建设", "新路径", f"（{PLACES[k]}提供）"]
+        para = body(k)[0] + "其中跨境电商订单占比提升至" * 2 + "全年累计增长"
+        lines += wrap(para)[:2] + [f"— {k + 2} —"] + wrap(para)[2:]  # a page footer between wrapped lines
+        lines += ["12.5%。纳入监管的企业数量持续增加，并且不断扩大覆盖", "范围。"]
+        lines += wrap("一、主要做法") + wrap(body(k)[1] * 2)
+    return _write(tmp, "wrapped.txt", lines), Expected(
+        [(k + 1, f"{TITLES[k]}建设新路径", PLACES[k]) for k in range(3)],
+        {k + 1: [figure(k), f"{TITLES[k][-3:]}建设新路径"] for k in range(3)})
+
+
+def docx_info_table_under_title(tmp: Path) -> tuple[Path, Expected]:
+    """A case card: the provider in a two-column table under the title, the body after it."""
+    d = _docx()
+    d.add_paragraph("自贸试验区案例卡片", style="Title")
+    for i in range(3):
+        d.add_heading(TITLES[i + 1], level=2)
+        _table(d, [["改革领域", "贸易便利化"], ["报送单位", f"{PLACES[i + 1]}口岸办"], ["试点时间", f"202{i}年{i + 3}月"]])
+        d.add_heading("【改革背景】", level=3)
+        d.add_paragraph(body(i + 1)[0])
+        d.add_heading("【实践效果】", level=3)
+        d.add_paragraph(body(i + 1)[1])
+    path = tmp / "cards.docx"
+    d.save(path)
+    return path, Expected([(i + 1, TITLES[i + 1], f"{PLACES[i + 1]}口岸办") for i in range(3)],
+                          {i + 1: [figure(i + 1), f"202{i}年{i + 3}月"] for i in range(3)})
+
+
+def md_bold_titles_italic_provider(tmp: Path) -> tuple[Path, Expected]:
+    """Bold numbered titles (no heading marks) with an italic *（X提供）* under each."""
+    lines = ["**自贸试验区创新案例汇编**"]
+    for k in range(3):
+        lines += [f"**{k + 1}. {TITLES[k + 4]}**", f"*（{PLACES[k + 4]}提供）*", "**一、主要做法**", body(k + 4)[0],
+                  "**二、实践效果**", body(k + 4)[1]]
+    return _write(tmp, "italic.md", lines), Expected(
+        [(k + 1, TITLES[k + 4], PLACES[k + 4]) for k in range(3)], {k + 1: [figure(k + 4)] for k in range(3)},
+        title="自贸试验区创新案例汇编")
+
+
+def md_quoted_tail_provider(tmp: Path) -> tuple[Path, Expected]:
+    """### headings, > 报送单位：X quoted after each body, a closing note after the last case."""
+    lines = ["# 自贸试验区改革经验", "本期刊发三个案例。"]
+    for k in range(3):
+        lines += [f"### {TITLES[k + 5]}", "#### 主要做法", body(k + 5)[0], "#### 实践效果", body(k + 5)[1],
+                  f"> 报送单位：{PLACES[k + 5]}人民政府"]
+    return _write(tmp, "quoted.md", lines), Expected(
+        [(k + 1, TITLES[k + 5], f"{PLACES[k + 5]}人民政府") for k in range(3)],
+        {k + 1: [figure(k + 5)] for k in range(3)}, title="自贸试验区改革经验")
+
+
+LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
+    "docx: Title, auto-numbered Heading 1, 【改革背景】 Heading 2, tables": docx_heading_styles,
+    "docx: Heading 1, bold run-in 做法：, 报送单位：X after the body": docx_bold_labels_tail_provider,
+    "docx: Word numbering 案例一： in Chinese counting, （X片区）": docx_chinese_numbering,
+    "docx: bold paragraphs as titles, no styles": docx_bold_titles_no_styles,
+    "docx: provider in a table under the title": docx_info_table_under_title,
+    "docx: document title as a Heading 1 like the cases": docx_title_styled_like_cases,
+    "md: bold numbered titles, italic *（X提供）*": md_bold_titles_italic_provider,
+    "md: a subtitle line between heading and provider": md_subtitle_under_heading,
+    "txt: 1.标题（X提供） on one line, numbered sub-items": txt_inline_provider,
+    "txt: 1. titles with 一、 sections and no provider lines": txt_numbered_without_providers,
+    "md: bold 一、 titles closed by （来源：…）, no news layout": md_digest_with_sources,
+    "md: headings over paragraphs, nothing else": md_digest_headings_only,
+    "md: unnumbered ### headings, > 报送单位：X after the body": md_quoted_tail_provider,
+    "md: 案例一： headings, **做法：**, —— X, intro naming every case": md_digest,
+    "md: intro list numbers unnumbered headings, （X自贸试验区提供）": md_intro_list_unnumbered_headings,
+    "md: numbers 3 5 8, TOC with page numbers, 【改革背景】 labels": md_non_consecutive,
+    "txt: 【案例3】 titles, section numbering restarting per case": txt_bracket_case,
+    "txt: （一） cases grouped under 一、 headings": txt_paren_cases_in_groups,
+    "txt: 【案例十一】 alone on its line, the title under it": txt_bracket_number_alone,
+    "txt: a single numbered case under the document title": txt_single_case,
+    "md: a single case, its heading at the document title's level": md_single_case_same_level_as_title,
+    "txt: 供稿单位：X under the title, （来源：…） lines": txt_field_provider_under_title,
+    "txt: provider lines above the titles": txt_provider_above_title,
+    "txt: hard-wrapped, two-line titles, 12.5%。 body lines": txt_hard_wrapped,
+}
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_layout_structure_is_exact(tmp_path, name):
+    path, expected = LAYOUTS[name](tmp_path)
+    check(parse(path), expected)
+
+
+# ---------------------------------------------------------------- documents that must stay one case, or keep their cases
+
+
+@pytest.mark.parametrize("name,lines", [
+    ("plan with 一、 sections (labels, not cases)",
+     ["# 星港市优化口岸营商环境实施方案", "一、总体要求", "坚持问题导向，持续压缩通关时间。", "二、主要任务",
+      "（一）推进通关便利化", "推行“提前申报”，压缩整体通关时间30%以上。", "（二）降低进出口环节费用",
+      "清理规范口岸收费。", "三、保障措施", "加强组织领导，明确责任分工。"]),
+    ("numbered items with a paragraph each and no provider",
+     ["关于便利企业通关的若干措施", "1.简化申报手续", "企业可通过单一窗口一次提交全部申报数据。",
+      "2.压缩查验时间", "查验时间由2天压缩至4小时。", "3.推行预约通关", "企业可在节假日预约通关。"]),
+    ("one heading with section labels and no provider",
+     ["# 数字口岸建设情况", "## 背景", "口岸数据分散在多个系统。", "## 主要做法", "建设统一数据平台，归集数据1.2亿条。",
+      "## 成效", "企业办事时间缩短一半。"]),
+])
+def test_documents_without_case_structure_stay_one_case(tmp_path, name, lines):
+    doc = parse(_write(tmp_path, "memo.md", lines))
+    assert [c.kind for c in doc.cases] == ["document"]
+
+
+def test_dash_subtitle_and_table_rows_are_no_providers_or_titles(tmp_path):
+    lines = ["# 自贸试验区案例选"]
+    for k in range(2):
+        lines += [f"## 案例{'一二'[k]}：{TITLES[k]}", "| 1. 通关时间 | 2小时 |\n| 2. 查验比例 | 3% |", body(k)[0],
+                  "——记一线关员的改革故事"]
+    doc = parse(_write(tmp_path, "subtitle.md", lines))
+    check(doc, Expected([(1, TITLES[0], None), (2, TITLES[1], None)], {1: [figure(0)], 2: [figure(1)]}))
+
+
+def test_case_numbers_restarting_in_groups_stay_distinct(tmp_path):
+    """Some compilations restart （一） in every group: the cases stay apart (duplicate numbers are made unique)."""
+    lines = ["自贸试验区制度创新案例"]
+    for g, group in enumerate(["一、投资便利化", "二、贸易便利化"]):
+        lines.append(group)
+        for k in range(2):
+            i = 2 * g + k
+            lines += [f"（{'一二'[k]}）{TITLES[i]}", f"（{PLACES[i]}提供）", "1.主要做法", body(i)[0], body(i)[1]]
+    doc = parse(_write(tmp_path, "restart.txt", lines))
+    cases = [c for c in doc.cases if c.kind == "case"]
+    assert [(c.title, c.provider) for c in cases] == [(TITLES[i], PLACES[i]) for i in range(4)]
+    assert len({c.id for c in cases}) == 4
+
+
+# ---------------------------------------------------------------- the .docx reader
+
+
+def test_docx_reader_keeps_body_order_tables_styles_and_numbering(tmp_path):
+    from ingest.readers import read_text
+
+    d = _docx()
+    d.add_paragraph("汇编标题", style="Title")
+    decimal = _numbered(d, "decimal", "%1.")
+    chinese = _numbered(d, "chineseCounting", "（%1）")
+    _number(d.add_heading("第一个标题", level=1), decimal)
+    _bold_lead(d, "做法：", "建立平台。")
+    _table(d, [["指标", "数值"], ["时长", "2小时"]])
+    d.add_paragraph("表后段落。")
+    _number(d.add_heading("第二个标题", level=1), decimal)
+    _number(d.add_paragraph("子项甲"), chinese)
+    _number(d.add_paragraph("子项乙"), chinese)
+    d.add_paragraph().add_run("整段加粗").bold = True
+    frame = d.add_table(rows=1, cols=1)
+    frame.cell(0, 0).text = "专栏：框内标题"
+    frame.cell(0, 0).add_paragraph("框内正文。")
+    d.add_paragraph("重复合并单元格：")
+    table = d.add_table(rows=1, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "合并"
+    table.cell(0, 2).text = "右"
+    path = tmp_path / "reader.docx"
+    d.save(path)
+    assert read_text(path).split("\n\n") == [
+        "% 汇编标题", "# 1.第一个标题", "**做法：**建立平台。", "| 指标 | 数值 |", "| 时长 | 2小时 |", "表后段落。",
+        "# 2.第二个标题", "（一）子项甲", "（二）子项乙", "**整段加粗**", "专栏：框内标题", "框内正文。",
+        "重复合并单元格：", "| 合并 | 右 |",
+    ]
+
+
+def test_docx_numbering_defined_by_the_heading_style(tmp_path):
+    """Word's multilevel heading lists put numPr in the style, not in the paragraph."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from ingest.readers import read_text
+
+    d = _docx()
+    num_id = _numbered(d, "decimal", "案例%1.", start=3)
+    d.styles["Heading 2"].element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>'))
+    d.add_heading("甲", level=2)
+    d.add_paragraph("正文。")
+    d.add_heading("乙", level=2)
+    path = tmp_path / "style-numbering.docx"
+    d.save(path)
+    assert read_text(path).split("\n\n") == ["## 案例3.甲", "正文。", "## 案例4.乙"]

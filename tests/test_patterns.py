@@ -1,0 +1,125 @@
+"""The textual rules structure detection relies on, each with rows where it must not fire."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest import patterns
+from ingest.clean import clean
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1.数字口岸监管新模式", ("1.", 1, "数字口岸监管新模式")),
+    ("25、 跨境贸易新机制", ("1.", 25, "跨境贸易新机制")),
+    ("案例一：数字口岸监管新模式", ("案例N", 1, "数字口岸监管新模式")),
+    ("案例12 跨境贸易新机制", ("案例N", 12, "跨境贸易新机制")),
+    ("案例3数字口岸监管新模式", ("案例N", 3, "数字口岸监管新模式")),
+    ("【案例3】数字口岸监管新模式", ("【案例N】", 3, "数字口岸监管新模式")),
+    ("【案例十一】", ("【案例N】", 11, "")),
+    ("（十二）跨境贸易新机制", ("（一）", 12, "跨境贸易新机制")),
+    ("(二) 跨境贸易新机制", ("（一）", 2, "跨境贸易新机制")),
+    ("二十三、跨境贸易新机制", ("一、", 23, "跨境贸易新机制")),
+    ("（3）跨境贸易新机制", ("（1）", 3, "跨境贸易新机制")),
+    ("第二篇 跨境贸易新机制", ("第N", 2, "跨境贸易新机制")),
+    # must not fire
+    ("12.5%。纳入监管的企业数量持续增加", None),
+    ("5.42 亿条数据", None),
+    ("99.99%。", None),
+    ("第二批制度创新案例", None),
+    ("一是加强部门协同。", None),
+    ("二〇二三年十二月", None),
+    ("十佳案例", None),
+    ("案例集", None),
+    ("案例分析", None),
+])
+def test_title_number(text, expected):
+    assert patterns.title_number(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23),
+                                           ("一百零五", 105), ("7", 7), ("甲", None)])
+def test_cn_to_int(text, expected):
+    assert patterns.cn_to_int(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("（星港市提供）", ("星港市", "bracket")),
+    ("(星港市、银湾市提供）", ("星港市、银湾市", "bracket")),
+    ("（青岚片区）", ("青岚片区", "bracket")),
+    ("（星港自贸试验区提供）", ("星港自贸试验区", "bracket")),
+    ("（星港市商务局供稿）", ("星港市商务局", "bracket")),
+    ("报送单位：星港市商务局", ("星港市商务局", "field")),
+    ("（供稿单位：银湾市发展改革委）", ("银湾市发展改革委", "field")),
+    ("来源单位: 明川海关", ("明川海关", "field")),
+    ("—— 星港市自贸办", ("星港市自贸办", "dash")),
+    ("——银湾市供稿", ("银湾市", "dash")),
+    # must not fire
+    ("——记一线关员的改革故事", None),
+    ("—推广应用”的工作推进模式，树", None),
+    ("（以下简称“平台”）", None),
+    ("（2023年第二批）", None),
+    ("（来源：自贸试验区工作简报）", None),
+    ("报送单位：星港市商务局。该局负责统筹。", None),
+])
+def test_provider_line(text, expected):
+    assert patterns.provider_line(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("【改革背景】", "改革背景"),
+    ("二、实践效果", "实践效果"),
+    ("三、主要做法（操作性）", "主要做法"),
+    ("四、实践成效与意义", "实践成效与意义"),
+    ("做法：", "做法"),
+    ("## 目 录", None),  # markdown marks are gone by the time labels are checked
+    ("目 录", "目录"),
+    ("1.改革背景", "改革背景"),
+    # must not fire: titles and group headings
+    ("数字口岸监管新模式", None),
+    ("一、贸易便利化类", None),
+    ("背景音乐版权服务平台", None),
+    ("案例一：主要做法", None),  # a case named by its numbering is a title whatever follows
+])
+def test_section_label(text, expected):
+    assert patterns.section_label(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("做法：通过建立数据平台实现共享。", "做法"),
+    ("【成效】办理时间缩短一半。", "成效"),
+    ("主要做法：一是建立平台。", "主要做法"),
+    # must not fire
+    ("2023年：全年办理1200件。", None),
+    ("星港市：建立数据平台。", None),
+    ("做法：", None),  # a label alone is a heading, not a run-in
+])
+def test_label_lead(text, expected):
+    assert patterns.label_lead(text) == expected
+
+
+def test_markup_hints_survive_cleaning():
+    doc = clean("% 汇编标题\n\n## 案例一：甲\n\n**做法：**建立平台。\n\n**一、主要做法**\n\n| 指标 | 数值 |\n| --- | --- |\n| 时长 | 2小时 |\n")
+    got = [(l.text, l.title_mark, l.md_level, l.bold, l.bold_lead, l.table_row) for l in doc.lines]
+    assert got == [
+        ("汇编标题", True, 0, False, "", False),
+        ("案例一：甲", False, 2, False, "", False),
+        ("做法：建立平台。", False, 0, False, "做法：", False),
+        ("一、主要做法", False, 0, True, "", False),
+        ("| 指标 | 数值 |", False, 0, False, "", True),
+        ("| 时长 | 2小时 |", False, 0, False, "", True),
+    ]
+
+
+@pytest.mark.parametrize("footer", ["34", "— 3 —", "-12-", "第 3 页", "第3页 共20页", "3 / 20"])
+def test_page_numbers_are_dropped(footer):
+    assert clean(f"正文第一行。\n\n{footer}\n\n正文第二行。").text == "正文第一行。\n正文第二行。"
+
+
+@pytest.mark.parametrize("line", ["12.5%", "2023", "第二批", "共3页说明", "—— 3号线"])
+def test_not_page_numbers(line):
+    assert line in clean(f"正文。\n\n{line}\n\n正文。").text
+
+
+def test_short_document_of_headings_is_not_hard_wrapped():
+    lines = ["汇编"] + ["一、改革背景", "（一）建立机制", "明确分工。", "（二）推行线上办理", "全程网办。"] * 5
+    assert not clean("\n\n".join(lines)).hard_wrapped
