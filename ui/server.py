@@ -30,6 +30,23 @@ DESCRIPTION = """Grounded answers over Chinese free-trade-zone case documents, e
 """
 
 
+class _QueryRedactor(logging.Filter):
+    """Access-log lines show the path without its query string: a key pasted as ?api_key=… (which the API
+    does not accept) must still never reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "?" in args[2]:
+            record.args = (*args[:2], args[2].split("?", 1)[0] + "?…", *args[3:])
+        return True
+
+
+def _redact_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _QueryRedactor) for f in access.filters):
+        access.addFilter(_QueryRedactor())
+
+
 class ServeRefused(RuntimeError):
     """The settings would serve the assistant to the network without any credential."""
 
@@ -38,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The FastAPI app: API routes, OpenAPI docs at /docs, the Gradio page at "/"."""
     settings = settings or get_settings()
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    _redact_access_log()
     auth = auth_pairs(settings.ui.auth)
     if settings.ui.auth and not auth:
         raise ValueError("ui.auth is set but has no valid 'user:password' entry; refusing to start without login")
