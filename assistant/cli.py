@@ -211,13 +211,13 @@ def serve(
     settings.ui.host = host or settings.ui.host
     problem = refusal_to_serve(settings)
     if problem:  # before ingesting anything
-        err.print(problem, markup=False, highlight=False)
+        err.print(problem, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     ensure_index()
     try:
         run_app(host=host, port=port)
     except (ServeRefused, ValueError) as exc:
-        err.print(str(exc), markup=False, highlight=False)
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc
 
 
