@@ -74,7 +74,8 @@ def to_markdown(turns: Sequence[Turn]) -> str:
     many = len(turns) > 1
     for i, turn in enumerate(turns, 1):
         answer = turn[1]
-        out += [f"## {'第 %d 问 / Question %d' % (i, i) if many else '问题 / Question'}", "", _question(turn), ""]
+        heading = f"第 {i} 问 / Question {i}" if many else "问题 / Question"
+        out += [f"## {heading}", "", _question(turn), ""]
         out += ["### 回答 / Answer", ""]
         if answer.refused:
             out += [f"**{REFUSED}**", ""]

@@ -75,7 +75,8 @@ def test_chat_non_stream_cites_the_case(client):
     extra = completion.model_extra["ftzqa"]
     assert extra["refused"] is False and extra["route"] == "rag"
     assert extra["citations"][0]["case_id"] == CENTRE_ID
-    assert {"n", "case_id", "case_title", "provider", "document_title", "section", "quote"} <= set(extra["citations"][0])
+    fields = {"n", "case_id", "case_title", "provider", "document_title", "section", "quote"}
+    assert fields <= set(extra["citations"][0])
     final = Answer.model_validate(extra["answer"])
     assert final.text == answer_text and final.citations[0].case_title == CENTRE_TITLE
     assert len(sources.splitlines()) == len(final.citations)
@@ -133,7 +134,8 @@ def test_three_turn_conversation_streamed(client):
 
 
 def test_refusal_is_a_normal_answer(client):
-    completion = client.chat.completions.create(model="ftzqa", messages=[{"role": "user", "content": "今天天气怎么样？"}])
+    messages = [{"role": "user", "content": "今天天气怎么样？"}]
+    completion = client.chat.completions.create(model="ftzqa", messages=messages)
     assert completion.choices[0].finish_reason == "stop"
     assert "资料中未找到" in _content(completion) and "来源 / Sources" not in _content(completion)
     assert completion.model_extra["ftzqa"]["refused"] is True

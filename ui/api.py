@@ -21,7 +21,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import chain
 from typing import Any, Literal
 
@@ -83,10 +83,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def error_response(status: int, message: str, *, code: str | None = None, param: str | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
+                   headers: Mapping[str, str] | None = None) -> JSONResponse:
     body = ErrorResponse(error=ErrorBody(message=message, type=_ERROR_TYPES.get(status, "server_error"),
                                          param=param, code=code))
-    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+    return JSONResponse(body.model_dump(), status_code=status, headers=dict(headers) if headers else None)
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
@@ -304,7 +304,7 @@ def correction(streamed: str, final: str) -> str:
     if final.startswith(streamed):
         return final[len(streamed):]
     common = 0
-    for a, b in zip(streamed, final):
+    for a, b in zip(streamed, final, strict=False):
         if a != b:
             break
         common += 1

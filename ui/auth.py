@@ -16,7 +16,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -124,7 +124,7 @@ def require(role: Role):
         raise ValueError(f"role must be one of {ROLES}")
 
     def dependency(request: Request,
-                   credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Role:
+                   credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Role:
         settings = settings_of(request)
         if is_open(settings):
             return "admin"  # the single-user desktop may do everything
