@@ -89,12 +89,16 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
     source_file: Annotated[list[str] | None, typer.Option(help="Only these documents (file names)")] = None,
     provider: Annotated[list[str] | None, typer.Option(help="Only cases from these providers")] = None,
+    export: Annotated[Path | None, typer.Option(
+        "--export", help="Also write the answer and its sources to FILE (.docx for Word/WPS, .md for Markdown)",
+        metavar="FILE")] = None,
 ) -> None:
     """Answer one question, then list its sources."""
     from assistant import InvalidQuestion, stream_answer
     from assistant.models import Answer
 
     filters = {k: v for k, v in (("source_file", source_file), ("provider", provider)) if v} or None
+    export_format = _export_format(export) if export is not None else None
     ensure_index()
     final: Answer | None = None
     try:
@@ -107,11 +111,37 @@ def ask(
         err.print(str(exc))
         raise typer.Exit(2) from exc
     assert final is not None
+    if export is not None and export_format is not None:
+        _write_export(export, export_format, question, final)
     if as_json:
         console.print_json(final.model_dump_json())
         return
     console.print()
     _print_final(final)
+
+
+def _export_format(path: Path) -> str:
+    """The export format a file name asks for; anything but .md/.markdown is a Word file."""
+    suffix = path.suffix.lower()
+    if suffix in (".md", ".markdown"):
+        return "md"
+    if suffix in (".docx", ""):
+        return "docx"
+    err.print(f"--export: use a .docx or .md file name, not {path.name!r}")
+    raise typer.Exit(2)
+
+
+def _write_export(path: Path, fmt: str, question: str, final) -> None:
+    from assistant.export import render
+
+    target = path if path.suffix else path.with_suffix(".docx")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render([(_safe_text(question), final)], fmt))
+    except OSError as exc:
+        err.print(f"--export: cannot write {target}: {exc.strerror or exc}")
+        raise typer.Exit(1) from exc
+    err.print(f"[dim]exported to {target}[/]")
 
 
 def _safe_text(text: str) -> str:
@@ -172,11 +202,24 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1; other interfaces only when given)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 7860)")] = None,
 ) -> None:
-    """Start the Gradio chat window."""
-    from ui.app import serve as run_app
+    """Start the chat window and the HTTP API (OpenAI-compatible /v1, /api/…, docs at /docs) in one process."""
+    from assistant.config import get_settings
+    from ui.auth import refusal_to_serve
+    from ui.server import ServeRefused
+    from ui.server import serve as run_app
 
+    settings = get_settings().model_copy(deep=True)
+    settings.ui.host = host or settings.ui.host
+    problem = refusal_to_serve(settings)
+    if problem:  # before ingesting anything
+        err.print(problem, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
     ensure_index()
-    run_app(host=host, port=port)
+    try:
+        run_app(host=host, port=port)
+    except (ServeRefused, ValueError) as exc:
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
 
 
 from evals.cli import eval_command  # noqa: E402 - registered after the core commands

@@ -86,6 +86,16 @@ class UISettings(_Section):
     host: str = Field("127.0.0.1", description="Bind address; other interfaces only when set explicitly")
     port: int = Field(7860, ge=1, le=65535)
     auth: list[str] = Field(default_factory=list, description="'user:password' pairs; login required when set")
+    admins: list[str] = Field(
+        default_factory=list, description="Login user names (from auth) that have the admin role; others are viewers"
+    )
+    api_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="Viewer API keys for the HTTP API (Authorization: Bearer <key>); never logged or shown",
+    )
+    admin_api_keys: list[SecretStr] = Field(
+        default_factory=list, description="Admin API keys; also valid wherever a viewer key is; never logged or shown"
+    )
     feedback_path: Path | None = Field(None, description="JSONL feedback log; default <home>/feedback.jsonl")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are truncated with a notice")
 

@@ -467,7 +467,7 @@ def _shift_if_providers_precede_titles(lines: list[Line], members: list[Candidat
 def _listing(lines: list[Line], found: dict[int, Candidate], until: int) -> dict[str, tuple[int | None, str | None]]:
     """Numbers and providers from a TOC or an introduction's list: title key → (number, provider)."""
     listing: dict[str, tuple[int | None, str | None]] = {}
-    for i, line in enumerate(lines[:until]):
+    for line in lines[:until]:
         numbered = patterns.title_number(line.text)
         if numbered:
             title = patterns.TOC_LEADER.sub("", numbered[2])

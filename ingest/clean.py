@@ -40,7 +40,7 @@ class Mapped:
     text: str = ""
     src: list[int] = field(default_factory=list)
 
-    def sub(self, pattern: re.Pattern[str], repl: str = "") -> "Mapped":
+    def sub(self, pattern: re.Pattern[str], repl: str = "") -> Mapped:
         if not pattern.search(self.text):
             return self  # most lines carry no artifact; copying their offsets is most of the cost
         out, src, pos = [], [], 0
@@ -54,12 +54,12 @@ class Mapped:
         src.extend(self.src[pos:])
         return Mapped("".join(out), src)
 
-    def strip(self) -> "Mapped":
+    def strip(self) -> Mapped:
         left = len(self.text) - len(self.text.lstrip())
         right = len(self.text.rstrip())
         return Mapped(self.text[left:right], self.src[left:right])
 
-    def __add__(self, other: "Mapped") -> "Mapped":
+    def __add__(self, other: Mapped) -> Mapped:
         return Mapped(self.text + other.text, self.src + other.src)
 
 

@@ -14,7 +14,8 @@ formats use, so one structure detector serves them all:
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -34,7 +35,7 @@ def docx_lines(document: Any) -> list[str]:
     return lines
 
 
-def _block_lines(parent: Any, document: Any, numbering: "_Numbering", lines: list[str]) -> None:
+def _block_lines(parent: Any, document: Any, numbering: _Numbering, lines: list[str]) -> None:
     for element in _blocks(parent):
         if element.tag == qn("w:p"):
             lines.append(_paragraph_line(Paragraph(element, document), numbering))
@@ -76,7 +77,8 @@ def _table_lines(table: Table) -> list[str]:
 
 
 def _style_chain(paragraph: Paragraph) -> list[Any]:
-    chain, style = [], paragraph.style
+    chain: list[Any] = []
+    style = paragraph.style
     while style is not None and len(chain) < 10:
         chain.append(style)
         style = style.base_style
@@ -120,7 +122,7 @@ def _runs(paragraph: Paragraph) -> Iterator[Any]:
             yield item
 
 
-def _paragraph_line(paragraph: Paragraph, numbering: "_Numbering") -> str:
+def _paragraph_line(paragraph: Paragraph, numbering: _Numbering) -> str:
     chain = _style_chain(paragraph)
     names = {(style.name or "").strip().lower() for style in chain[:1]}
     label = numbering.label(paragraph, chain)

@@ -14,7 +14,7 @@ from tests.conftest import CORPUS
 
 def test_bookmark_artifact_removed_and_title_rejoined():
     doc = clean("抵港外国籍船舶“港口国监督远程复查”\n[bookmark: _Toc67735675]创新机制\n（宁波片区）\n")
-    assert [l.text for l in doc.lines] == ["抵港外国籍船舶“港口国监督远程复查”", "创新机制", "（宁波片区）"]
+    assert [line.text for line in doc.lines] == ["抵港外国籍船舶“港口国监督远程复查”", "创新机制", "（宁波片区）"]
 
 
 def test_markdown_emphasis_and_heading_marks_removed_with_level_kept():

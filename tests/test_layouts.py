@@ -8,9 +8,9 @@ figures of each case, table cells included, end up inside that case's text and n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

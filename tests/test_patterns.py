@@ -99,7 +99,7 @@ def test_label_lead(text, expected):
 
 def test_markup_hints_survive_cleaning():
     doc = clean("% 汇编标题\n\n## 案例一：甲\n\n**做法：**建立平台。\n\n**一、主要做法**\n\n| 指标 | 数值 |\n| --- | --- |\n| 时长 | 2小时 |\n")
-    got = [(l.text, l.title_mark, l.md_level, l.bold, l.bold_lead, l.table_row) for l in doc.lines]
+    got = [(ln.text, ln.title_mark, ln.md_level, ln.bold, ln.bold_lead, ln.table_row) for ln in doc.lines]
     assert got == [
         ("汇编标题", True, 0, False, "", False),
         ("案例一：甲", False, 2, False, "", False),

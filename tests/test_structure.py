@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -11,7 +11,7 @@ from ingest.parse import ParsedDocument, folder_metadata, parse_file
 from tests.conftest import CORPUS
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(stem: str) -> ParsedDocument:
     path = next(CORPUS.glob(f"{stem}_*.txt"))
     return parse_file(path, path.name, IngestSettings(), metadata=folder_metadata(CORPUS).get(path.name))

@@ -18,7 +18,7 @@ import pandas as pd
 from assistant import Answer, InvalidQuestion, service, stream_answer
 from assistant.config import Settings, get_settings
 from assistant.models import Retrieved
-from ui import render
+from ui import downloads, render
 from ui.feedback import append_feedback, make_record
 from ui.style import CSS, HEAD, HEADER, theme
 
@@ -142,14 +142,20 @@ def _latest_sources(answers: list | None) -> str:
     return render.sources_panel(latest["answer"], _safe_catalog())
 
 
+def _answer_position(chat: list | None, evt: gr.SelectData) -> int:
+    """Which assistant message (0-based, as in `answers`) a click on the chat means."""
+    index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+    index = int(index)
+    position = sum(1 for m in (chat or [])[:index] if m.get("role") == "assistant")
+    if (chat or [])[index].get("role") != "assistant":
+        position += 1  # a question: the answer that follows it
+    return position
+
+
 def show_turn_sources(answers: list | None, chat: list | None, evt: gr.SelectData) -> str:
     """Clicking an earlier answer shows that answer's sources."""
     try:
-        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        index = int(index)
-        position = sum(1 for m in (chat or [])[:index] if m.get("role") == "assistant")
-        if (chat or [])[index].get("role") != "assistant":
-            position += 1  # a question: show the answer that follows it
+        position = _answer_position(chat, evt)
         item = (answers or [])[position] if position < len(answers or []) else None
         if item:
             return render.sources_panel(item["answer"], _safe_catalog())
@@ -160,6 +166,40 @@ def show_turn_sources(answers: list | None, chat: list | None, evt: gr.SelectDat
 
 def new_conversation() -> tuple:
     return [], "", [], [], render.sources_placeholder(), "", ""
+
+
+# ---------------------------------------------------------------- export
+
+
+def _export_outputs(answers: list | None, selected: int | None, fmt: str | None) -> tuple:
+    one, whole, line = downloads.prepare(answers, selected, fmt)
+    return (gr.update(value=one, interactive=one is not None), gr.update(value=whole, interactive=whole is not None),
+            line)
+
+
+def exports_after_answer(answers: list | None, fmt: str | None) -> tuple:
+    """A new answer: "Export" goes back to the latest one. Returns (selected, answer file, conversation file, status)."""
+    return (None, *_export_outputs(answers, None, fmt))
+
+
+def exports_for_selection(answers: list | None, chat: list | None, fmt: str | None, evt: gr.SelectData) -> tuple:
+    """Clicking an answer (or its question) in the chat makes it the one "Export" writes."""
+    try:
+        position = _answer_position(chat, evt)
+    except Exception:  # noqa: BLE001
+        log.exception("selecting an answer for export failed")
+        return (gr.skip(),) * 4
+    if position >= len(answers or []) or not (answers or [])[position]:
+        return (gr.skip(),) * 4
+    return (position, *_export_outputs(answers, position, fmt))
+
+
+def exports_for_format(answers: list | None, selected: int | None, fmt: str | None) -> tuple:
+    return _export_outputs(answers, selected, fmt)
+
+
+def exports_cleared() -> tuple:
+    return None, gr.update(value=None, interactive=False), gr.update(value=None, interactive=False), downloads.NOTHING
 
 
 def example_text(evt: gr.SelectData) -> str:
@@ -265,6 +305,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         header = gr.HTML(_header(catalog), js_on_load=None, elem_id="ftz-header-block")
         history = gr.State([])  # plain text turns for stream_answer(): no HTML
         answers = gr.State([])  # one entry per assistant message: {"answer", "filters"} or None
+        selected = gr.State(None)  # which of `answers` "Export" writes; None = the latest
 
         with gr.Tabs():
             with gr.Tab("问答 / Ask", id="ask"):
@@ -294,6 +335,17 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                             with gr.Column(scale=0, min_width=150, elem_id="ftz-actions"):
                                 send = gr.Button("发送 / Send", variant="primary", elem_id="ftz-send")
                                 new_chat = gr.Button("新对话 / New chat", variant="secondary", size="sm", elem_id="ftz-new")
+                        with gr.Column(elem_id="ftz-export"):
+                            with gr.Row(equal_height=True, elem_id="ftz-export-row"):
+                                export_answer = gr.DownloadButton("导出 / Export", value=None, interactive=False,
+                                                                  size="sm", scale=0, min_width=120,
+                                                                  elem_id="ftz-export-answer")
+                                export_all = gr.DownloadButton("导出全部对话 / Export chat", value=None,
+                                                               interactive=False, size="sm", scale=0, min_width=190,
+                                                               elem_id="ftz-export-all")
+                                export_format = gr.Radio(downloads.FORMAT_CHOICES, value="docx", show_label=False,
+                                                         container=False, scale=1, elem_id="ftz-export-format")
+                            export_status = gr.HTML(downloads.NOTHING, js_on_load=None, elem_id="ftz-export-status")
                         with gr.Row(elem_id="ftz-feedback", equal_height=True):
                             gr.HTML('<div class="ftz-feedback-label">评价最新回答<br><span>Rate the latest answer</span></div>',
                                     js_on_load=None, scale=0, min_width=130, elem_id="ftz-feedback-label")
@@ -323,14 +375,20 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         chat_outputs = [chatbot, question, history, answers, sources, feedback_status]
         chat_inputs = [question, chatbot, history, answers, doc_filter, provider_filter]
         ask = {"show_progress": "minimal", **private}
-        question.submit(respond, chat_inputs, chat_outputs, **ask)
-        send.click(respond, chat_inputs, chat_outputs, **ask)
-        chatbot.example_select(example_text, None, question, queue=False, show_progress="hidden", **private).then(
-            respond, chat_inputs, chat_outputs, **ask)
-        chatbot.select(show_turn_sources, [answers, chatbot], sources, queue=False, show_progress="hidden", **private)
+        quick = {"queue": False, "show_progress": "hidden", **private}
+        export_outputs = [export_answer, export_all, export_status]
+        after_answer = (exports_after_answer, [answers, export_format], [selected, *export_outputs])
+        question.submit(respond, chat_inputs, chat_outputs, **ask).then(*after_answer, **quick)
+        send.click(respond, chat_inputs, chat_outputs, **ask).then(*after_answer, **quick)
+        chatbot.example_select(example_text, None, question, **quick).then(
+            respond, chat_inputs, chat_outputs, **ask).then(*after_answer, **quick)
+        chatbot.select(show_turn_sources, [answers, chatbot], sources, **quick)
+        chatbot.select(exports_for_selection, [answers, chatbot, export_format], [selected, *export_outputs], **quick)
+        export_format.change(exports_for_format, [answers, selected, export_format], export_outputs, **quick)
         reset_outputs = [chatbot, question, history, answers, sources, feedback_status, comment]
-        new_chat.click(new_conversation, None, reset_outputs, queue=False, **private)
-        chatbot.clear(new_conversation, None, reset_outputs, queue=False, **private)
+        for reset in (new_chat.click, chatbot.clear):
+            reset(new_conversation, None, reset_outputs, queue=False, **private).then(
+                exports_cleared, None, [selected, *export_outputs], **quick)
         for dropdown in (doc_filter, provider_filter):
             dropdown.change(filters_changed, [doc_filter, provider_filter], active_filters, queue=False,
                             show_progress="hidden", **private)
@@ -391,10 +449,10 @@ def launch(demo: gr.Blocks, settings: Settings | None = None, *, host: str | Non
 
 
 def serve(host: str | None = None, port: int | None = None) -> None:
-    """`ftzqa serve`: build the app and serve it until interrupted (127.0.0.1:7860 by default)."""
-    settings = get_settings()
-    demo = build_app(settings)
-    launch(demo, settings, host=host, port=port)
+    """The page with the HTTP API beside it, as `ftzqa serve` runs it (ui.server)."""
+    from ui.server import serve as serve_app  # ui.server builds on this module
+
+    serve_app(host=host, port=port)
 
 
 if __name__ == "__main__":  # python -m ui.app

@@ -99,6 +99,14 @@ footer { display: none !important; }
 .ftz-feedback-status { font-size: 13px; color: #166534; padding: 4px 2px; }
 .ftz-feedback-status.ftz-warn { color: #92400e; }
 
+/* export */
+#ftz-export { background: var(--ftz-card); border: 1px solid var(--ftz-line); border-radius: 10px; padding: 6px 10px; gap: 2px !important; }
+#ftz-export-row { align-items: center; flex-wrap: nowrap; }
+#ftz-export-answer, #ftz-export-all { white-space: nowrap; }
+#ftz-export-format { min-width: 0 !important; }
+.ftz-export-status { font-size: 12.5px; padding: 0 2px 2px; }
+.ftz-export-status.ftz-warn { color: #92400e; }
+
 /* sources panel */
 #ftz-sources-col { position: sticky; top: 8px; }
 #ftz-sources { max-height: calc(100vh - 40px); min-height: 300px; overflow-y: auto; padding-right: 4px; }
