@@ -8,7 +8,7 @@ export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install setup run serve test test-fast eval bench clean-index
+.PHONY: install setup run serve test test-fast lint eval bench clean-index
 
 install: $(VENV)/.installed
 
@@ -28,10 +28,15 @@ run: setup
 
 serve: run
 
-test: install
+test: install lint
 	bash scripts/system-deps.sh
 	$(PY) -m assistant setup --skip-ingest
 	$(PY) -m pytest -q
+
+# Lint and types (configured in pyproject.toml); part of `make test`.
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 test-fast: install
 	$(PY) -m pytest -q -m "not local_model and not browser"
