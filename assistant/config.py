@@ -65,6 +65,49 @@ class RetrievalSettings(_Section):
     bm25_weight_en: float = Field(0.0, ge=0, description="BM25 weight for queries without Chinese text")
     glossary_weight: float = Field(0.8, ge=0, description="Weight of the glossary-expanded Chinese query")
     max_per_case: int = Field(2, ge=1, description="Diversity: at most this many hits from one case")
+    dense_weight: float = Field(0.6, ge=0, description="The question's own embedding (BM25 is the stronger single signal)")
+    expansion_dense_weight: float = Field(0.5, ge=0, description="The embedding of an English question's Chinese terms")
+    acronym_weight: float = Field(0.5, ge=0, description="BM25 on an English question's acronyms and figures (RCEP, 1210)")
+    title_weight: float = Field(1.0, ge=0, description="Cases whose title a Chinese question quotes or paraphrases")
+    title_weight_en: float = Field(0.5, ge=0, description="The same for English (titles come through translation: looser)")
+    provider_weight: float = Field(1.0, ge=0, description="Cases of a provider the question names")
+    carried_weight: float = Field(1.0, ge=0, description="A follow-up's cases from the previous turn")
+    rerank_cases: int = Field(6, ge=1, description="Leading cases the coverage rerank may reorder")
+    rerank_rank_weight: float = Field(0.2, ge=0, description="Weight of fusion rank 1/(r+1) beside a case's coverage")
+
+
+class EvidenceSettings(_Section):
+    """Scoring a case's sentences against each ask (assistant/retrieval/evidence.py)."""
+
+    lexical_weight: float = Field(1.0, ge=0, description="Share of the ask's terms in the sentence")
+    question_weight: float = Field(0.4, ge=0, description="Share of the whole question's terms in the sentence")
+    focus_share: float = Field(0.6, ge=0, le=1, description="Of the ask's lexical score, the part its focus terms "
+                               "(next to the question word) make up; the rest is the clause's context")
+    dense_weight: float = Field(3.0, ge=0, description="Cosine of ask and sentence above the case mean (differences ~0.1)")
+    question_dense_weight: float = Field(1.0, ge=0, description="Cosine of question and sentence above the case mean")
+    kind_weight: float = Field(0.8, ge=0, description="The sentence states an answer of the kind wanted")
+    relation_weight: float = Field(0.3, ge=0, description="The sentence speaks of before/after as the ask does")
+    position_penalty: float = Field(0.0, ge=0, description="For sentences outside the lead case")
+    attribute_penalty: float = Field(0.5, ge=0, description="For sentences that do not name the attribute asked for")
+    neighbour_margin: float = Field(0.6, ge=0, description="A neighbour stating the figure joins if this close in score")
+    summary_sentences: int = Field(3, ge=1, description="Sentences a summary answer draws on")
+    runner_ups: int = Field(1, ge=0, description="Further sentences per figure ask, when close to the best and stating "
+                            "a figure of the kind asked")
+    runner_up_margin: float = Field(0.3, ge=0, description="How close (in score) a runner-up must be")
+
+
+class GroundSettings(_Section):
+    """When the evidence counts as stating what was asked (assistant/ground/)."""
+
+    strong_fraction: float = Field(0.45, ge=0, le=1, description="Share of the question's concepts the best case must contain")
+    answering_margin: float = Field(0.2, ge=0, description="Cases this close to the best one also answer (comparisons)")
+    unknown_word_weight: float = Field(0.3, ge=0, description="Weight of an English word nothing could translate")
+    ask_min_lexical: float = Field(0.34, ge=0, le=1, description="An ask's best sentence holds at least this share of its terms…")
+    ask_min_dense: float = Field(0.08, description="…or is this much closer to the ask than the case's average sentence")
+    off_topic_similarity: dict[str, float] = Field(
+        default_factory=lambda: {"use:multilingual-v3": 0.25},
+        description="Per embedding model: below this cosine to the nearest passage, a question sharing only place names "
+                    "with the evidence is off topic (measured on USE: off-topic 0.13–0.22, answerable 0.24 and up)")
 
 
 class LLMSettings(_Section):
@@ -112,6 +155,8 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
+    ground: GroundSettings = Field(default_factory=GroundSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     ui: UISettings = Field(default_factory=UISettings)
 
@@ -138,8 +183,14 @@ class Settings(BaseSettings):
 
     def config_hash(self, backend: str) -> str:
         """Identifies what produced an answer: index, retrieval settings and generator."""
-        key = {"index": self.index_name, "retrieval": self.retrieval.model_dump(), "backend": backend}
+        key = {"index": self.index_name, "retrieval": self.retrieval.model_dump(), "evidence": self.evidence.model_dump(),
+               "ground": self.ground.model_dump(), "backend": backend}
         return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+    def off_topic_similarity(self) -> float | None:
+        """The off-topic cosine measured for the configured encoder; None (check off) for an unmeasured one."""
+        return self.ground.off_topic_similarity.get(self.embedding.model)
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Document(BaseModel):
@@ -56,11 +56,82 @@ class Chunk(BaseModel):
     start: int
     end: int
     section: str = Field("", description="Heading path label, e.g. 三、主要做法 › （二）…")
+    page: int | None = Field(None, description="1-based page of the chunk's start, for paged sources (PDF, scans)")
 
     def embedding_text(self, case: Case) -> str:
         """Text fed to the encoders: case title and heading path give the passage its context."""
         head = " › ".join(p for p in (case.title, self.section) if p)
         return f"{head}\n{self.text}"
+
+
+class Attribute(BaseModel):
+    """Something a question can ask for — a rate, a cost, a headcount — with its Chinese forms."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phrase: str = Field(description="English phrase, as listed")
+    forms: tuple[str, ...] = Field(description="Chinese forms; the first is the canonical one")
+
+    @property
+    def chinese(self) -> str:
+        return self.forms[0]
+
+
+AnswerKind = Literal["money", "time", "count", "percent", "quantity", "figure", "date", "name", "place", "text"]
+Relation = Literal["", "before", "after", "change"]
+Intent = Literal["lookup", "list", "compare", "provider", "summary"]
+
+
+class Ask(BaseModel):
+    """One thing the question wants: a figure, a name, a date — each half of "from what to what", each side
+    of a comparison is its own ask."""
+
+    text: str = Field(description="The clause of the question that asks it")
+    terms: list[list[str]] = Field(default_factory=list, description="What it is about: groups of Chinese alternatives")
+    focus: list[list[str]] = Field(default_factory=list, description="The terms next to the question word (运费 in "
+                                   "“开通专线后，每个集装箱的运费降到了多少”); the rest of the clause is context")
+    units: list[str] = Field(default_factory=list, description="Measure words the figure is stated with (列, 天, 元)")
+    wants: AnswerKind = "text"
+    relation: Relation = Field("", description="before / after a change, or the change itself")
+    side: str = Field("", description="In a comparison: the place or case this ask is about")
+    attribute: Attribute | None = Field(None, description="A listed attribute the ask names (利率, 成本…)")
+
+    @property
+    def wants_figure(self) -> bool:
+        return self.wants in ("money", "time", "count", "percent", "quantity", "figure")
+
+
+class Query(BaseModel):
+    """Everything the later stages need to know about the question, built once per turn (query/)."""
+
+    question: str = Field(description="The question as asked, normalised")
+    language: Literal["zh", "en"]
+    standalone: str = Field(description="What retrieval searches: the question with a follow-up resolved")
+    follow_up: bool = False
+    carried_cases: list[str] = Field(default_factory=list, description="Case ids the conversation was about")
+    previous_question: str = Field("", description="The conversation's previous question, for a follow-up")
+    intent: Intent = "lookup"
+    count_only: bool = False
+    concepts: list[list[str]] = Field(default_factory=list, description="Content terms as groups of alternatives")
+    unknown_words: list[str] = Field(default_factory=list, description="English words nothing could translate")
+    expansion: list[str] = Field(default_factory=list, description="Chinese terms for an English question")
+    places: list[str] = Field(default_factory=list)
+    years: list[str] = Field(default_factory=list)
+    batches: list[str] = Field(default_factory=list)
+    quoted: list[str] = Field(default_factory=list)
+    attributes: list[Attribute] = Field(default_factory=list, description="Listed attributes the question asks for")
+    counted: list[Attribute] = Field(default_factory=list, description="What a 多少个X question counts")
+    wants_figure: bool = False
+    asks: list[Ask] = Field(default_factory=list)
+
+    @property
+    def required(self) -> list[str]:
+        """Names a case must state to answer: places, years, batches, quoted names."""
+        return list(dict.fromkeys(self.places + self.years + self.quoted + self.batches))
+
+    @property
+    def terms(self) -> list[str]:
+        return list(dict.fromkeys(t for group in self.concepts for t in group))
 
 
 class Hit(BaseModel):
@@ -70,6 +141,37 @@ class Hit(BaseModel):
     case: Case
     score: float = Field(description="Fused score; higher is better")
     scores: dict[str, float] = Field(default_factory=dict, description="Per-retriever scores")
+
+
+class EvidenceSentence(BaseModel):
+    """A verbatim sentence of a chosen case, picked because it states what one or more asks want."""
+
+    case_id: str
+    start: int = Field(description="Char span in the cleaned document")
+    end: int
+    text: str
+    section: str = ""
+    position: int = Field(0, description="Index among the case's sentences (neighbours are ±1)")
+    asks: list[int] = Field(default_factory=list, description="Indexes into Query.asks this sentence answers")
+
+
+class Finding(BaseModel):
+    """How well the chosen evidence answers one ask."""
+
+    ask: int = Field(description="Index into Query.asks")
+    sentence: int | None = Field(None, description="Index into Evidence.sentences of the best sentence")
+    score: float = 0.0
+    lexical: float = Field(0.0, description="Share of the ask's terms the sentence (and its neighbour) contains")
+    dense: float = Field(0.0, description="Cosine of ask and sentence, above the case's mean")
+    kind_ok: bool = Field(False, description="The sentence states an answer of the kind wanted (a sum, a time…)")
+
+
+class Evidence(BaseModel):
+    """The sentences an answer is built from, chosen per ask inside the case(s) retrieval put first."""
+
+    cases: list[Case] = Field(default_factory=list)
+    sentences: list[EvidenceSentence] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
 
 
 class Retrieved(BaseModel):
@@ -91,6 +193,7 @@ class Citation(BaseModel):
     section: str
     quote: str = Field(description="Verbatim span of the cited chunk, as in the cleaned document")
     chunk_id: str = ""
+    page: int | None = Field(None, description="Page of the quoted passage, for paged sources")
 
 
 class Answer(BaseModel):

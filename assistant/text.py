@@ -45,6 +45,29 @@ _FIGURE = re.compile(rf"\d+(?:\.\d+)?\s*(?:{_UNIT})|{_CN_NUMBER}[万亿]?(?:{_UN
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日")  # when, not how much
 
 
+_NUM = rf"(?:\d+(?:[.,]\d+)*|{_CN_NUMBER}|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*"
+_KIND_UNITS: dict[str, re.Pattern[str]] = {
+    "money": re.compile(rf"{_NUM}(?:[万亿千百]\s*)?(?:元|美元|欧元|港元|日元|英镑|卢布|人民币)|(?:人民币|美元)\s*\d"),
+    "time": re.compile(rf"{_NUM}(?:个)?\s*(?:小时|分钟|秒|天|日|工作日|个工作日|周|星期|个月|年(?!\d|度|份))|半(?:天|小时|年)"),
+    "percent": re.compile(rf"{_NUM}[%％]|百分之|个百分点|{_NUM}成(?![本立功员])|[一二两三四五六七八九]成(?![本立功员])|\d+(?:\.\d+)?倍"),
+    "quantity": re.compile(rf"{_NUM}(?:[万亿千百]\s*)?(?:吨|公里|千米|米|标箱|TEU|平方米|平方公里|平方|亩|立方米|千瓦|兆瓦|升|公斤|千克)"
+                           r"|(?:吨|标箱|TEU|吞吐量|货值|货量|运量)\s*(?:超过|超|达到|达|约|近|逾|为)?\s*\d"),
+    "count": re.compile(rf"{_NUM}(?:[万亿千百]\s*)?(?:个|家|项|名|位|条|座|所|只|辆|艘|列|次|件|票|批|种|类|笔|份|户|人|单|张|套|台|架|"
+                        r"艘次|人次|航次|班|趟|车|箱|省|市|区|国|城|站|线|路|园|所|号)"),
+}
+
+
+def figure_kinds(sentence: str) -> set[str]:
+    """Which kinds of figure a sentence states: money, time, percent, quantity, count, date (and 'figure'
+    when it states any quantity). Dates are not durations: 2020年 is when, 3年 is how long."""
+    kinds = {"date"} if _DATE.search(sentence) else set()
+    undated = _DATE.sub(" ", sentence)
+    kinds |= {kind for kind, pattern in _KIND_UNITS.items() if pattern.search(undated)}
+    if kinds - {"date"} or has_figure(sentence):
+        kinds.add("figure")
+    return kinds
+
+
 def numbers_in(text: str) -> set[str]:
     """Figures a reader would check: '11.7', '4350', '2020' (thousands separators removed)."""
     return {n.replace(",", "") for n in _NUMBER.findall(text) if len(n.replace(",", "").replace(".", "")) >= 2}

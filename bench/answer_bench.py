@@ -52,13 +52,13 @@ def run_backend(backend: str, n: int, out: Path) -> None:
     from assistant.config import get_settings
     from assistant.llm.registry import get_generator
     from assistant.models import Answer
-    from assistant.retrieval.hybrid import search
+    from assistant.retrieval.hybrid import search_text
 
     service.reset()
     settings = get_settings()
     result: dict = {"backend": backend, "rss_mb_start": rss_mb()}
     t = time.perf_counter()
-    search("上链赋码 退货监管 warm-up")
+    search_text("上链赋码 退货监管 warm-up")
     result["retrieval_warmup_s"] = time.perf_counter() - t
 
     generator: Any = get_generator(backend, settings)  # the local backend: load() and count_tokens() too

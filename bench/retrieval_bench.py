@@ -1,4 +1,4 @@
-"""Retrieval latency: warm `search()` over every eval question, p50/p95/max split zh/en, and per stage.
+"""Retrieval latency: warm `search_text()` over every eval question, p50/p95/max split zh/en, and per stage.
 
     python -m bench.retrieval_bench [--home DIR] [--repeat 1]
 
@@ -31,22 +31,22 @@ TARGET_P95_MS = 150
 
 
 def measure(items: list[dict], repeat: int = 1, k: int | None = None) -> dict:
-    """Latencies (seconds) of search() for the items, in the current environment; one warm-up query first."""
+    """Latencies (seconds) of search_text() for the items, in the current environment; one warm-up query first."""
     from assistant import service
-    from assistant.retrieval.hybrid import RetrievalTrace, search
+    from assistant.retrieval.hybrid import RetrievalTrace, search_text
 
     t = time.perf_counter()
     service.index().bm25()
     open_seconds = time.perf_counter() - t
     t = time.perf_counter()
-    search("上链赋码 退货监管 warm-up", k)  # loads the encoder, jieba and the Chroma segment
+    search_text("上链赋码 退货监管 warm-up", k)  # loads the encoder, jieba and the Chroma segment
     warmup_seconds = time.perf_counter() - t
     rows = []
     for _ in range(repeat):
         for item in items:
             trace = RetrievalTrace()
             t = time.perf_counter()
-            hits = search(item["question"], k, item.get("history") or None, trace=trace)
+            hits = search_text(item["question"], k, item.get("history") or None, trace=trace)
             rows.append({"id": item["id"], "lang": item["lang"], "seconds": time.perf_counter() - t,
                          "stages": dict(trace.timings), "hits": len(hits)})
     return {"open_seconds": open_seconds, "warmup_seconds": warmup_seconds, "rows": rows}

@@ -1,7 +1,7 @@
 """Retrieval baselines scored on the same items as our hybrid retriever.
 
-- ``bm25``: our jieba BM25 alone (``search(mode="bm25")``).
-- ``dense``: our Chroma/USE vectors alone (``search(mode="dense")``).
+- ``bm25``: our jieba BM25 alone (``search_text(mode="bm25")``).
+- ``dense``: our Chroma/USE vectors alone (``search_text(mode="dense")``).
 - ``llamaindex-default``: what a plain llama-index pipeline does with the same files — one Document per
   file (read with our reader), the default ``SentenceSplitter``, the SAME embedding model, an in-memory
   ``VectorStoreIndex`` and ``similarity_top_k=5``. Retrieved nodes are mapped to our case ids by
@@ -42,10 +42,10 @@ def get_baseline(name: str, settings: Settings | None = None, cache_dir: Path | 
 
 
 def _search_baseline(mode: Mode, settings: Settings) -> Retriever:
-    from assistant.retrieval.hybrid import search
+    from assistant.retrieval.hybrid import search_text
 
     def run(question: str, history: list[dict]) -> list[str]:
-        return [h.case.id for h in search(question, k=10, history=history, mode=mode, settings=settings)]
+        return [h.case.id for h in search_text(question, k=10, history=history, mode=mode, settings=settings)]
 
     return run
 

@@ -285,7 +285,7 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
 
     from assistant import service
     from assistant.config import get_settings
-    from assistant.retrieval.hybrid import RetrievalTrace, search
+    from assistant.retrieval.hybrid import RetrievalTrace, search_text
     from evals.baselines import BASELINES, get_baseline
 
     console = console or Console()
@@ -315,7 +315,7 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
     for item in tqdm(items, desc=f"ours: {what}", unit="item", disable=not progress or not sys.stderr.isatty()):
         t = time.perf_counter()
         trace = RetrievalTrace()
-        hits = search(item.question, k=SEARCH_K, history=item.history, trace=trace, settings=settings)
+        hits = search_text(item.question, k=SEARCH_K, history=item.history, trace=trace, settings=settings)
         search_s = time.perf_counter() - t
         ranked = M.distinct_cases(h.case.id for h in hits)
         rec = _base_record(item, OURS, ranked)
@@ -442,7 +442,7 @@ def render_markdown(report: Report) -> str:
            f"index `{report.index_name}`, embedding `{report.embedding_model}`, config hash `{report.config_hash}`",
            f"- systems: {', '.join(report.systems)}; run time {report.seconds:.0f} s",
            "- retrieval metrics over items with gold cases (out-of-scope items excluded); "
-           "ranks are over distinct cases; ours = hybrid `search(k=10)`",
+           "ranks are over distinct cases; ours = hybrid `search_text(k=10)`",
            ""]
     # summary side by side
     out += ["## Summary (all items)", ""]

@@ -17,11 +17,13 @@ from pydantic import BaseModel, Field
 from tqdm import tqdm
 
 from assistant.config import Settings, get_settings
+from assistant.models import Case, Document
 from ingest.parse import ParsedDocument, folder_metadata, parse_file
 from ingest.readers import SUPPORTED_SUFFIXES, UnreadableFile
 from store.catalog import Catalog
 from store.embeddings import get_embedding
 from store.index import Index, reset_shared
+from store.sentences import case_sentences, sentence_id
 
 
 class SkippedFile(BaseModel):
@@ -39,6 +41,7 @@ class IngestReport(BaseModel):
     removed: list[str] = Field(default_factory=list)
     skipped: list[SkippedFile] = Field(default_factory=list)
     embedded_chunks: int = 0
+    embedded_sentences: int = 0
     seconds: float = 0.0
 
 
@@ -94,6 +97,9 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
         if previous and not rebuild:
             _copy_document(old, new, previous)
             report.unchanged.append(relative)
+            report.embedded_sentences += _embed_sentences(
+                index, old.documents[previous], [c for c in old.cases.values() if c.document_id == previous],
+                old.texts.get(previous, ""), embedder, progress)
             continue
         try:
             parsed = parse_file(path, relative, settings.ingest, sha, folder_metadata(path.parent).get(path.name))
@@ -113,6 +119,7 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
                                                                 disable=not progress, leave=False)]
         index.vectors.upsert(parsed.document, cases, todo, vectors)
         report.embedded_chunks += len(todo)
+        report.embedded_sentences += _embed_sentences(index, parsed.document, parsed.cases, parsed.text, embedder, progress)
         doc_id = parsed.document.id
         if doc_id in old.documents:
             report.updated.append(relative)
@@ -143,6 +150,21 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
     report.seconds = round(time.perf_counter() - started, 3)
     reset_shared()  # a running process picks up the new catalog on its next question
     return report
+
+
+def _embed_sentences(index: Index, doc: Document, cases: list[Case], text: str, embedder, progress: bool) -> int:
+    """Every case sentence's vector, for evidence inside a case; those already stored (by a killed run, or an
+    index from before sentence vectors) are reused."""
+    rows = [(sentence_id(doc.id, doc.sha256, a), case.id, a, b) for case in cases for a, b in case_sentences(text, case)]
+    stored = index.sentences.existing_ids([r[0] for r in rows])
+    todo = [r for r in rows if r[0] not in stored]
+    if not todo:
+        return 0
+    embedder = embedder or get_embedding(index.settings.embedding.model, index.settings.embedding.threads)
+    vectors = [embedder.get_text_embedding(text[a:b]) for _, _, a, b in tqdm(
+        todo, desc=f"{doc.source_file[:24]} sentences", unit="sentence", disable=not progress, leave=False)]
+    index.sentences.upsert(doc, todo, vectors)
+    return len(todo)
 
 
 def _copy_document(old: Catalog, new: Catalog, doc_id: str) -> None:

@@ -10,6 +10,7 @@ from assistant.config import Settings, get_settings
 from assistant.models import Case, Chunk, Document
 from store.bm25 import BM25Index
 from store.catalog import Catalog, IndexCorrupted
+from store.sentences import SentenceVectors
 from store.tokenize import warm_up
 from store.vectors import VectorStore
 
@@ -23,6 +24,7 @@ class Index:
         self.catalog_path = self.folder / "catalog.json"
         try:
             self.vectors = VectorStore(settings.index_name, path=self.folder / "chroma", url=settings.store.chroma_url)
+            self.sentences = SentenceVectors(self.vectors, settings.index_name)
         except Exception as exc:  # chromadb raises assorted sqlite/rust errors on a damaged folder
             if settings.store.chroma_url:
                 raise
@@ -41,7 +43,9 @@ class Index:
         try:
             # Through the client: chromadb keeps one in-process system per path, so deleting the
             # folder under a live client would leave the old collection answering.
-            VectorStore.drop(settings.index_name, path=folder / "chroma", url=settings.store.chroma_url)
+            store = VectorStore(settings.index_name, path=folder / "chroma", url=settings.store.chroma_url)
+            for name in (SentenceVectors(store, settings.index_name).name, settings.index_name):
+                store.client.delete_collection(name)
         except Exception:  # noqa: BLE001 - a damaged store is removed with its folder below
             pass
         for name in ("catalog.json", "bm25"):
@@ -67,6 +71,7 @@ class Index:
         catalog.save(self.catalog_path)
         self.catalog = catalog
         self.vectors.delete_except(catalog.live_shas())
+        self.sentences.delete_except(catalog.live_shas())
         with self._lock:
             self._bm25 = None
 

@@ -36,12 +36,6 @@ class VectorStore:
             collection_name, metadata={"hnsw:space": "cosine", "hnsw:search_ef": 200}, embedding_function=None
         )
 
-    @staticmethod
-    def drop(collection_name: str, path: Path | None = None, url: str | None = None) -> None:
-        """Delete the collection (and its vectors) for good."""
-        store = VectorStore(collection_name, path=path, url=url)
-        store.client.delete_collection(collection_name)
-
     def existing_ids(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
         for i in range(0, len(ids), _BATCH):

@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.lexicon import glossary
 from assistant.lexicon.names import english_name, provider_keys
-from assistant.models import Case, Citation, Document
+from assistant.models import Case, Citation, Document, Query
 from assistant.query.analyse import BATCH, YEAR
-from assistant.query.route import counts_only, is_catalog_question
 
 
 @dataclass
@@ -20,26 +18,30 @@ class CatalogQuery:
     count_only: bool
 
 
-def match_catalog(question: str, language: str, cases: list[Case], documents: list[Document]) -> CatalogQuery | None:
-    """Resolve a listing/count question to the complete set of cases it asks about."""
-    if not is_catalog_question(question, language):
+def match_catalog(query: Query, cases: list[Case], documents: list[Document]) -> CatalogQuery | None:
+    """Resolve a listing/count question (query.intent == "list") to the complete set of cases it asks about."""
+    if query.intent != "list":
         return None
-    text = question if language == "zh" else question + " " + " ".join(glossary.expand(question))
+    # "那四川的呢？" after a list of 重庆's cases: what this question names comes first, then its context.
+    texts = [query.question] + ([query.standalone] if query.follow_up else [])
+    texts = [t if query.language == "zh" else t + " " + " ".join(query.expansion) for t in texts]
     listed = [c for c in cases if c.kind == "case"]
-    quoted = {re.sub(r"\s", "", q) for q in re.findall(r"[“\"「]([^”\"」]{4,40})[”\"」]", question)}
+    quoted = {re.sub(r"\s", "", q) for q in re.findall(r"[“\"「]([^”\"」]{4,40})[”\"」]", query.question)}
     if quoted & {re.sub(r"[\s“”]", "", c.title) for c in listed}:
         return None  # a question about one named case
-    by_provider: dict[str, list[Case]] = {}
-    for case in listed:
-        for key in provider_keys(case.provider or ""):
-            if key in text:
-                by_provider.setdefault(key, []).append(case)
-    count_only = counts_only(question)
-    if by_provider:
-        longest = max(by_provider, key=len)  # "四川自贸试验区" over "四川"
-        chosen = [c for key, cs in by_provider.items() if key in longest or longest in key for c in cs]
-        chosen = sorted({c.id: c for c in chosen}.values(), key=lambda c: (c.source_file, c.number))
-        return CatalogQuery(chosen, longest, count_only)
+    count_only = query.count_only
+    for text in texts:
+        by_provider: dict[str, list[Case]] = {}
+        for case in listed:
+            for key in provider_keys(case.provider or ""):
+                if key in text:
+                    by_provider.setdefault(key, []).append(case)
+        if by_provider:
+            longest = max(by_provider, key=len)  # "四川自贸试验区" over "四川"
+            chosen = [c for key, cs in by_provider.items() if key in longest or longest in key for c in cs]
+            chosen = sorted({c.id: c for c in chosen}.values(), key=lambda c: (c.source_file, c.number))
+            return CatalogQuery(chosen, longest, count_only)
+    text = texts[-1]
     doc = _match_document(text, documents)
     if doc and not _edition_conflict(text, doc.title):
         chosen = sorted((c for c in listed if c.document_id == doc.id), key=lambda c: c.number)

@@ -89,35 +89,89 @@ def best_quote(sentence: str, hit: Hit) -> tuple[str, float]:
     return best, best_score
 
 
+# ---------------------------------------------------------------- figures keep their meaning
+
+# What a figure is, by the words right before it: a new level ("降至3850元", "now 7 hours", "to 30万件"),
+# an old level ("由5500元", "from 14 hours", "此前…"), or an amount of change ("节省3850元", "saved", "cut by").
+_LEVEL_ZH = re.compile(r"(?:降至|降到|降为|缩短至|缩短到|缩短为|压缩至|压缩到|减少至|减少到|减至|提升至|提升到|提高至|提高到|增长至|增加到|增至|达到|达|为|仅需|只需|精简为|精简至|现在|目前|变为)\s*(?:约|超过|超)?\s*$")
+_FROM_ZH = re.compile(r"(?:由|从|此前|以往|原来|原先|过去|改革前|以前)\D{0,12}$")
+_CHANGE_ZH = re.compile(r"(?:节约|节省|省下|降低了|减少了|缩短了|压缩了|提升了|提高了|增长了|增加了|下降了|增长|下降|减少|节约了|节省了|省了|省)\s*(?:约|超过|近)?\s*$")
+_LEVEL_EN = re.compile(r"\b(?:to|now|is|are|at|currently|down to|up to|reached|only|takes|costs?)\s*(?:about|around|over|nearly|just)?\s*(?:rmb|cny|¥)?\s*$", re.I)
+_FROM_EN = re.compile(r"\b(?:from|previously|before|originally|used to (?:be|take|cost))\s*(?:about|around|over)?\s*(?:rmb|cny|¥)?\s*$", re.I)
+_CHANGE_EN = re.compile(r"\b(?:sav(?:e|ed|es|ing)|cut|reduced?|lower(?:ed)?|shortened|increased?|grew|rose|fell|dropped|by)\s*(?:about|around|over|nearly|by)?\s*(?:rmb|cny|¥)?\s*$", re.I)
+
+
+def _role(before: str, language: str) -> str:
+    """'level', 'from', 'change' or '' for a figure, from the words right before it."""
+    tail = before[-16:]
+    patterns = ((_FROM_ZH, "from"), (_CHANGE_ZH, "change"), (_LEVEL_ZH, "level")) if language == "zh" else \
+        ((_FROM_EN, "from"), (_CHANGE_EN, "change"), (_LEVEL_EN, "level"))
+    for pattern, role in patterns:
+        if pattern.search(tail):
+            return role
+    return ""
+
+
+def relation_conflict(sentence: str, source: str) -> str | None:
+    """The first figure the answer sentence states in a different role than its source does — '降至3850元'
+    quoted as 'saved 3850 yuan' — or None. Figures whose role either side leaves open never conflict."""
+    language = detect_language(sentence)
+    for m in re.finditer(r"\d+(?:[.,]\d+)*", sentence):
+        figure = m.group(0).replace(",", "")
+        if len(figure.replace(".", "")) < 2:
+            continue
+        claimed = _role(sentence[: m.start()], language)
+        if not claimed:
+            continue
+        for s in re.finditer(re.escape(figure), source.replace(",", "")):
+            actual = _role(source.replace(",", "")[: s.start()], "zh")
+            # "由5500元降至3850元": 'from' and 'level' are both levels (the model may call either "the fare");
+            # a level quoted as a change, or a change as a level, changes what the figure measures.
+            if actual and claimed != actual and {actual, claimed} != {"level", "from"}:
+                return figure
+    return None
+
+
+# ---------------------------------------------------------------- checking, sentence by sentence
+
+
+def check_sentence(raw: str, hits: list[Hit]) -> CheckedSentence | None:
+    """One answer sentence verified against the evidence: its markers kept where the cited passage supports
+    it (figures in the same role), re-attached to the passage that does, or marked unsupported."""
+    sentence = strip_markers(raw)
+    if not sentence or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", sentence):
+        return None
+    cited = [n for n in dict.fromkeys(parse_markers(raw)) if 1 <= n <= len(hits)]  # out-of-range dropped
+    result = CheckedSentence(sentence, break_after=raw.endswith("\n"))
+    for n in cited:
+        quote, score = best_quote(sentence, hits[n - 1])
+        if score >= SUPPORT_THRESHOLD and not relation_conflict(sentence, quote):
+            result.cited.append(n)
+            result.quotes[n] = quote
+    if not result.cited and _is_claim(sentence):
+        # Missing or wrong marker: attach the passage that supports the sentence best, if any does.
+        scored = [(best_quote(sentence, h), i) for i, h in enumerate(hits, start=1)]
+        (quote, score), n = max(scored, key=lambda x: x[0][1]) if scored else (("", 0.0), 0)
+        if score >= SUPPORT_THRESHOLD and not relation_conflict(sentence, quote):
+            result.cited, result.quotes[n] = [n], quote
+        else:
+            result.unsupported = True
+    return result
+
+
+_MARKER_AFTER_STOP = re.compile(r"([。！？!?；;.][”’」』）)]*)([ \t]*(?:" + MARKER.pattern + r")+)")
+
+
+def move_markers_before_stops(text: str) -> str:
+    """"…第一。[1]" — a marker after the full stop belongs to the sentence before it."""
+    return _MARKER_AFTER_STOP.sub(lambda m: m.group(2).strip() + m.group(1), text)
+
+
 def check(answer_text: str, hits: list[Hit]) -> tuple[list[CheckedSentence], int]:
     """Verify every sentence; returns the sentences with their (re-attached) citations and the unsupported count."""
-    checked: list[CheckedSentence] = []
-    unsupported = 0
-    # "…第一。[1]" — a marker after the full stop belongs to the sentence before it.
-    answer_text = re.sub(r"([。！？!?；;.][”’」』）)]*)([ \t]*(?:" + MARKER.pattern + r")+)",
-                         lambda m: m.group(2).strip() + m.group(1), answer_text)
-    for raw in split_sentences(answer_text):
-        sentence = strip_markers(raw)
-        if not sentence or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", sentence):
-            continue
-        cited = [n for n in dict.fromkeys(parse_markers(raw)) if 1 <= n <= len(hits)]  # out-of-range dropped
-        result = CheckedSentence(sentence, break_after=raw.endswith("\n"))
-        for n in cited:
-            quote, score = best_quote(sentence, hits[n - 1])
-            if score >= SUPPORT_THRESHOLD:
-                result.cited.append(n)
-                result.quotes[n] = quote
-        if not result.cited and _is_claim(sentence):
-            # Missing or wrong marker: attach the passage that supports the sentence best, if any does.
-            scored = [(best_quote(sentence, h), i) for i, h in enumerate(hits, start=1)]
-            (quote, score), n = max(scored, key=lambda x: x[0][1]) if scored else (("", 0.0), 0)
-            if score >= SUPPORT_THRESHOLD:
-                result.cited, result.quotes[n] = [n], quote
-            else:
-                result.unsupported = True
-                unsupported += 1
-        checked.append(result)
-    return checked, unsupported
+    checked = [c for c in (check_sentence(raw, hits) for raw in split_sentences(move_markers_before_stops(answer_text)))
+               if c is not None]
+    return checked, sum(1 for c in checked if c.unsupported)
 
 
 def _is_claim(sentence: str) -> bool:
@@ -128,28 +182,60 @@ def _is_claim(sentence: str) -> bool:
     return len(core) >= 8 and not core.endswith(("如下", "as follows"))
 
 
+class Renderer:
+    """Checked sentences to text with markers renumbered in order of first use, one sentence at a time, so a
+    streamed answer shows only verified sentences and the final text is exactly what was streamed."""
+
+    def __init__(self, hits: list[Hit], drop_unsupported_figures: bool = True):
+        self.hits = hits
+        self.drop_unsupported_figures = drop_unsupported_figures
+        self.order: dict[int, int] = {}
+        self.citations: list[Citation] = []
+        self.text = ""
+        self.unsupported = 0
+
+    def add(self, sentence: CheckedSentence) -> str:
+        """Append one checked sentence; returns what it added to the text ('' when it was dropped)."""
+        if sentence.unsupported:
+            self.unsupported += 1
+            if self.drop_unsupported_figures and numbers_in(sentence.text):
+                return ""  # an uncited figure is worse than no sentence: officials copy figures
+        markers = ""
+        for n in sentence.cited:
+            if n not in self.order:
+                self.order[n] = len(self.order) + 1
+                hit = self.hits[n - 1]
+                self.citations.append(Citation(
+                    n=self.order[n], case_id=hit.case.id, case_title=hit.case.title, provider=hit.case.provider,
+                    document_title=hit.case.document_title, source_file=hit.case.source_file,
+                    section=hit.chunk.section, quote=sentence.quotes[n], chunk_id=hit.chunk.id,
+                    page=hit.chunk.page,
+                ))
+            markers += f"[{self.order[n]}]"
+        part = _place_markers(sentence.text, markers) + ("\n" if sentence.break_after else "")
+        if not self.text:
+            part = part.lstrip()
+        elif not self.text.endswith("\n") and self.text[-1:].isascii() and part[:1].isascii():
+            part = " " + part  # English sentences need a space between them; Chinese ones do not
+        self.text += part
+        return part
+
+
+    def newline(self) -> str:
+        """Start the next sentence on a line of its own; returns what it added."""
+        if self.text and not self.text.endswith("\n"):
+            self.text += "\n"
+            return "\n"
+        return ""
+
+
 def render(checked: list[CheckedSentence], hits: list[Hit], drop_unsupported_figures: bool = True
            ) -> tuple[str, list[Citation]]:
     """Text with markers renumbered in order of first use, and the matching citations."""
-    order: dict[int, int] = {}
-    citations: list[Citation] = []
-    parts: list[str] = []
+    renderer = Renderer(hits, drop_unsupported_figures)
     for sentence in checked:
-        if sentence.unsupported and drop_unsupported_figures and numbers_in(sentence.text):
-            continue  # an uncited figure is worse than no sentence: officials copy figures
-        markers = ""
-        for n in sentence.cited:
-            if n not in order:
-                order[n] = len(order) + 1
-                hit = hits[n - 1]
-                citations.append(Citation(
-                    n=order[n], case_id=hit.case.id, case_title=hit.case.title, provider=hit.case.provider,
-                    document_title=hit.case.document_title, source_file=hit.case.source_file,
-                    section=hit.chunk.section, quote=sentence.quotes[n], chunk_id=hit.chunk.id,
-                ))
-            markers += f"[{order[n]}]"
-        parts.append(_place_markers(sentence.text, markers) + ("\n" if sentence.break_after else ""))
-    return _join(parts), citations
+        renderer.add(sentence)
+    return renderer.text.strip(), renderer.citations
 
 
 def _place_markers(sentence: str, markers: str) -> str:
@@ -162,10 +248,31 @@ def _place_markers(sentence: str, markers: str) -> str:
     return stripped + markers
 
 
-def _join(parts: list[str]) -> str:
-    out = ""
-    for part in parts:
-        if out and not out.endswith("\n") and out[-1:].isascii() and part[:1].isascii():
-            out += " "  # English sentences need a space between them; Chinese ones do not
-        out += part
-    return out.strip()
+class SentenceStream:
+    """Deltas in, complete answer sentences out: a sentence is complete once something other than a
+    marker or a space follows its end (a marker after the stop still belongs to it)."""
+
+    _END = re.compile(r"[。！？!?；;][”’」』）)]*|\.(?=\s)|\n")
+    _TRAILER = re.compile(r"^(?:[ \t]*(?:" + MARKER.pattern + r"))*")
+
+    def __init__(self) -> None:
+        self.buffer = ""
+
+    def feed(self, delta: str) -> list[str]:
+        self.buffer += delta
+        out: list[str] = []
+        while True:
+            m = self._END.search(self.buffer)
+            if not m:
+                return out
+            trailer = self._TRAILER.match(self.buffer[m.end():])
+            end = m.end() + (trailer.end() if trailer else 0)
+            rest = self.buffer[end:]
+            if not rest.strip(" \t") or re.fullmatch(r"[ \t]*[\[【［^\d,，、\-–]*", rest) and not rest.endswith(("]", "】", "］")):
+                return out  # the next characters may still be this sentence's marker
+            out.append(move_markers_before_stops(self.buffer[:end]))
+            self.buffer = rest
+
+    def close(self) -> list[str]:
+        rest, self.buffer = self.buffer, ""
+        return [move_markers_before_stops(rest)] if rest.strip() else []

@@ -1,7 +1,15 @@
-"""The answer pipeline behind answer() / stream_answer(): condense → route → retrieve → prompt → generate → verify citations → refuse.
+"""The answer pipeline behind answer() / stream_answer(), one stage after another:
+
+    query     normalise, resolve the follow-up, analyse → Query          (assistant/query/)
+    list?     a catalog listing when the question asks for a list         (answers/catalog.py)
+    retrieve  hybrid passages → the case(s) → sentences per ask → Evidence (assistant/retrieval/)
+    ground    does the evidence state what each ask wants? else refuse     (assistant/ground/)
+    answer    compose the sentences (extractive) or have a model rewrite them, each sentence checked
+              against its source as it streams, figures in their role       (answers/)
 
 Every path returns one Answer; a question that cannot be used raises InvalidQuestion (a ValueError)
-with a plain message, and no other exception escapes to the caller.
+with a plain message, and no other exception escapes to the caller. The text deltas yielded add up to
+the final Answer.text exactly: only checked sentences are streamed.
 """
 
 from __future__ import annotations
@@ -9,27 +17,58 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Generator as Steps
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from assistant import service
 from assistant.answers import catalog as catalog_answers
-from assistant.answers import citations, extractive
-from assistant.answers.generate import budget, generator_for, messages_for, scrub_prompt_leak
+from assistant.answers import extractive
+from assistant.answers.citations import CheckedSentence, Renderer, SentenceStream, check, check_sentence, strip_markers
+from assistant.answers.generate import generator_for, messages_for, repeats_instructions
 from assistant.config import Settings, get_settings
+from assistant.ground.asks import stated_asks
 from assistant.ground.coverage import Coverage, coverage
 from assistant.ground.refusal import refusal_text
-from assistant.llm.base import BackendError
-from assistant.models import Answer, Case, Hit, Retrieved
+from assistant.llm.base import BackendError, Generator
+from assistant.models import Answer, Case, Chunk, Evidence, Hit, Query, Retrieved
+from assistant.query.analyse import build_query
 from assistant.query.normalise import InvalidQuestion, clean_history, validate
+from assistant.retrieval.evidence import select
 from assistant.retrieval.hybrid import RetrievalTrace, case_matches, search
-from assistant.retrieval.signals import with_lead_case_passages
-from assistant.text import detect_language
+from assistant.retrieval.signals import case_chunks
+from assistant.text import detect_language, numbers_in
+from store.catalog import Catalog
 
 __all__ = ["InvalidQuestion", "answer", "stream_answer"]
 
 log = logging.getLogger(__name__)
 
-_MODEL_REFUSAL = re.compile(r"(资料中未找到|未找到相关|没有提到|无法回答|do(?:es)? not cover|not (?:mentioned|covered)|no information)", re.I)
+_MODEL_REFUSAL = re.compile(r"(资料中未找到|未找到相关|没有提到|未提及|无法回答|do(?:es)? not (?:cover|mention|state)|"
+                            r"not (?:mentioned|covered|stated)|no information)", re.I)
+
+
+@dataclass
+class Turn:
+    """One question on its way to an Answer: each stage adds its part, none re-derives an earlier one."""
+
+    question: str  # as the caller gave it
+    language: str
+    backend: str
+    config_hash: str
+    started: float
+    notices: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    query: Query | None = None
+
+    def answer(self, text: str, **fields) -> Answer:
+        self.timings["total"] = time.perf_counter() - self.started
+        return Answer(question=self.question, language=self.language, text=text, backend=self.backend,
+                      config_hash=self.config_hash, notices=self.notices, timings=self.timings,
+                      standalone_question=self.query.standalone if self.query else "", **fields)
+
+    def timed(self, stage: str, started: float) -> None:
+        self.timings[stage] = time.perf_counter() - started
 
 
 def answer(question: str, history: list[dict] | None = None, *, filters: dict | None = None,
@@ -45,8 +84,8 @@ def answer(question: str, history: list[dict] | None = None, *, filters: dict | 
 
 def stream_answer(question: str, history: list[dict] | None = None, *, filters: dict | None = None,
                   backend: str | None = None, yield_sources: bool = False) -> Iterator[str | Retrieved | Answer]:
-    """Yield text deltas as they are generated, then the final Answer (and, on request, a Retrieved
-    with the evidence passages first)."""
+    """Yield text deltas as they are checked, then the final Answer (and, on request, a Retrieved with the
+    evidence passages first)."""
     settings = get_settings()
     started = time.perf_counter()
     cleaned = validate(question)  # raises before anything is generated
@@ -55,130 +94,209 @@ def stream_answer(question: str, history: list[dict] | None = None, *, filters: 
     if len(cleaned) > limit:
         cleaned = cleaned[:limit]
         notices.append(f"问题过长，已截取前{limit}个字符。/ The question was too long; only its first {limit} characters were used.")
-    language = detect_language(cleaned)
     backend_name = backend or settings.llm.backend
-    base = dict(question=question if isinstance(question, str) else "", language=language, backend=backend_name,
-                config_hash=settings.config_hash(backend_name), notices=notices)
+    turn = Turn(question if isinstance(question, str) else "", detect_language(cleaned), backend_name,
+                settings.config_hash(backend_name), started, notices)
     try:
-        for item in _pipeline(cleaned, language, clean_history(history), filters, backend_name, settings, base,
-                              started):
+        for item in _run(turn, cleaned, clean_history(history), filters, settings):
             if yield_sources or not isinstance(item, Retrieved):
                 yield item
-    except BackendError as exc:  # pragma: no cover - _pipeline falls back itself; last line of defence
-        yield Answer(**base, text=str(exc), refused=True, route="error")
+    except BackendError as exc:  # pragma: no cover - _run falls back itself; last line of defence
+        yield turn.answer(str(exc), refused=True, route="error")
 
 
-def _pipeline(question: str, language: str, history: list[dict], filters: dict | None, backend_name: str,
-              settings: Settings, base: dict, started: float) -> Iterator[str | Retrieved | Answer]:
-    timings: dict[str, float] = {}
+def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
+         settings: Settings) -> Iterator[str | Retrieved | Answer]:
     index = service.index(settings)
     catalog = index.catalog
+    cases = [c for c in catalog.cases.values() if case_matches(c, filters)]
 
     t = time.perf_counter()
-    listing = catalog_answers.match_catalog(question, language, [c for c in catalog.cases.values()
-                                                       if case_matches(c, filters)], list(catalog.documents.values()))
-    timings["route"] = time.perf_counter() - t
+    query = turn.query = build_query(cleaned, turn.language, history, list(catalog.cases.values()))
+    turn.timed("query", t)
+
+    t = time.perf_counter()
+    listing = catalog_answers.match_catalog(query, cases, list(catalog.documents.values()))
+    turn.timed("route", t)
     if listing and listing.cases:
-        text = catalog_answers.list_cases(language, listing.scope, listing.cases, listing.count_only)
-        cites = [catalog_answers.case_citation(i, c, index.catalog) for i, c in enumerate(listing.cases, 1)]
+        text = catalog_answers.list_cases(turn.language, listing.scope, listing.cases, listing.count_only)
         yield text
-        timings["total"] = time.perf_counter() - started
-        yield Answer(**base, text=text, citations=cites, route="catalog", standalone_question=question, timings=timings)
+        yield turn.answer(text, citations=[catalog_answers.case_citation(i, c, catalog)
+                                           for i, c in enumerate(listing.cases, 1)], route="catalog")
         return
 
     trace = RetrievalTrace()
-    hits = search(question, settings.retrieval.k, history, filters, settings=settings, trace=trace)
-    timings.update({f"retrieve_{k}": v for k, v in trace.timings.items()})
-    timings["retrieve"] = sum(trace.timings.values())
-    standalone = trace.query
-    cov = coverage(standalone, language, hits, case_text=catalog.case_text, similarity=trace.top_similarity)
-    if not hits or not cov.strong:
-        yield from _refuse(base, hits, timings, started, standalone, cov)
-        return
-
-    generator, fallback_notice = generator_for(backend_name, settings)
-    if fallback_notice:
-        base["notices"].append(fallback_notice)
-    def quoted_evidence() -> Answer:
-        evidence = with_lead_case_passages(hits, catalog)
-        return _finish(extractive.compose(standalone, language, evidence), evidence, base, timings, started, standalone)
-
-    if generator is None:
-        final = quoted_evidence()
-        if final.refused:
-            yield from _refuse(base, hits, timings, started, standalone)
-            return
-        yield final.text
-        yield final
-        return
-
-    focus = extractive.answering_hits(standalone, with_lead_case_passages(hits, catalog))
-    evidence_excerpts = budget(standalone, language, focus, settings.llm.evidence_chars)
-    evidence = [h for h, _ in evidence_excerpts]
-    yield Retrieved(hits=evidence)
-    messages = messages_for(question, language, evidence_excerpts, history)
+    hits = search(query, settings.retrieval.k, filters, settings=settings, trace=trace)
+    turn.timings.update({f"retrieve_{k}": v for k, v in trace.timings.items()})
+    turn.timings["retrieve"] = sum(trace.timings.values())
     t = time.perf_counter()
-    pieces: list[str] = []
-    try:
-        for delta in generator.stream(messages, max_tokens=settings.llm.max_tokens):
-            if not pieces:
-                timings["first_token"] = time.perf_counter() - t
-            pieces.append(delta)
-            yield delta
-    except BackendError as exc:
-        log.warning("generator %s failed: %s", backend_name, exc)
-        base["notices"].append(f"{exc}（已改用摘录式回答 / showing an extractive answer instead）")
-        pieces = []
-    timings["generate"] = time.perf_counter() - t
-    raw = "".join(pieces).strip()
-    if not raw or _MODEL_REFUSAL.search(raw) and len(raw) < 80:
-        if raw and not _very_strong(cov):
-            yield from _refuse(base, hits, timings, started, standalone)
+    evidence = select(query, hits, index, settings.evidence, settings.embedding.model, trace.vector)
+    turn.timed("evidence", t)
+    cov = coverage(query, hits, settings.ground, case_text=catalog.case_text, similarity=trace.top_similarity,
+                   off_topic_similarity=settings.off_topic_similarity())
+    stated = stated_asks(query, evidence, settings.ground)
+    if not hits or not cov.strong or not any(stated):
+        yield from _refuse(turn, hits, cov, query, stated)
+        return
+
+    ev_hits, numbers = evidence_hits(evidence, catalog)
+    keep = [i for i, s in enumerate(evidence.sentences)
+            if numbers[i] and (not s.asks or any(stated[k] for k in s.asks))]
+    yield Retrieved(hits=ev_hits)
+    generator, fallback_notice = generator_for(turn.backend, settings)
+    if fallback_notice:
+        turn.notices.append(fallback_notice)
+    if generator is not None:
+        final = yield from _generate(turn, generator, evidence, keep, numbers, ev_hits, stated, history, settings)
+        if final is not None:
+            yield final
             return
-        # Guard against false refusals (and a failed model): strong evidence gets the extractive answer.
-        final = quoted_evidence()
-    else:
-        final = _finish(raw, evidence, base, timings, started, standalone)
-    if not final.refused and detect_language(citations.strip_markers(final.text)) != language:
-        # The small model sometimes copies its Chinese sources for an English question: the answer
-        # must come in the question's language, so the quoted-evidence frame in that language replaces it.
-        base["notices"].append("模型未用提问语言作答，以下为资料原文摘录。/ The model answered in the wrong "
-                               "language; showing quoted evidence instead.")
-        final = quoted_evidence()
+    final = _extractive(turn, evidence, stated, numbers, ev_hits)
     if final.refused:
-        # Nothing the model said could be checked against the sources, yet the evidence covers the
-        # question: quoted evidence serves the official better than a refusal.
-        base["notices"].append("模型回答无法与资料核对，以下为资料原文摘录。/ The model's answer could not be "
-                               "verified against the sources; showing quoted evidence instead.")
-        final = quoted_evidence()
-        if final.refused:
-            yield from _refuse(base, hits, timings, started, standalone)
-            return
+        yield from _refuse(turn, hits, cov, query, stated)
+        return
+    yield final.text
     yield final
 
 
-def _very_strong(cov: Coverage) -> bool:
-    return cov.strong and cov.best_fraction >= 0.8
+def evidence_hits(evidence: Evidence, catalog: Catalog) -> tuple[list[Hit], list[int]]:
+    """One Hit per passage holding evidence sentences (in their order), and each sentence's 1-based hit number;
+    citations point to passages, quotes are the sentences themselves."""
+    cases = {c.id: c for c in evidence.cases}
+    hits: list[Hit] = []
+    numbers: list[int] = []
+    for sentence in evidence.sentences:
+        chunks = case_chunks(catalog, sentence.case_id)
+        inside = [c for c in chunks if c.start <= sentence.start and sentence.end <= c.end]
+        chunk: Chunk | None = min(inside, key=lambda c: c.end - c.start) if inside else next(
+            (c for c in chunks if c.start <= sentence.start < c.end), chunks[0] if chunks else None)
+        if chunk is None:  # pragma: no cover - a sentence always lies in one of its case's passages
+            numbers.append(0)
+            continue
+        n = next((i for i, h in enumerate(hits, 1) if h.chunk.id == chunk.id), 0)
+        if not n:
+            hits.append(Hit(chunk=chunk, case=cases[sentence.case_id], score=1.0))
+            n = len(hits)
+        numbers.append(n)
+    return hits, numbers
 
 
-def _finish(raw: str, hits: list[Hit], base: dict, timings: dict, started: float, standalone: str) -> Answer:
+def _extractive(turn: Turn, evidence: Evidence, stated: list[bool], numbers: list[int], hits: list[Hit]) -> Answer:
+    assert turn.query is not None
     t = time.perf_counter()
-    raw = scrub_prompt_leak(raw)
-    checked, unsupported = citations.check(raw, hits)
-    text, cites = citations.render(checked, hits)
-    timings["verify"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - started
-    return Answer(**base, text=text, citations=cites, refused=not cites, unsupported_sentences=unsupported,
-                  route="rag", standalone_question=standalone, timings=timings)
+    raw = extractive.compose(turn.query, evidence, stated, numbers, hits)
+    checked, _ = check(raw, hits)
+    renderer = Renderer(hits)
+    for sentence in checked:
+        renderer.add(sentence)
+    if renderer.citations:
+        for _ in _unstated(turn.query, stated, renderer):
+            pass
+    turn.timed("verify", t)
+    return turn.answer(renderer.text.strip(), citations=renderer.citations, refused=not renderer.citations,
+                       unsupported_sentences=renderer.unsupported, route="rag")
 
 
-def _refuse(base: dict, hits: list[Hit], timings: dict, started: float, standalone: str,
-            cov: Coverage | None = None) -> Iterator[str | Answer]:
+def _generate(turn: Turn, generator: Generator, evidence: Evidence, keep: list[int], numbers: list[int],
+              hits: list[Hit], stated: list[bool], history: list[dict], settings: Settings
+              ) -> Steps[str, None, Answer | None]:
+    """Stream the model's answer sentence by sentence, each checked against its source before it is shown;
+    then add, quoted, any figure asked for that the model left out. None when the model's answer cannot be
+    used at all (nothing shown yet): the caller answers extractively instead."""
+    assert turn.query is not None
+    query = turn.query
+    messages = messages_for(query, evidence, keep, numbers, hits, history)
+    stream, renderer = SentenceStream(), Renderer(hits)
+    t = time.perf_counter()
+    produced = False
+    try:
+        pieces = generator.stream(messages, max_tokens=settings.llm.max_tokens)
+        try:
+            for delta in pieces:
+                if not produced:
+                    turn.timings["first_token"] = time.perf_counter() - t
+                    produced = True
+                for raw in stream.feed(delta):
+                    verdict = _accept(raw, hits, renderer, turn)
+                    if verdict is None:
+                        return None
+                    if verdict:
+                        yield verdict
+            for raw in stream.close():
+                verdict = _accept(raw, hits, renderer, turn)
+                if verdict is None:
+                    return None
+                if verdict:
+                    yield verdict
+        finally:
+            close = getattr(pieces, "close", None)
+            if close:
+                close()
+    except BackendError as exc:
+        log.warning("generator %s failed: %s", turn.backend, exc)
+        turn.notices.append(f"{exc}（已改用摘录式回答 / showing an extractive answer instead）")
+        if not renderer.text:
+            return None
+    turn.timed("generate", t)
+    if not renderer.citations:
+        if renderer.text:  # pragma: no cover - framing only; cannot happen once a claim is rendered
+            return None
+        turn.notices.append("模型回答无法与资料核对，以下为资料原文摘录。/ The model's answer could not be "
+                            "verified against the sources; showing quoted evidence instead.")
+        return None
+    yield from _missing_figures(query, evidence, keep, numbers, hits, stated, renderer)
+    yield from _unstated(query, stated, renderer)
+    return turn.answer(renderer.text.strip(), citations=renderer.citations, unsupported_sentences=renderer.unsupported,
+                       route="rag")
+
+
+def _accept(raw: str, hits: list[Hit], renderer: Renderer, turn: Turn) -> str | None:
+    """The text one model sentence adds after checking: '' when dropped, None when the whole answer must go
+    (a refusal or the wrong language before anything was shown)."""
+    core = strip_markers(raw)
+    if not core or repeats_instructions(raw):
+        return ""
+    if len(core) >= 6 and detect_language(core) != turn.language:
+        if not renderer.text:
+            turn.notices.append("模型未用提问语言作答，以下为资料原文摘录。/ The model answered in the wrong "
+                                "language; showing quoted evidence instead.")
+            return None
+        return ""
+    if _MODEL_REFUSAL.search(core) and len(core) < 80:
+        # The evidence states what was asked (the ground stage checked): a model's refusal is a false one.
+        return None if not renderer.text else ""
+    checked = check_sentence(raw, hits)
+    return renderer.add(checked) if checked else ""
+
+
+def _unstated(query: Query, stated: list[bool], renderer: Renderer) -> Iterator[str]:
+    """After the answer, a line naming what the question asked and the documents do not state."""
+    for line in extractive.unstated_lines(query, stated):
+        yield renderer.newline() + renderer.add(CheckedSentence(line))
+
+
+def _missing_figures(query: Query, evidence: Evidence, keep: list[int], numbers: list[int], hits: list[Hit],
+                     stated: list[bool], renderer: Renderer) -> Iterator[str]:
+    """Each stated ask that wants a figure gets one: when the model's answer has none of the figures of the
+    ask's sentences, the sentence is added verbatim with its citation."""
+    for k, ask in enumerate(query.asks):
+        if not (k < len(stated) and stated[k] and ask.wants_figure):
+            continue
+        idx = [i for i in keep if k in evidence.sentences[i].asks]
+        figures = set().union(*(numbers_in(evidence.sentences[i].text) for i in idx)) if idx else set()
+        if not figures or figures & numbers_in(renderer.text):
+            continue
+        for i in idx:
+            sentence = evidence.sentences[i].text
+            line = f"资料原文：{sentence}[{numbers[i]}]" if query.language == "zh" else f"The source says: “{sentence}” [{numbers[i]}]"
+            checked = check_sentence(line, hits)
+            if checked and checked.cited:
+                yield renderer.newline() + renderer.add(checked)
+
+
+def _refuse(turn: Turn, hits: list[Hit], cov: Coverage | None, query: Query | None,
+            stated: list[bool] | None = None) -> Iterator[str | Answer]:
     closest: list[Case] = list({h.case.id: h.case for h in hits}.values())[:3]
-    text = refusal_text(base["language"], cov, closest)
-    timings["total"] = time.perf_counter() - started
+    text = refusal_text(turn.language, cov, closest, query, stated)
     yield text
-    yield Answer(**base, text=text, refused=True, closest_cases=closest, route="refusal",
-                 standalone_question=standalone, timings=timings)
-
-
+    yield turn.answer(text, refused=True, closest_cases=closest, route="refusal")

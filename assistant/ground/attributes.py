@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.lexicon.wordlists import Attribute
+from assistant.models import Attribute
 from assistant.text import has_figure, sentence_spans
 
 

@@ -10,16 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant.config import GroundSettings
 from assistant.ground.attributes import stated
-from assistant.lexicon.wordlists import Attribute
-from assistant.models import Case, Hit
-from assistant.query import analyse
-from assistant.query.analyse import YEAR, gazetteer, term_groups
+from assistant.models import Attribute, Case, Hit, Query
+from assistant.query.analyse import YEAR, gazetteer
 from assistant.retrieval.rerank import evidence_by_case, fractions_of
-
-STRONG_FRACTION = 0.45  # share of the question's concepts the best case must contain
-OFF_TOPIC_SIMILARITY = 0.25  # off-topic questions measured 0.13-0.22, answerable ones 0.24 and up
-ANSWERING_MARGIN = 0.2  # cases this close to the best one also answer (a comparison needs two)
 
 
 @dataclass
@@ -32,26 +27,28 @@ class Coverage:
     missing_attributes: list[Attribute] = field(default_factory=list)  # asked for, never stated
     unquantified: list[Attribute] = field(default_factory=list)  # named, but with no figure
     off_topic: bool = False  # shares only place names with the evidence, and is far from it in meaning
+    strong_fraction: float = 0.45
 
     @property
     def strong(self) -> bool:
         return (not self.missing_required and not self.missing_attributes and not self.off_topic
-                and self.best_fraction >= STRONG_FRACTION)
+                and self.best_fraction >= self.strong_fraction)
 
 
-def coverage(question: str, language: str, hits: list[Hit], top: int = 6,
-             case_text: Callable[[Case], str] | None = None, similarity: float | None = None) -> Coverage:
+def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int = 6,
+             case_text: Callable[[Case], str] | None = None, similarity: float | None = None,
+             off_topic_similarity: float | None = None) -> Coverage:
     """Which single case among the top hits covers the question best.
 
     `case_text` gives a case's whole text, where an asked-for attribute is looked up (the sentence that
     states it need not be among the retrieved passages); without it only the passages count.
-    `similarity` is the question's cosine to its nearest passage (RetrievalTrace.top_similarity).
+    `similarity` is the question's cosine to its nearest passage (RetrievalTrace.top_similarity), compared
+    with `off_topic_similarity`, the threshold measured for the configured encoder.
     """
-    groups, unknown = term_groups(question, language)
-    terms, required = analyse.terms_and_required(question, groups)
-    result = Coverage(terms, required)
+    groups, required = query.concepts, query.required
+    result = Coverage(query.terms, required, strong_fraction=settings.strong_fraction)
     by_case = evidence_by_case(hits[:top])
-    fractions = fractions_of(groups, unknown, by_case)
+    fractions = fractions_of(groups, query.unknown_words, by_case, settings.unknown_word_weight)
     for case_id, (case, _) in by_case.items():
         if result.best_case is None or fractions[case_id] > result.best_fraction:
             result.best_case, result.best_fraction = case, fractions[case_id]
@@ -61,8 +58,10 @@ def coverage(question: str, language: str, hits: list[Hit], top: int = 6,
     only_places = bool(by_case) and not any(
         any(t in text for t in g) for g in groups if not all(t in gazetteer() or t.endswith("片区") for t in g)
         for _, text in by_case.values())
-    result.off_topic = only_places and similarity is not None and similarity < OFF_TOPIC_SIMILARITY
-    answering = _answering_cases(by_case, fractions, result.best_fraction, required, case_text)
+    result.off_topic = (only_places and similarity is not None and off_topic_similarity is not None
+                        and similarity < off_topic_similarity)
+    answering = _answering_cases(by_case, fractions, result.best_fraction - settings.answering_margin, required,
+                                 case_text)
     answering_text = " ".join(text for _, text in answering)
     # Places must appear in the passages (a comparison spreads them over two cases): 宁夏 in a question
     # about the Yellow River cases is in none of them, though their texts mention it in passing. A year,
@@ -78,22 +77,21 @@ def coverage(question: str, language: str, hits: list[Hit], top: int = 6,
         undated_text if YEAR.fullmatch(r) else passages if r in places else answering_text)]
     # The attribute asked for must be stated by an answering case, not by any passage retrieved: 利率 in
     # a loan case does not give the coupon rate of Hainan's bond.
-    figure = analyse.wants_figure(question)
-    counted = analyse.counted(question, language)
-    result.missing_attributes = [a for a in analyse.asked(question, language)
-                                 if not stated(a, answering_text, figure)]
+    figure = query.wants_figure
+    counted = query.counted
+    result.missing_attributes = [a for a in query.attributes if not stated(a, answering_text, figure)]
     result.missing_attributes += [a for a in counted if not stated(a, answering_text, True)]
     result.unquantified = [a for a in result.missing_attributes
                            if (figure or a in counted) and stated(a, answering_text, False)]
     return result
 
 
-def _answering_cases(by_case: dict[str, tuple[Case, str]], fractions: dict[str, float], best: float,
+def _answering_cases(by_case: dict[str, tuple[Case, str]], fractions: dict[str, float], floor: float,
                      required: list[str], case_text: Callable[[Case], str] | None) -> list[tuple[Case, str]]:
     """Cases covering the question about as well as the best one, with their passages and whole text;
     when the question names places, only those that talk about one (not merely in their document's title)."""
     answering = [(case, text + " " + (case_text(case) if case_text else ""))
-                 for case_id, (case, text) in by_case.items() if fractions[case_id] >= best - ANSWERING_MARGIN]
+                 for case_id, (case, text) in by_case.items() if fractions[case_id] >= floor]
     places = [r for r in required if r in gazetteer()]
     if places:
         answering = [(case, text) for case, text in answering

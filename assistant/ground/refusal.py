@@ -6,7 +6,7 @@ from __future__ import annotations
 from assistant.ground.coverage import Coverage
 from assistant.lexicon import glossary
 from assistant.lexicon.names import english_name
-from assistant.models import Case
+from assistant.models import Case, Query
 
 REFUSAL = {
     "zh": "资料中未找到能回答这个问题的内容。",
@@ -14,9 +14,18 @@ REFUSAL = {
 }
 
 
-def refusal_text(language: str, cov: Coverage | None, closest: list[Case]) -> str:
+_KIND_ZH = {"money": "金额", "time": "时间", "count": "数量", "percent": "比例", "quantity": "数量", "figure": "具体数字",
+            "date": "日期", "name": "名称"}
+_KIND_EN = {"money": "an amount of money", "time": "a duration", "count": "a number", "percent": "a percentage",
+            "quantity": "a quantity", "figure": "a figure", "date": "a date", "name": "a name"}
+
+
+def refusal_text(language: str, cov: Coverage | None, closest: list[Case], query: Query | None = None,
+                 stated: list[bool] | None = None) -> str:
     """The refusal in the question's language, naming what is missing and the closest cases."""
     text = REFUSAL[language] + _unstated(cov, language)
+    if cov is not None and cov.strong and query is not None and stated is not None:
+        text += _unanswered(query, stated, language)
     if closest:
         if language == "zh":
             text += "最接近的案例：" + "；".join(f"《{c.title}》（{c.provider or c.document_title}）" for c in closest) + "。"
@@ -24,6 +33,17 @@ def refusal_text(language: str, cov: Coverage | None, closest: list[Case]) -> st
             text += " The closest cases are: " + "; ".join(
                 f"“{c.title}” ({english_name(c.provider) or c.document_title})" for c in closest) + "."
     return text
+
+
+def _unanswered(query: Query, stated: list[bool], language: str) -> str:
+    """Every ask unstated although the case is the right one: say what kind of answer it lacks."""
+    kinds = [query.asks[k].wants for k, ok in enumerate(stated) if not ok and k < len(query.asks)]
+    kinds = [k for k in dict.fromkeys(kinds) if k != "text"]
+    if not kinds:
+        return ""
+    if language == "zh":
+        return f"最相关的案例未给出所问的{'、'.join(_KIND_ZH[k] for k in kinds)}。"
+    return f" The best-matching case gives no {', '.join(_KIND_EN[k].split(' ', 1)[1] for k in kinds)} for what was asked."
 
 
 def _unstated(cov: Coverage | None, language: str) -> str:

@@ -3,9 +3,10 @@ title words and the attributes a question can ask for. Each file's header says w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from assistant.models import Attribute
 
 DATA = Path(__file__).with_name("data")
 
@@ -41,16 +42,6 @@ def title_generic_words() -> tuple[str, ...]:
     return tuple(sorted(_words("title_generic_words.txt"), key=len, reverse=True))
 
 
-@dataclass(frozen=True)
-class Attribute:
-    phrase: str  # English phrase as listed
-    forms: tuple[str, ...]  # Chinese forms; the first is the canonical one
-
-    @property
-    def chinese(self) -> str:
-        return self.forms[0]
-
-
 @lru_cache(maxsize=1)
 def attributes() -> tuple[Attribute, ...]:
     """Attributes a question can ask for (a rate, a price, a headcount…), longest English phrase first."""
@@ -59,6 +50,17 @@ def attributes() -> tuple[Attribute, ...]:
         if not line.strip() or line.startswith("#"):
             continue
         phrase, _, forms = line.partition("\t")
-        rows.append(Attribute(phrase.strip(), tuple(f for f in forms.strip().split("|") if f)))
+        rows.append(Attribute(phrase=phrase.strip(), forms=tuple(f for f in forms.strip().split("|") if f)))
     rows.sort(key=lambda a: -len(a.phrase))  # "cost to develop" before "cost"
     return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def units() -> dict[str, tuple[str, ...]]:
+    """English counted/measured nouns → the Chinese measure words a figure of them is stated with."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in (DATA / "units.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, _, forms = line.partition("\t")
+            table[word.strip()] = tuple(f for f in forms.strip().split("|") if f)
+    return table

@@ -1,5 +1,8 @@
 """What a question asks: its concepts (as groups of Chinese alternatives), the places, years, batches and
-quoted names a case must state, and the attributes it asks for (a rate, a cost, a headcount…)."""
+quoted names a case must state, the attributes it asks for (a rate, a cost, a headcount…) and its asks.
+
+build_query() makes the one Query every later stage reads; nothing after this stage re-analyses the
+question."""
 
 from __future__ import annotations
 
@@ -7,7 +10,12 @@ import re
 from functools import lru_cache
 
 from assistant.lexicon import glossary
-from assistant.lexicon.wordlists import Attribute, attributes, english_stopwords, generic_terms, places
+from assistant.lexicon.names import provider_keys
+from assistant.lexicon.wordlists import attributes, english_stopwords, generic_terms, places
+from assistant.models import Ask, Attribute, Case, Query
+from assistant.query import asks as ask_rules
+from assistant.query import followup, route
+from assistant.text import detect_language
 from store.tokenize import tokenize
 
 YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -99,7 +107,7 @@ def counted(question: str, language: str) -> list[Attribute]:
         words = tokenize(noun.split("的")[0])
         head = words[-1] if words and len(words[-1]) >= 2 else "".join(words[-2:])
         if len(head) >= 2:
-            found.append(Attribute(head, (head,)))
+            found.append(Attribute(phrase=head, forms=(head,)))
     return found
 
 
@@ -107,3 +115,106 @@ def wants_figure(question: str) -> bool:
     return bool(_WANTS_FIGURE.search(question))
 
 
+
+
+# ---------------------------------------------------------------- the Query
+
+
+def build_query(question: str, language: str, history: list[dict] | None, cases: list[Case]) -> Query:
+    """The typed analysis of one turn: follow-up resolved, intent, named things, concepts and asks.
+
+    Concepts, names and attributes are read from the standalone question (a follow-up's subject is in the
+    previous turn); the asks from the question as asked, borrowing what it leaves out."""
+    required_here = terms_and_required(question, term_groups(question, language)[0])[1]
+    resolved = followup.resolve(question, language, history, cases, names_something=bool(
+        required_here or followup.cases_named_in(question, cases) or _names_provider(question, cases)))
+    standalone = resolved.question
+    groups, unknown = term_groups(standalone, language)
+    terms, required = terms_and_required(standalone, groups)
+    intent = route.intent_of(question, language)
+    if intent == "lookup" and resolved.follow_up and followup.elliptic(question, language):
+        intent = route.intent_of(resolved.previous_question, detect_language(resolved.previous_question))  # "那四川的呢？"
+    query = Query(
+        question=question, language=language, standalone=standalone, follow_up=resolved.follow_up,
+        carried_cases=resolved.carried_cases, previous_question=resolved.previous_question, intent=intent,
+        count_only=route.counts_only(question), concepts=groups, unknown_words=unknown,
+        expansion=glossary.expand(standalone) if language == "en" else [],
+        places=[r for r in required if r in gazetteer()], years=YEAR.findall(standalone),
+        quoted=_QUOTED.findall(standalone),
+        batches=list(dict.fromkeys(BATCH.findall(standalone) + [t for t in terms if BATCH.fullmatch(t)])),
+        attributes=asked(standalone, language), counted=counted(standalone, language),
+        wants_figure=wants_figure(standalone),
+    )
+    query.asks = build_asks(question, language, query, resolved.previous_question)
+    return query
+
+
+def build_asks(question: str, language: str, query: Query, previous: str = "") -> list[Ask]:
+    """One Ask per asking clause; "from what to what" gives two; "各/分别/each" gives one per side."""
+    out: list[Ask] = []
+    for clause, focus in ask_rules.clauses(question, language):
+        groups, _ = term_groups(ask_rules.content_of(clause, language), language)
+        focus_groups, _ = term_groups(ask_rules.content_of(focus, language), language)
+        elliptic = bool(previous) and followup.elliptic(clause, language)
+        kind = ask_rules.kind_of(focus, language, elliptic)
+        if kind in ("text", "figure"):
+            kind = ask_rules.kind_of(clause, language, elliptic) if kind == "text" else kind
+        relation = ask_rules.relation_of(clause, language)
+        attribute = next((a for a in query.attributes if a.chinese in clause or a.phrase in clause.lower()), None)
+        common = dict(text=clause, terms=groups, focus=focus_groups, units=ask_rules.units_of(focus, language),
+                      wants=kind, attribute=attribute)
+        if ask_rules.from_to(clause, language):
+            out += [Ask(relation="before", **common), Ask(relation="after", **common)]
+        else:
+            out.append(Ask(relation=relation, **common))
+    earlier: list[Ask] = []
+    if previous:
+        # "那运费呢？" / "And before the reform?": what the first clause leaves out comes from the previous turn.
+        earlier = build_asks(previous, detect_language(previous), query.model_copy(update={"attributes": [], "places": []}))
+    for i, ask in enumerate(out):
+        if i == 0:
+            if earlier:
+                out[0] = _inherit(ask, earlier[0] if ask.relation == "before" else earlier[-1],
+                                  followup.elliptic(ask.text, language))
+            continue
+        # "提升到了多少？原来是多少？" / "…now, and what was it on the old route?": the later clause is about
+        # what the earlier one was.
+        out[i] = _inherit(ask, out[i - 1], bool(ask.relation) or not _specific(ask))
+    sides = _sides(question, query)
+    if sides and len(out) == 1:
+        # "衢州和丽水…各提了多少": one ask per side, each without the other side's name.
+        out = [out[0].model_copy(update={"side": side, "terms": [g for g in out[0].terms
+                                                                 if not any(t in sides and t != side for t in g)]})
+               for side in sides]
+    return out
+
+
+def _specific(ask: Ask) -> bool:
+    return bool(ask.terms) or ask.attribute is not None
+
+
+def _inherit(ask: Ask, source: Ask, borrows_question: bool) -> Ask:
+    """The ask with what it leaves out taken from an earlier ask: its topic when it names none, and the kind of
+    answer when it borrows the earlier question ("以前呢？", "what was it before?")."""
+    update: dict = {}
+    if not _specific(ask):
+        update.update(terms=source.terms, focus=source.focus, attribute=source.attribute)
+    if not ask.units and ask.wants in ("text", "figure", source.wants):
+        update["units"] = source.units
+    if ask.wants in ("text", "figure") and source.wants != "text" and borrows_question:
+        update["wants"] = source.wants
+    return ask.model_copy(update=update) if update else ask
+
+
+_EACH = re.compile(r"各|分别|各自|两者|respectively|\beach\b|\bboth\b", re.I)
+
+
+def _sides(question: str, query: Query) -> list[str]:
+    """The places a comparison sets side by side ("衢州和丽水的方案…各提了多少")."""
+    if query.intent != "compare" and not _EACH.search(question):
+        return []
+    return query.places if len(query.places) >= 2 else []
+
+
+def _names_provider(question: str, cases: list[Case]) -> bool:
+    return any(len(k) >= 2 and k in question for c in cases for k in provider_keys(c.provider or ""))

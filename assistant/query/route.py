@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+# A list is asked for when the question wants the cases themselves: "哪些案例", "列出…方案", "how many cases".
+# "哪些做法提升了效率" and "what results did the practices achieve" ask about practices, not for a list.
 _LIST_ZH = re.compile(r"(列出|列举|所有|全部|哪些|哪几个|几个|多少个|多少项|多少条|共有|一共|清单|目录)")
-_UNIT_ZH = re.compile(r"(案例|方案|做法|经验|新闻|条目)")
-_LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b.*\b(cases|plans|practices|items|examples)\b", re.I)
+_UNIT_ZH = re.compile(r"(案例|方案|新闻|条目)")
+_LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b(?:\s+\w+){0,4}?\s+(cases|plans|items|examples|news items)\b",
+                      re.I)
 
 # "是哪些城市提供的" asks for the provider of one case, not for a list of cases.
 _ASKS_WHO_ZH = re.compile(r"(哪些|哪个|哪几个|哪)(城市|片区|地区|省份?|自贸试验区|单位|部门)")
@@ -22,6 +25,24 @@ _COMPARES = re.compile(r"比较|对比|区别|异同|分别|两个|两者|两项
 _ASKS_PROVIDER_ZH = re.compile(r"(哪个|哪家|哪一个|哪些|哪|谁)(个)?(片区|城市|地方|省份?|自贸试验区|单位|地区)?.{0,8}(提供|报送|推荐|来自)|由(哪|谁)")
 _ASKS_PROVIDER_EN = re.compile(r"\b(which|what)\s+(area|city|zone|province|ftz|region|locality|sub-zone)\b|"
                                r"\bwho\b.*\b(provided|submitted|contributed|proposed)\b|\bprovided by\b|\bcame from\b", re.I)
+
+
+_SUMMARY_ZH = re.compile(r"怎么做|怎样做|如何做|做法|措施|举措|成效|效果|成果|经验|介绍|概括|概述|总结|怎么运作|如何运作|怎么样|什么样|内容")
+_SUMMARY_EN = re.compile(r"summari[sz]e|\bdescribe\b|\bexplain\b|\boverview\b|\bwhat did\b.*\bdo\b|\bhow (?:does|did|do)\b|"
+                         r"\bwhat (?:results|measures|practices|steps|effects|outcomes)\b|\bachiev|\bwhat is\b.*\babout\b", re.I)
+
+
+def intent_of(question: str, language: str) -> str:
+    """lookup / list / compare / provider / summary — the first rule that fires, in that order of precedence."""
+    if is_catalog_question(question, language):
+        return "list"
+    if asks_provider(question, language):
+        return "provider"
+    if compares(question):
+        return "compare"
+    if (_SUMMARY_ZH if language == "zh" else _SUMMARY_EN).search(question):
+        return "summary"
+    return "lookup"
 
 
 def is_catalog_question(question: str, language: str) -> bool:

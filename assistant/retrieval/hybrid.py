@@ -13,9 +13,8 @@ from typing import Literal
 
 from assistant import service
 from assistant.config import Settings, get_settings
-from assistant.lexicon import glossary
-from assistant.models import Case, Hit
-from assistant.query.followup import condense
+from assistant.models import Case, Hit, Query
+from assistant.query.analyse import build_query
 from assistant.query.normalise import normalise_question
 from assistant.retrieval.fusion import diversify, weighted_rrf
 from assistant.retrieval.rerank import rerank_by_coverage
@@ -26,11 +25,6 @@ from store.embeddings import get_embedding
 Mode = Literal["hybrid", "dense", "bm25"]
 _ACRONYM_OR_FIGURE = re.compile(r"\b(?:[A-Z]{2,}[A-Z0-9]*|\d{3,}(?:\.\d+)?)\b")
 MAX_QUERY_CHARS = 500
-DENSE_WEIGHT = 0.6  # the question's own embedding (BM25 is the stronger single signal here)
-EXPANSION_DENSE_WEIGHT = 0.5  # the embedding of an English question's glossary expansion
-TITLE_WEIGHT = 1.0  # cases whose title the question quotes or paraphrases closely
-TITLE_WEIGHT_EN = 0.5  # English titles come through the glossary: a looser match, a smaller say
-PROVIDER_WEIGHT = 1.0  # cases of a provider the question names
 
 
 @dataclass
@@ -43,6 +37,7 @@ class RetrievalTrace:
     carried_cases: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     top_similarity: float | None = None  # cosine of the question to its nearest passage (dense modes)
+    vector: list[float] | None = None  # the question's embedding (dense modes), reused for evidence
 
 
 def case_matches(case: Case, filters: dict | None) -> bool:
@@ -61,10 +56,9 @@ def case_matches(case: Case, filters: dict | None) -> bool:
     return True
 
 
-def search(question: str, k: int | None = None, history: list[dict] | None = None, filters: dict | None = None,
-           *, mode: Mode = "hybrid", settings: Settings | None = None,
-           trace: RetrievalTrace | None = None) -> list[Hit]:
-    """retrieve() with the knobs the evals and benchmarks need (mode, trace)."""
+def search(query: Query, k: int | None = None, filters: dict | None = None, *, mode: Mode = "hybrid",
+           settings: Settings | None = None, trace: RetrievalTrace | None = None) -> list[Hit]:
+    """The k best passages for an analysed question, diversified by case (hybrid, or one retriever alone)."""
     settings = settings or get_settings()
     cfg = settings.retrieval
     k = k or cfg.k
@@ -73,18 +67,12 @@ def search(question: str, k: int | None = None, history: list[dict] | None = Non
     catalog = index.catalog
     if not catalog.chunks:
         return []
-
-    t = time.perf_counter()
-    question = normalise_question(question if isinstance(question, str) else "")[:MAX_QUERY_CHARS]
-    if not re.search(r"[\w\u4e00-\u9fff]", question):
-        return []
-    language = detect_language(question)
-    condensed = condense(question, history, language, list(catalog.cases.values()))
-    query = condensed.query
-    trace.query, trace.language, trace.carried_cases = query, language, condensed.carried_cases
-    expansion = glossary.expand(query) if language == "en" else []
-    trace.expansion = expansion
-    trace.timings["query"] = time.perf_counter() - t
+    text = query.standalone[:MAX_QUERY_CHARS]
+    language = query.language
+    expansion = query.expansion
+    trace.query, trace.language, trace.expansion = text, language, expansion
+    carried = query.carried_cases or _previous_lead_case(query, filters, settings)
+    trace.carried_cases = carried
 
     allowed = {cid for cid, c in catalog.cases.items() if case_matches(c, filters)}
     where = None
@@ -100,44 +88,45 @@ def search(question: str, k: int | None = None, history: list[dict] | None = Non
     if mode in ("hybrid", "dense"):
         t = time.perf_counter()
         embedder = get_embedding(settings.embedding.model, settings.embedding.threads)
-        vector = embedder.get_query_embedding(query)
+        vector = embedder.get_query_embedding(text)
+        trace.vector = vector
         trace.timings["embed"] = time.perf_counter() - t
         t = time.perf_counter()
         nearest = index.vectors.query(vector, n, where)
         trace.top_similarity = nearest[0][1] if nearest else None
-        rankings.append((DENSE_WEIGHT, live(nearest)))
+        rankings.append((cfg.dense_weight, live(nearest)))
         if expansion and mode == "hybrid":
             zh_vector = embedder.get_query_embedding(" ".join(expansion))
-            rankings.append((EXPANSION_DENSE_WEIGHT, live(index.vectors.query(zh_vector, n, where))))
+            rankings.append((cfg.expansion_dense_weight, live(index.vectors.query(zh_vector, n, where))))
         trace.timings["dense"] = time.perf_counter() - t
 
     if mode in ("hybrid", "bm25"):
         t = time.perf_counter()
         bm25 = index.bm25()
-        if has_chinese(query) or mode == "bm25":
+        if has_chinese(text) or mode == "bm25":
             weight = cfg.bm25_weight_zh if language == "zh" else max(cfg.bm25_weight_en, 0.5 if mode == "bm25" else 0)
-            rankings.append((weight, live(bm25.search(query, n))))
+            rankings.append((weight, live(bm25.search(text, n))))
         if expansion:
             rankings.append((cfg.glossary_weight, live(bm25.search(" ".join(expansion), n))))
-        tokens = _ACRONYM_OR_FIGURE.findall(query) if language == "en" else []
+        tokens = _ACRONYM_OR_FIGURE.findall(text) if language == "en" else []
         if tokens:
-            rankings.append((0.5, live(bm25.search(" ".join(tokens), n))))
+            rankings.append((cfg.acronym_weight, live(bm25.search(" ".join(tokens), n))))
         trace.timings["bm25"] = time.perf_counter() - t
 
     t = time.perf_counter()
     if mode == "hybrid" and rankings:
         # Named cases and providers: a question quoting a title or naming a zone points at its cases.
         order = rankings[0][1] + [c for _, ids in rankings[1:] for c in ids]
-        named_text = query + " " + " ".join(expansion)
-        title_weight = TITLE_WEIGHT if language == "zh" else TITLE_WEIGHT_EN
+        named_text = text + " " + " ".join(expansion)
+        title_weight = cfg.title_weight if language == "zh" else cfg.title_weight_en
         for weight, case_ids in ((title_weight, titled_cases(named_text, catalog)),
-                                 (PROVIDER_WEIGHT, provider_cases(named_text, catalog))):
+                                 (cfg.provider_weight, provider_cases(named_text, catalog))):
             if case_ids:
                 rankings.append((weight, chunks_of(case_ids, order, catalog, allowed)[: cfg.candidates]))
-    if condensed.carried_cases:
+    if carried:
         # A follow-up keeps talking about the cases of the previous turn.
-        carried = [cid for cid, ch in catalog.chunks.items() if ch.case_id in condensed.carried_cases]
-        rankings.append((1.0, [c for c in carried if catalog.chunks[c].case_id in allowed][: cfg.candidates]))
+        chunks = [cid for cid, ch in catalog.chunks.items() if ch.case_id in carried]
+        rankings.append((cfg.carried_weight, [c for c in chunks if catalog.chunks[c].case_id in allowed][: cfg.candidates]))
     fused = weighted_rrf(rankings, k=cfg.rrf_k)
     ranked = sorted(fused, key=lambda cid: -fused[cid])
     group = {cid: catalog.chunks[cid].case_id for cid in ranked}
@@ -150,14 +139,46 @@ def search(question: str, k: int | None = None, history: list[dict] | None = Non
         for cid in chosen
     ]
     if mode == "hybrid":
-        hits = rerank_by_coverage(query, language, hits)
+        hits = rerank_by_coverage(query, hits, cfg, settings.ground.unknown_word_weight)
     trace.timings["fusion"] = time.perf_counter() - t
     return hits
 
 
+def _previous_lead_case(query: Query, filters: dict | None, settings: Settings) -> list[str]:
+    """A follow-up whose previous answer named no case: the case the previous question leads to."""
+    if not query.follow_up or not query.previous_question:
+        return []
+    previous = analyse_text(query.previous_question, None, settings)
+    if previous is None:
+        return []
+    hits = search(previous, 3, filters, settings=settings)
+    return [hits[0].case.id] if hits else []
+
+
+def analyse_text(question: object, history: list[dict] | None, settings: Settings | None = None) -> Query | None:
+    """The Query of a raw question (None when it has nothing to search for)."""
+    settings = settings or get_settings()
+    text = normalise_question(question if isinstance(question, str) else "")[:MAX_QUERY_CHARS]
+    if not re.search(r"[\w\u4e00-\u9fff]", text):
+        return None
+    catalog = service.index(settings).catalog
+    return build_query(text, detect_language(text), history, list(catalog.cases.values()))
+
+
+def search_text(question: str, k: int | None = None, history: list[dict] | None = None, filters: dict | None = None,
+                *, mode: Mode = "hybrid", settings: Settings | None = None,
+                trace: RetrievalTrace | None = None) -> list[Hit]:
+    """search() from a raw question and its history (what the evals, baselines and benchmarks call)."""
+    t = time.perf_counter()
+    query = analyse_text(question, history, settings)
+    if trace is not None:
+        trace.timings["query"] = time.perf_counter() - t
+    return search(query, k, filters, mode=mode, settings=settings, trace=trace) if query else []
+
+
 def retrieve(question: str, k: int = 8, history: list[dict] | None = None, filters: dict | None = None) -> list[Hit]:
     """Hybrid retrieval of the k best passages for a Chinese or English question (diversified by case)."""
-    return search(question, k, history, filters)
+    return search_text(question, k, history, filters)
 
 
 def cases(include_preambles: bool = False) -> list[Case]:

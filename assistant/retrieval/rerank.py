@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from assistant.models import Case, Hit
-from assistant.query.analyse import gazetteer, term_groups
+from assistant.config import RetrievalSettings
+from assistant.models import Case, Hit, Query
+from assistant.query.analyse import gazetteer
 
-RERANK_CASES = 6  # cases the coverage rerank may reorder (the evidence the answer is built from)
-RERANK_RANK_WEIGHT = 0.2  # weight of fusion rank 1/(r+1) beside the case's concept coverage (0..1)
-PREAMBLE_COVERAGE = 0.5
-UNKNOWN_WORD_WEIGHT = 0.3  # an English word no glossary entry maps; most are legitimate paraphrase
+PREAMBLE_COVERAGE = 0.5  # a preamble lists every case title, so it "contains" every question about them
 
 
-def rerank_by_coverage(query: str, language: str, hits: list[Hit]) -> list[Hit]:
+def rerank_by_coverage(query: Query, hits: list[Hit], settings: RetrievalSettings, unknown_word_weight: float) -> list[Hit]:
     """Reorder the leading cases by how much of the question each one's passages contain.
 
     Fusion ranks a case by how strongly some passage resembles the question; an official asks about
@@ -19,24 +17,18 @@ def rerank_by_coverage(query: str, language: str, hits: list[Hit]) -> list[Hit]:
     Measured on the eval set: hit@1 0.85 → 0.92, hit@5 unchanged (cases only move within the top six).
     """
     order = list(dict.fromkeys(h.case.id for h in hits))
-    head = order[:RERANK_CASES]
-    fractions = case_fractions(query, language, hits)
+    head = order[: settings.rerank_cases]
+    fractions = fractions_of(query.concepts, query.unknown_words, evidence_by_case(hits), unknown_word_weight)
     for hit in hits:  # a preamble lists every case title, so it "contains" every question about them
         if hit.case.kind == "preamble":
             fractions[hit.case.id] = PREAMBLE_COVERAGE * fractions.get(hit.case.id, 0.0)
-    head.sort(key=lambda c: -(fractions.get(c, 0.0) + RERANK_RANK_WEIGHT / (order.index(c) + 1)))
-    position = {case_id: i for i, case_id in enumerate(head + order[RERANK_CASES:])}
+    head.sort(key=lambda c: -(fractions.get(c, 0.0) + settings.rerank_rank_weight / (order.index(c) + 1)))
+    position = {case_id: i for i, case_id in enumerate(head + order[settings.rerank_cases :])}
     return sorted(hits, key=lambda h: position[h.case.id])  # stable: a case's passages keep fusion order
 
 
 def _weight(term: str) -> float:
     return min(len(term), 4) if not term.isascii() else 2.0
-
-
-def case_fractions(question: str, language: str, hits: list[Hit]) -> dict[str, float]:
-    """Per case among the hits, the weighted share of the question's concepts its evidence contains."""
-    groups, unknown = term_groups(question, language)
-    return fractions_of(groups, unknown, evidence_by_case(hits))
 
 
 def evidence_by_case(hits: list[Hit]) -> dict[str, tuple[Case, str]]:
@@ -48,9 +40,10 @@ def evidence_by_case(hits: list[Hit]) -> dict[str, tuple[Case, str]]:
     return by_case
 
 
-def fractions_of(groups: list[list[str]], unknown: list[str], by_case: dict[str, tuple[Case, str]]) -> dict[str, float]:
+def fractions_of(groups: list[list[str]], unknown: list[str], by_case: dict[str, tuple[Case, str]],
+                 unknown_word_weight: float) -> dict[str, float]:
     # Unknown English words count against coverage: a glossary gap must not look like evidence.
-    total = sum(max(_weight(t) for t in g) for g in groups) + UNKNOWN_WORD_WEIGHT * len(unknown)
+    total = sum(max(_weight(t) for t in g) for g in groups) + unknown_word_weight * len(unknown)
     if not total:
         return {case_id: 0.0 for case_id in by_case}  # nothing specific asked: nothing to ground
     places = gazetteer()

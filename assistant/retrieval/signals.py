@@ -7,7 +7,7 @@ import re
 
 from assistant.lexicon.names import provider_keys
 from assistant.lexicon.wordlists import title_generic_words
-from assistant.models import Hit
+from assistant.models import Chunk, Hit
 
 _GENERIC_TITLE_WORDS: re.Pattern[str] | None = None
 
@@ -92,3 +92,8 @@ def with_lead_case_passages(hits: list[Hit], catalog) -> list[Hit]:
     return hits + extra
 
 
+
+
+def case_chunks(catalog, case_id: str) -> list[Chunk]:
+    """A case's passages in document order."""
+    return [catalog.chunks[cid] for cid in _derived(catalog)[2].get(case_id, [])]

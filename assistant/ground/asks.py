@@ -1,0 +1,24 @@
+"""Whether the chosen evidence states what each ask wants.
+
+An ask is stated when its best sentence is about it — it holds enough of the ask's terms, or is close to
+it in meaning — and, when the ask wants a figure, a date or a name, states one of that kind. This is what
+turns "how much does the supercomputing centre charge per core-hour?" into "the documents don't say" when
+the case talks about the centre but gives no price: a general check, not a longer word list.
+"""
+
+from __future__ import annotations
+
+from assistant.config import GroundSettings
+from assistant.models import Evidence, Query
+
+
+def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings) -> list[bool]:
+    """One verdict per ask of the query, in order."""
+    verdicts = []
+    for finding in evidence.findings:
+        ask = query.asks[finding.ask] if finding.ask < len(query.asks) else None
+        about = finding.lexical >= settings.ask_min_lexical or finding.dense >= settings.ask_min_dense
+        if ask is None or not (ask.terms or ask.attribute):
+            about = True  # an ask that names nothing of its own ("原来是多少？") is about what the question is
+        verdicts.append(finding.sentence is not None and about and finding.kind_ok)
+    return verdicts

@@ -1,0 +1,249 @@
+"""Evidence inside the chosen cases: for every ask, the sentence (with its neighbour) that states it.
+
+Retrieval ranks passages; an official asking "提升到了多少？原来是多少？" needs two sentences of the lead
+case, and they are often not in its best passage. Here every sentence of the chosen case(s) is scored
+against each ask — its terms (lexical), its meaning (the sentence vectors stored at ingest, so an
+English ask finds a Chinese sentence), whether it states an answer of the kind wanted (a sum, a
+duration, a count…), and whether it speaks of before or after — and the smallest set of sentences
+that covers every ask is kept.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.config import EvidenceSettings
+from assistant.models import Ask, Case, Evidence, EvidenceSentence, Finding, Hit, Query
+from assistant.text import figure_kinds
+from store.embeddings import get_embedding
+from store.index import Index
+from store.sentences import case_sentences, sentence_id
+
+# How documents say "before" and "after" a reform (the asks say it in question form, query/asks.py).
+_BEFORE = re.compile(r"以往|此前|之前|以前|原来|原先|原本|过去|改革前|传统|曾|需要?\s*\d|由\s*[\d一二三四五六七八九十两]|从\s*\d|平均需|耗时")
+_AFTER = re.compile(r"目前|现在|如今|当前|改革后|实施后|以来|降至|降到|降低至|缩短至|缩短到|压缩至|压缩到|减少至|减少到|提升至|提升到|提高至"
+                    r"|提高到|增长至|增加到|达到|实现|仅需|只需|精简为|精简至|变为")
+
+
+CONTEXT_DISCOUNT = 0.75  # terms only the previous sentence holds count this much
+
+
+@dataclass
+class _Sentence:
+    case: Case
+    position: int
+    start: int
+    end: int
+    text: str
+    section: str
+    kinds: set[str]
+    vector: np.ndarray | None = None
+
+
+def choose_cases(query: Query, hits: list[Hit]) -> list[Case]:
+    """The lead case, and for a comparison the case of each side (or the next case retrieval ranks)."""
+    order = list({h.case.id: h.case for h in hits}.values())
+    if not order:
+        return []
+    chosen = [order[0]]
+    sides = [a.side for a in query.asks if a.side]
+    if sides:
+        for side in dict.fromkeys(sides):
+            match = next((c for c in order[:6] if side in f"{c.title}{c.provider or ''}"), None)
+            if match and match not in chosen:
+                chosen.append(match)
+    elif query.intent == "compare" and len(order) > 1:
+        chosen.append(order[1])
+    return chosen[:3]
+
+
+def _sentences(cases: list[Case], index: Index) -> list[_Sentence]:
+    catalog = index.catalog
+    out: list[_Sentence] = []
+    for case in cases:
+        text = catalog.texts.get(case.document_id, "")
+        sections = [(s.start, s.end, s.label) for s in case.sections]
+        for position, (a, b) in enumerate(case_sentences(text, case)):
+            label = next((lab for s0, s1, lab in sections if s0 <= a < s1), "")
+            out.append(_Sentence(case, position, a, b, text[a:b], label, figure_kinds(text[a:b])))
+    return out
+
+
+def _attach_vectors(sentences: list[_Sentence], index: Index, settings_model: str) -> None:
+    """Vectors stored at ingest; a sentence missing from the store (an index built before them) is embedded now."""
+    catalog = index.catalog
+    ids = [sentence_id(s.case.document_id, catalog.documents[s.case.document_id].sha256, s.start) for s in sentences]
+    stored = index.sentences.vectors(ids)
+    missing = [s for s, sid in zip(sentences, ids) if sid not in stored]
+    if missing:
+        embedder = get_embedding(settings_model)
+        for s in missing:
+            s.vector = np.asarray(embedder.get_text_embedding(s.text), dtype=np.float32)
+    for s, sid in zip(sentences, ids):
+        if sid in stored:
+            s.vector = stored[sid]
+
+
+def _weights(groups: list[list[str]], sentences: list[_Sentence]) -> list[float]:
+    """A term group's weight: rarer among the case's sentences counts more (the case's topic word, present
+    everywhere, says nothing about which sentence answers); longer Chinese terms count more."""
+    n = max(len(sentences), 1)
+    out = []
+    for group in groups:
+        df = sum(1 for s in sentences if any(t in s.text for t in group))
+        length = min(max((len(t) for t in group), default=1), 4) / 4 if not all(t.isascii() for t in group) else 0.75
+        out.append(math.log(1 + n / (1 + df)) * (0.5 + length))
+    return out
+
+
+def _lexical(groups: list[list[str]], weights: list[float], text: str) -> float:
+    total = sum(weights)
+    if not total:
+        return 0.0
+    return sum(w for g, w in zip(groups, weights) if any(t in text for t in g)) / total
+
+
+def _windowed(groups: list[list[str]], weights: list[float], sentences: list[_Sentence], i: int) -> float:
+    """Terms of the sentence, and at a discount those of the sentence before it in the same case: the topic is
+    often named once ("2020年，义乌平台…") and the figures follow ("全年累计开行974列…")."""
+    own = _lexical(groups, weights, sentences[i].text)
+    if i and sentences[i - 1].case is sentences[i].case:
+        return max(own, CONTEXT_DISCOUNT * _lexical(groups, weights, sentences[i - 1].text + sentences[i].text))
+    return own
+
+
+_NUMBER_BEFORE = r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*(?:[万亿千百]\s*)?"
+
+
+def unit_fits(units: list[str], text: str) -> bool:
+    """The sentence states a figure in one of the measure words the question named (2126列 for 多少列)."""
+    return any(re.search(_NUMBER_BEFORE + re.escape(u), text) for u in units)
+
+
+def kind_fits(wants: str, kinds: set[str], units: list[str] | None = None, text: str = "") -> float:
+    """1 when the sentence states an answer of the kind wanted (in the unit asked for, when the question names
+    one), less for a figure of the same kind in another unit or of another kind."""
+    if wants == "text":
+        return 0.0
+    if units and wants not in ("date", "name"):
+        if unit_fits(units, text):
+            return 1.0
+        if wants in kinds:
+            return 0.6
+        return 0.4 if "figure" in kinds else 0.0
+    if wants in kinds or wants == "figure" and "figure" in kinds:
+        return 1.0
+    if wants == "count" and kinds & {"quantity", "percent"} or wants == "quantity" and "count" in kinds:
+        return 0.75  # a count and a quantity are often the same figure in other words (2126列 / 17万标箱)
+    return 0.5 if "figure" in kinds and wants not in ("date", "name") else 0.0
+
+
+def _relation_fits(relation: str, text: str) -> float:
+    """+1 when the sentence speaks of the time the ask wants, -1 when only of the other one ("此前…5500元"
+    answers "what was it before", not "what is it now")."""
+    before, after = bool(_BEFORE.search(text)), bool(_AFTER.search(text))
+    if relation == "before":
+        return 1.0 if before else -1.0 if after else 0.0
+    if relation == "after":
+        return 1.0 if after else -1.0 if before else 0.0
+    if relation == "change":
+        return 1.0 if _BEFORE.search(text) and _AFTER.search(text) or re.search(r"同比|增长|下降|减少|缩短|节约|节省|提升|提高", text) else 0.0
+    return 0.0
+
+
+def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettings, embedding_model: str,
+           question_vector: list[float] | None = None, trace: list | None = None) -> Evidence:
+    """The sentences of the chosen case(s) that answer the query's asks, in document order."""
+    cases = choose_cases(query, hits)
+    sentences = _sentences(cases, index)
+    if not sentences:
+        return Evidence(cases=cases)
+    _attach_vectors(sentences, index, embedding_model)
+    embedder = get_embedding(embedding_model)
+    matrix = np.stack([s.vector if s.vector is not None else np.zeros(1) for s in sentences])
+    q_vec = np.asarray(question_vector if question_vector is not None else embedder.get_query_embedding(query.standalone))
+    q_dense = matrix @ q_vec
+    q_weights = _weights(query.concepts, sentences)
+    q_lex = np.array([_lexical(query.concepts, q_weights, s.text) for s in sentences])
+
+    asks = query.asks or [Ask(text=query.question, terms=query.concepts)]
+    findings: list[Finding] = []
+    picked: dict[int, set[int]] = {}  # sentence → asks it answers
+    for k, ask in enumerate(asks):
+        a_vec = np.asarray(embedder.get_query_embedding(ask.text)) if len(asks) > 1 else q_vec
+        dense = matrix @ a_vec
+        dense = dense - dense.mean()
+        groups = ask.terms or query.concepts
+        weights = _weights(groups, sentences)
+        focus = ask.focus if ask.focus and ask.focus != groups else []
+        focus_weights = _weights(focus, sentences)
+        best: tuple[float, int, float, float, float] | None = None
+        scores = []
+        for i, s in enumerate(sentences):
+            if ask.side and ask.side not in f"{s.case.title}{s.case.provider or ''}{s.text}":
+                scores.append(-1e9)
+                continue
+            lex = _windowed(groups, weights, sentences, i)
+            if focus:
+                lex = (1 - settings.focus_share) * lex + settings.focus_share * _windowed(focus, focus_weights, sentences, i)
+            fit = kind_fits(ask.wants, s.kinds, ask.units, s.text) if ask.wants_figure or ask.wants == "date" else 0.0
+            score = (settings.lexical_weight * lex + settings.question_weight * q_lex[i]
+                     + settings.dense_weight * float(dense[i]) + settings.question_dense_weight * float(q_dense[i] - q_dense.mean())
+                     + settings.kind_weight * fit + settings.relation_weight * _relation_fits(ask.relation, s.text)
+                     - settings.position_penalty * (s.case.id != cases[0].id))
+            if ask.attribute and not any(f in s.text for f in ask.attribute.forms):
+                score -= settings.attribute_penalty
+            scores.append(score)
+            if trace is not None:
+                trace.append((k, i, round(score, 3), round(lex, 3), round(float(dense[i]), 3), fit,
+                              _relation_fits(ask.relation, s.text), s.text))
+            if best is None or score > best[0]:
+                best = (score, i, lex, float(dense[i]), fit)
+        assert best is not None
+        score, i, lex, dense_i, fit = best
+        chosen = {i}
+        if ask.wants_figure and fit < 1.0:
+            # The topic sentence and the figure are often neighbours: "…推出…模式。实施以来，时间由…缩短至…"
+            for j in (i + 1, i - 1):
+                if 0 <= j < len(sentences) and sentences[j].case is sentences[i].case \
+                        and kind_fits(ask.wants, sentences[j].kinds, ask.units, sentences[j].text) >= 1.0 \
+                        and scores[j] >= score - settings.neighbour_margin:
+                    chosen.add(j)
+                    fit = 1.0
+                    lex = max(lex, _lexical(groups, weights, sentences[j].text))
+                    break
+        if ask.wants_figure or ask.wants == "date":
+            # A close runner-up that also states a figure of the kind asked joins: sentence scores are rough, and
+            # an official would rather read two candidate sentences than miss the figure.
+            ranked = sorted(range(len(sentences)), key=lambda j: -scores[j])
+            for j in ranked[1 : 1 + settings.runner_ups]:
+                if j not in chosen and scores[j] >= score - settings.runner_up_margin \
+                        and kind_fits(ask.wants, sentences[j].kinds, ask.units, sentences[j].text) >= 1.0:
+                    chosen.add(j)
+        for j in chosen:
+            picked.setdefault(j, set()).add(k)
+        findings.append(Finding(ask=k, sentence=i, score=round(score, 4), lexical=round(lex, 4),
+                                dense=round(dense_i, 4), kind_ok=fit >= 1.0 or not ask.wants_figure))
+    if query.intent == "summary":
+        # "What did X do and what did it achieve?": a few strong sentences from different sections.
+        ranked = sorted(range(len(sentences)), key=lambda i: -(q_lex[i] + 2 * (q_dense[i] - q_dense.mean())
+                                                               + 0.3 * ("figure" in sentences[i].kinds)))
+        sections_used = {sentences[i].section for i in picked}
+        for i in ranked:
+            if len(picked) >= settings.summary_sentences:
+                break
+            if sentences[i].section not in sections_used and sentences[i].case is cases[0]:
+                picked.setdefault(i, set())
+                sections_used.add(sentences[i].section)
+    order = sorted(picked, key=lambda i: ([c.id for c in cases].index(sentences[i].case.id), sentences[i].start))
+    renumber = {i: n for n, i in enumerate(order)}
+    chosen_sentences = [EvidenceSentence(case_id=sentences[i].case.id, start=sentences[i].start, end=sentences[i].end,
+                                         text=sentences[i].text, section=sentences[i].section,
+                                         position=sentences[i].position, asks=sorted(picked[i])) for i in order]
+    for finding in findings:
+        finding.sentence = renumber.get(finding.sentence) if finding.sentence is not None else None
+    return Evidence(cases=cases, sentences=chosen_sentences, findings=findings)
