@@ -13,6 +13,7 @@ import gzip
 import math
 import re
 import threading
+import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -112,6 +113,8 @@ _POSSESSIVE = re.compile(r"'s\b")
 def english_words(text: str) -> list[str]:
     """Normalised English words: lower case, possessives and apostrophes dropped, American spelling, singular."""
     text = text.lower()
+    if not text.isascii():  # Ürümqi → urumqi
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     if "'" in text or "’" in text:
         text = _POSSESSIVE.sub("", text.replace("’", "'")).replace("'", "")
     return [_normal(w) for w in _WORD.findall(text)]
@@ -283,8 +286,11 @@ def _tier(text: str, words: list[str]) -> int | None:
     gloss = _content(english_words(bare))
     if gloss == words:
         return 0
-    if "," in bare and _content(english_words(bare.split(",")[0])) == words:
-        return 1  # "Zhoushan, prefecture-level city in Zhejiang"
+    if "," in bare and any(_content(english_words(h)) == words for h in bare.split(",")[0].split(" or ")):
+        return 1  # "Zhoushan, prefecture-level city in Zhejiang"; "Ürümqi or Urumqi, prefecture-level city"
+    name = _CAPITALISED_HEAD.match(text)
+    if name and english_words(name.group(1)) == words:
+        return 1  # "Kaifeng prefecture-level city in Henan"
     alt = _OR.fullmatch(" ".join(gloss)) if "or" in gloss else None
     if alt and " or " not in alt.group(1) and words in (f"{alt.group(1)} {alt.group(k)}".split() for k in (2, 3)):
         return 1  # "tax rebate or refund" glosses "tax refund"

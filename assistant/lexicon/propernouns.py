@@ -179,8 +179,10 @@ def _name_kind(token: _Token) -> Kind | None:
 
 def _may_start_place(token: _Token) -> bool:
     """A word before 片区/新区… that names the place although jieba did not tag it (金义片区, 烟台片区)."""
-    return (2 <= len(token.word) <= 3 and bool(_HAN.match(token.word)) and token.flag in _PLACE_START_TAGS
-            and not dictionary.is_common_word(token.word) and token.word not in _SUFFIX_WORDS)
+    return (2 <= len(token.word) <= 3 and bool(_HAN.match(token.word))
+            and (token.flag in _PLACE_START_TAGS or dictionary.proper_kind(token.word) == "place")
+            and (not dictionary.is_common_word(token.word) or dictionary.is_proper_name(token.word))
+            and token.word not in _SUFFIX_WORDS)  # 开封 is "to unseal" too, but 开封片区 is the city
 
 
 @dataclass
