@@ -182,7 +182,7 @@ def _build() -> _Index:
             index.forward[simplified] = entry if known is None else index.entries(simplified) + (entry,)
             for pos, sense in enumerate(senses):
                 for part in sense.split(";"):
-                    text = _HAN_REF.sub("", _PINYIN_REF.sub("", part)) if "[" in part or "|" in part else part
+                    text = _HAN_REF.sub("", _PINYIN_REF.sub("", part)) if not part.isascii() else part
                     text = text.strip(" ,")
                     if not text or _NOISE.search(text) or _NAME_NOTE.search(text):
                         continue
