@@ -1,28 +1,69 @@
-"""English → Chinese FTZ glossary: expands an English question into the corpus's own terms.
+"""English → Chinese domain glossary: the FTZ terms, programme names and acronyms no dictionary has.
 
-BM25 cannot match English words to Chinese text, and the cross-lingual encoder is weakest on
-domain terms (保税燃料油, 中欧班列, 片区); a curated glossary is the cheapest reliable bridge.
+General words come from CC-CEDICT (lexicon/dictionary.py) and the documents' own names from their pinyin
+(lexicon/propernouns.py); what is left is small and says, row by row, why a dictionary cannot give it
+(data/glossary.tsv: English phrase, Chinese terms, why).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.lexicon import dictionary
+
 GLOSSARY_FILE = Path(__file__).with_name("data") / "glossary.tsv"
+# The rows the reduction removed (dictionary or name index give them). Transitional: the functions the query
+# stage calls today (expand_groups, expand, names_removed) still read them, so it keeps its tuned behaviour
+# until it calls translate.english_terms; spans() — what english_terms reads — does not.
+_LEGACY = GLOSSARY_FILE.with_name("glossary_removed.tsv")
+
+
+@dataclass(frozen=True)
+class Row:
+    phrase: str  # lower case, matched as words (a plural -s/-es also matches)
+    terms: tuple[str, ...]  # Chinese alternatives, the documents' usual term first
+    why: str  # what a dictionary lacks
 
 
 @lru_cache(maxsize=1)
-def _entries() -> list[tuple[str, re.Pattern[str], list[str]]]:
-    entries: list[tuple[str, list[str]]] = []
-    for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
+def rows() -> tuple[Row, ...]:
+    """The glossary's rows in file order."""
+    return _read(GLOSSARY_FILE)
+
+
+def _read(path: Path) -> tuple[Row, ...]:
+    out: list[Row] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        phrase, _, terms = line.partition("\t")
-        entries.append((phrase.strip().lower(), [t for t in terms.strip().split("|") if t]))
-    entries.sort(key=lambda e: -len(e[0]))  # longest phrase first: "bonded marine fuel" before "fuel"
-    return [(p, re.compile(rf"(?<![a-z]){re.escape(p)}(?:s|es)?(?![a-z])"), terms) for p, terms in entries]
+        phrase, terms, why = (line.split("\t") + ["", ""])[:3]
+        out.append(Row(phrase.strip().lower(), tuple(t for t in terms.strip().split("|") if t), why.strip()))
+    return tuple(out)
+
+
+@lru_cache(maxsize=2)
+def _entries(legacy: bool = False) -> list[tuple[str, re.Pattern[str], list[str]]]:
+    selected = rows() + (_read(_LEGACY) if legacy and _LEGACY.exists() else ())
+    entries = sorted(selected, key=lambda r: -len(r.phrase))  # "bonded marine fuel" before "fuel"
+    return [(r.phrase, re.compile(rf"(?<![a-z]){re.escape(r.phrase)}(?:s|es)?(?![a-z])"), list(r.terms))
+            for r in entries]
+
+
+def spans(question: str) -> list[tuple[int, int, str, list[str]]]:
+    """(start, end, phrase, Chinese terms) of each glossary phrase in the question, longest phrase first,
+    none overlapping a longer one. Offsets index the question as given."""
+    text = question.lower().replace("’", "'")  # same length: offsets stay valid
+    taken = [False] * len(text)
+    found: list[tuple[int, int, str, list[str]]] = []
+    for phrase, pattern, chinese in _entries():
+        for m in pattern.finditer(text):
+            if not any(taken[m.start() : m.end()]):
+                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+                found.append((m.start(), m.end(), phrase, chinese))
+    return found
 
 
 def expand_groups(question: str) -> tuple[list[list[str]], str]:
@@ -40,7 +81,7 @@ def names_removed(question: str) -> str:
 def _match(question: str) -> tuple[list[list[str]], str, str]:
     text = masked = question.lower().replace("’", "'")
     groups: list[list[str]] = []
-    for phrase, pattern, chinese in _entries():
+    for phrase, pattern, chinese in _entries(legacy=True):
         if pattern.search(text):
             text = pattern.sub(" ", text)
             if " " in phrase:
@@ -60,17 +101,16 @@ def expand(question: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _reverse() -> dict[str, str]:
     out: dict[str, str] = {}
-    for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        phrase, _, terms = line.partition("\t")
-        first = terms.split("|")[0].strip()
-        if first and first not in out:
-            out[first] = phrase.strip().title().replace("'S", "'s")
+    for row in rows() + (_read(_LEGACY) if _LEGACY.exists() else ()):
+        if row.terms and row.terms[0] not in out:
+            out[row.terms[0]] = row.phrase.title().replace("'S", "'s")
     return out
 
 
 def reverse(chinese: str) -> str | None:
-    """English name of a Chinese term the glossary knows (舟山 → Zhoushan)."""
-    return _reverse().get(chinese)
-
+    """English name of a Chinese term: the glossary's, else CC-CEDICT's for a proper noun (舟山 → Zhoushan)."""
+    found = _reverse().get(chinese)
+    if found is None:
+        names = dictionary.english_names(chinese)
+        found = names[0] if names else None
+    return found

@@ -38,6 +38,8 @@ def english_name(name: str | None) -> str:
                 stem, suffix = part[: -len(zh)], en
                 break
         english = reverse(stem)
+        if english and suffix and english.lower().endswith(suffix.lower()):
+            suffix = ""  # CC-CEDICT's "Shanxi Province" needs no second " Province"
         glosses.append(f"{english}{suffix}" if english else "")
     gloss = ", ".join(g for g in glosses if g)
     return f"{name} ({gloss})" if gloss else name

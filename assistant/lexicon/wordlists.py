@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only the type: the pinyin machinery loads when an index is built, not with the word lists
+    from assistant.lexicon.propernouns import NameIndex
 
 from assistant.models import Attribute
 
@@ -21,8 +25,13 @@ def _words(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def places() -> frozenset[str]:
-    """Provinces and cities questions name, whether or not the documents do (温州 is a near-miss)."""
+    """Provinces and cities of China questions name, whether or not the documents do (温州 is a near-miss)."""
     return frozenset(_words("places.txt"))
+
+
+def gazetteer(names: NameIndex | None) -> frozenset[str]:
+    """The country-level place list united with the place names of the ingested documents (临港, 钦州港片区…)."""
+    return places() | names.places() if names is not None else places()
 
 
 @lru_cache(maxsize=1)
