@@ -73,6 +73,8 @@ class RetrievalSettings(_Section):
     provider_weight: float = Field(1.0, ge=0, description="Cases of a provider the question names")
     carried_weight: float = Field(1.0, ge=0, description="A follow-up's cases from the previous turn")
     rerank_cases: int = Field(6, ge=1, description="Leading cases the coverage rerank may reorder")
+    dictionary_weight: float = Field(0.5, ge=0, description="How much an English word's dictionary sense counts in "
+                                     "coverage, beside a glossary term or a document's own name (1.0)")
     rerank_rank_weight: float = Field(0.2, ge=0, description="Weight of fusion rank 1/(r+1) beside a case's coverage")
 
 
@@ -90,7 +92,9 @@ class EvidenceSettings(_Section):
     position_penalty: float = Field(0.0, ge=0, description="For sentences outside the lead case")
     attribute_penalty: float = Field(0.5, ge=0, description="For sentences that do not name the attribute asked for")
     neighbour_margin: float = Field(0.6, ge=0, description="A neighbour stating the figure joins if this close in score")
-    summary_sentences: int = Field(3, ge=1, description="Sentences a summary answer draws on")
+    summary_sentences: int = Field(5, ge=1, description="Sentences a summary answer draws on")
+    summary_section_bonus: float = Field(0.6, ge=0, description="For a summary: practice and result sections up, "
+                                         "background (which restates the title) down")
     runner_ups: int = Field(1, ge=0, description="Further sentences per figure ask, when close to the best and stating "
                             "a figure of the kind asked")
     runner_up_margin: float = Field(0.3, ge=0, description="How close (in score) a runner-up must be")
@@ -99,11 +103,15 @@ class EvidenceSettings(_Section):
 class GroundSettings(_Section):
     """When the evidence counts as stating what was asked (assistant/ground/)."""
 
-    strong_fraction: float = Field(0.45, ge=0, le=1, description="Share of the question's concepts the best case must contain")
+    strong_fraction: float = Field(0.35, ge=0, le=1, description="Share of a Chinese question's concepts the best case must contain")
+    strong_fraction_en: float = Field(0.25, ge=0, le=1, description="The same for English, whose concepts come through "
+                                      "translation (a dictionary sense the documents word differently is not a gap)")
     answering_margin: float = Field(0.2, ge=0, description="Cases this close to the best one also answer (comparisons)")
     unknown_word_weight: float = Field(0.3, ge=0, description="Weight of an English word nothing could translate")
-    ask_min_lexical: float = Field(0.34, ge=0, le=1, description="An ask's best sentence holds at least this share of its terms…")
-    ask_min_dense: float = Field(0.08, description="…or is this much closer to the ask than the case's average sentence")
+    loose_fraction: float = Field(0.6, ge=0, le=1, description="Below this share of its concepts, a question that is "
+                                  "also far in meaning from every passage is off topic")
+    ask_min_lexical: float = Field(0.2, ge=0, le=1, description="An ask's best sentence holds at least this share of its terms…")
+    ask_min_dense: float = Field(0.05, description="…or is this much closer to the ask than the case's average sentence")
     off_topic_similarity: dict[str, float] = Field(
         default_factory=lambda: {"use:multilingual-v3": 0.25},
         description="Per embedding model: below this cosine to the nearest passage, a question sharing only place names "

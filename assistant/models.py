@@ -113,9 +113,12 @@ class Query(BaseModel):
     intent: Intent = "lookup"
     count_only: bool = False
     concepts: list[list[str]] = Field(default_factory=list, description="Content terms as groups of alternatives")
+    concept_weights: list[float] = Field(default_factory=list, description="Per concept: how much a match counts "
+                                         "(a dictionary sense of an English word less than a domain term)")
     unknown_words: list[str] = Field(default_factory=list, description="English words nothing could translate")
     expansion: list[str] = Field(default_factory=list, description="Chinese terms for an English question")
     places: list[str] = Field(default_factory=list)
+    place_terms: list[str] = Field(default_factory=list, description="Concept terms that are place names")
     years: list[str] = Field(default_factory=list)
     batches: list[str] = Field(default_factory=list)
     quoted: list[str] = Field(default_factory=list)

@@ -1,8 +1,59 @@
-"""Process-wide singletons: the loaded index (built once, never per question) — see store.index.shared."""
+"""Process-wide singletons built once, never per question: the loaded index (store.index.shared) and the
+name index of the ingested documents (the proper nouns English questions name in pinyin)."""
 
 from __future__ import annotations
 
-from store.index import reset_shared as reset
+import logging
+import threading
+
+from assistant.config import Settings
+from assistant.lexicon.propernouns import NameIndex
+from store.index import reset_shared
 from store.index import shared as index
 
-__all__ = ["index", "reset"]
+__all__ = ["index", "names", "reset"]
+
+log = logging.getLogger(__name__)
+_names_lock = threading.Lock()
+_names: tuple[str, NameIndex] | None = None  # (catalog version, index)
+NAMES_FILE = "names.json"
+
+
+def names(settings: Settings | None = None) -> NameIndex:
+    """The documents' proper nouns, kept in step with the catalog: stored beside the index and brought up to
+    date per document hash (a changed document is re-read, an unchanged one costs nothing)."""
+    global _names
+    loaded = index(settings)
+    catalog = loaded.catalog
+    with _names_lock:
+        if _names is not None and _names[0] == catalog.version:
+            return _names[1]
+        path = loaded.folder / NAMES_FILE
+        try:
+            current = NameIndex.model_validate_json(path.read_bytes()) if path.is_file() else NameIndex()
+        except (OSError, ValueError):
+            current = NameIndex()  # a damaged file is rebuilt below
+        updated = current
+        for doc_id in list(updated.documents):
+            if doc_id not in catalog.documents:
+                updated = updated.without_document(doc_id)
+        for doc_id, doc in catalog.documents.items():
+            updated = updated.with_document(doc_id, catalog.texts.get(doc_id, ""), doc.sha256)
+        if updated is not current:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(updated.model_dump_json())
+                tmp.replace(path)
+            except OSError as exc:  # a read-only index folder still answers from memory
+                log.warning("name index not saved: %s", exc)
+        _names = (catalog.version, updated)
+        return updated
+
+
+def reset() -> None:
+    """Forget loaded state: after an ingest, or when tests change settings."""
+    global _names
+    with _names_lock:
+        _names = None
+    reset_shared()

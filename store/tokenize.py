@@ -35,3 +35,11 @@ def tokenize(text: str) -> list[str]:
             if low not in _STOP:
                 tokens.append(low)
     return tokens
+
+
+def person_names(text: str) -> list[str]:
+    """Person names jieba's part-of-speech tagger finds (tag nr), for questions that ask who."""
+    import jieba.posseg as pseg
+
+    with _init_lock:
+        return [w.word for w in pseg.lcut(text) if w.flag == "nr" and len(w.word) >= 2]

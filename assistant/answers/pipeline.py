@@ -112,7 +112,8 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
     cases = [c for c in catalog.cases.values() if case_matches(c, filters)]
 
     t = time.perf_counter()
-    query = turn.query = build_query(cleaned, turn.language, history, list(catalog.cases.values()))
+    query = turn.query = build_query(cleaned, turn.language, history, list(catalog.cases.values()),
+                                     service.names(settings), settings.retrieval.dictionary_weight)
     turn.timed("query", t)
 
     t = time.perf_counter()

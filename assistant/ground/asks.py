@@ -15,8 +15,12 @@ from assistant.models import Evidence, Query
 def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings) -> list[bool]:
     """One verdict per ask of the query, in order."""
     verdicts = []
+    provider = bool(evidence.cases and evidence.cases[0].provider)
     for finding in evidence.findings:
         ask = query.asks[finding.ask] if finding.ask < len(query.asks) else None
+        if ask is not None and query.intent == "provider" and ask.wants in ("name", "text") and provider:
+            verdicts.append(True)  # "谁报送的？": the case's provider line answers it
+            continue
         about = finding.lexical >= settings.ask_min_lexical or finding.dense >= settings.ask_min_dense
         if ask is None or not (ask.terms or ask.attribute):
             about = True  # an ask that names nothing of its own ("原来是多少？") is about what the question is

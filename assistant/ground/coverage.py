@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from assistant.config import GroundSettings
 from assistant.ground.attributes import stated
 from assistant.models import Attribute, Case, Hit, Query
-from assistant.query.analyse import YEAR, gazetteer
+from assistant.query.analyse import YEAR
 from assistant.retrieval.rerank import evidence_by_case, fractions_of
 
 
@@ -46,9 +46,11 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
     with `off_topic_similarity`, the threshold measured for the configured encoder.
     """
     groups, required = query.concepts, query.required
-    result = Coverage(query.terms, required, strong_fraction=settings.strong_fraction)
+    places = set(query.place_terms) | set(query.places)
+    result = Coverage(query.terms, required, strong_fraction=settings.strong_fraction if query.language == "zh"
+                      else settings.strong_fraction_en)
     by_case = evidence_by_case(hits[:top])
-    fractions = fractions_of(groups, query.unknown_words, by_case, settings.unknown_word_weight)
+    fractions = fractions_of(query, by_case, settings.unknown_word_weight)
     for case_id, (case, _) in by_case.items():
         if result.best_case is None or fractions[case_id] > result.best_fraction:
             result.best_case, result.best_fraction = case, fractions[case_id]
@@ -56,12 +58,15 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
     # is far from every passage. Either alone is common in answerable English questions (a glossary gap;
     # a terse question), both together were only ever off-topic in the eval sets.
     only_places = bool(by_case) and not any(
-        any(t in text for t in g) for g in groups if not all(t in gazetteer() or t.endswith("片区") for t in g)
+        any(t in text for t in g) for g in groups if not all(t in places or t.endswith("片区") for t in g)
         for _, text in by_case.values())
-    result.off_topic = (only_places and similarity is not None and off_topic_similarity is not None
+    # A question far in meaning from every passage whose words match only loosely (a dictionary sense here and
+    # there: "office" in "reset the toner counter on an office printer") is off topic too.
+    loose = result.best_fraction < settings.loose_fraction
+    result.off_topic = ((only_places or loose) and similarity is not None and off_topic_similarity is not None
                         and similarity < off_topic_similarity)
-    answering = _answering_cases(by_case, fractions, result.best_fraction - settings.answering_margin, required,
-                                 case_text)
+    answering = _answering_cases(by_case, fractions, result.best_fraction - settings.answering_margin,
+                                 query.places, case_text)
     answering_text = " ".join(text for _, text in answering)
     # Places must appear in the passages (a comparison spreads them over two cases): 宁夏 in a question
     # about the Yellow River cases is in none of them, though their texts mention it in passing. A year,
@@ -72,7 +77,6 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
     passages = " ".join(text for _, text in by_case.values())
     undated_text = " ".join(text.replace(case.document_title, " ") for case, text in answering
                             if case.kind != "preamble" or case is result.best_case)
-    places = gazetteer()
     result.missing_required = [r for r in required if r not in (
         undated_text if YEAR.fullmatch(r) else passages if r in places else answering_text)]
     # The attribute asked for must be stated by an answering case, not by any passage retrieved: 利率 in
@@ -87,12 +91,11 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
 
 
 def _answering_cases(by_case: dict[str, tuple[Case, str]], fractions: dict[str, float], floor: float,
-                     required: list[str], case_text: Callable[[Case], str] | None) -> list[tuple[Case, str]]:
+                     places: list[str], case_text: Callable[[Case], str] | None) -> list[tuple[Case, str]]:
     """Cases covering the question about as well as the best one, with their passages and whole text;
     when the question names places, only those that talk about one (not merely in their document's title)."""
     answering = [(case, text + " " + (case_text(case) if case_text else ""))
                  for case_id, (case, text) in by_case.items() if fractions[case_id] >= floor]
-    places = [r for r in required if r in gazetteer()]
     if places:
         answering = [(case, text) for case, text in answering
                      if any(p in text.replace(case.document_title, " ") for p in places)]

@@ -25,6 +25,14 @@ _SAME_SUFFIX = (("综合保税区", "综保区"), ("自由贸易试验区", "自
 def english_terms(question: str, names: NameIndex | None) -> tuple[list[list[str]], list[str]]:
     """(groups of Chinese alternatives, one per English concept: glossary phrases first, then the
     documents' proper names, then dictionary words and phrases; English words nothing could translate)."""
+    groups, _, unknown = english_concepts(question, names)
+    return groups, unknown
+
+
+def english_concepts(question: str, names: NameIndex | None) -> tuple[list[list[str]], list[str], list[str]]:
+    """english_terms() with where each group came from ("glossary", "name" or "dictionary"), so a caller can
+    trust a dictionary sense less than a domain term or a name the documents use."""
+    question = re.sub(r"[‐‑‒–—―]", "-", question)  # "China–Europe" as the glossary writes it
     taken = [False] * len(question)
     glossary_spans = glossary.spans(question)
     name_spans = names.find_spans(question) if names is not None else []
@@ -48,10 +56,13 @@ def english_terms(question: str, names: NameIndex | None) -> tuple[list[list[str
             name_groups.append(_name_group(name, names))
     word_groups, unknown = _dictionary_groups(question, taken, names)
     groups: list[list[str]] = []
-    for group in glossary_groups + name_groups + word_groups:
-        if group and group not in groups:
-            groups.append(group)
-    return groups, unknown
+    sources: list[str] = []
+    for source, found in (("glossary", glossary_groups), ("name", name_groups), ("dictionary", word_groups)):
+        for group in found:
+            if group and group not in groups:
+                groups.append(group)
+                sources.append(source)
+    return groups, sources, unknown
 
 
 def _words(text: str) -> int:

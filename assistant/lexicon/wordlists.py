@@ -30,8 +30,16 @@ def places() -> frozenset[str]:
 
 
 def gazetteer(names: NameIndex | None) -> frozenset[str]:
-    """The country-level place list united with the place names of the ingested documents (临港, 钦州港片区…)."""
-    return places() | names.places() if names is not None else places()
+    """The country-level place list united with the documents' administrative place names (钦州港片区, 青田县…).
+
+    These are the places a case must state when a question names them. A document's other place-like
+    nouns — countries, continents, train brands (长安号) — are left out: "China–Europe trains" does not
+    make 欧洲 a place the answer has to mention."""
+    if names is None:
+        return places()
+    from assistant.lexicon.propernouns import split_suffix  # with the index, the pinyin machinery is loaded anyway
+
+    return places() | frozenset(p for p in names.places() if split_suffix(p) is not None)
 
 
 @lru_cache(maxsize=1)
@@ -73,3 +81,22 @@ def units() -> dict[str, tuple[str, ...]]:
             word, _, forms = line.partition("\t")
             table[word.strip()] = tuple(f for f in forms.strip().split("|") if f)
     return table
+
+
+@lru_cache(maxsize=1)
+def section_roles() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(role, heading words) pairs: what a section of a case is for (background, practice, result, lessons)."""
+    rows = []
+    for line in (DATA / "section_roles.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            role, _, words = line.partition("\t")
+            rows.append((role.strip(), tuple(w for w in words.strip().split("|") if w)))
+    return tuple(rows)
+
+
+def section_role(label: str) -> str:
+    """The role of a section by its heading path ('' when the heading says nothing about it)."""
+    for role, words in section_roles():
+        if any(w in label for w in words):
+            return role
+    return ""

@@ -11,7 +11,9 @@ from functools import lru_cache
 
 from assistant.lexicon import glossary
 from assistant.lexicon.names import provider_keys
-from assistant.lexicon.wordlists import attributes, english_stopwords, generic_terms, places
+from assistant.lexicon.propernouns import NameIndex, split_suffix
+from assistant.lexicon.translate import english_concepts
+from assistant.lexicon.wordlists import attributes, gazetteer, generic_terms
 from assistant.models import Ask, Attribute, Case, Query
 from assistant.query import asks as ask_rules
 from assistant.query import followup, route
@@ -24,38 +26,49 @@ BATCH = re.compile(r"第[一二三四五六七八九十\d]+[批版期]|\d+\.\d+\
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 
 
-def gazetteer() -> frozenset[str]:
-    """Provinces and cities questions name, whether or not the corpus does (温州 is a near-miss)."""
-    return places()
-
-
-def key_terms(question: str, language: str) -> tuple[list[str], list[str]]:
-    """(content terms, required terms) of a question, in Chinese where the evidence is Chinese."""
-    groups, _ = term_groups(question, language)
-    return terms_and_required(question, groups)
-
-
-def terms_and_required(question: str, groups: list[list[str]]) -> tuple[list[str], list[str]]:
+def terms_and_required(question: str, groups: list[list[str]], places: frozenset[str]) -> tuple[list[str], list[str]]:
+    """The content terms, and the names a case must state to answer: places (by their core: 湖州 for
+    湖州跨境电子商务综合试验区), years, quoted names, batches. Pass only groups the question itself names
+    (Chinese words, glossary terms, a document's name read in pinyin), not dictionary senses."""
     terms = list(dict.fromkeys(t for g in groups for t in g))
-    required = [p for p in gazetteer() if p in question or p in terms]
-    required = [r for r in required if not any(r != o and r in o for o in required)]
+    named = {_core(p) for p in places if p in question or p in terms}
+    required = [r for r in named if not any(o != r and o in r for o in named)]  # the loosest form of each
     required += YEAR.findall(question) + _QUOTED.findall(question)
     required += BATCH.findall(question) + [t for t in terms if BATCH.fullmatch(t)]
     return terms, list(dict.fromkeys(required))
 
 
-def term_groups(question: str, language: str) -> tuple[list[list[str]], list[str]]:
-    """Concepts of a question as groups of alternatives, and English words no glossary entry knows."""
-    generic, stop = generic_terms(), english_stopwords()
+def _named(groups: list[list[str]], weights: list[float]) -> list[list[str]]:
+    """The groups the question itself names (full weight), not an English word's dictionary senses."""
+    return [g for g, w in zip(groups, weights) if w >= 1.0]
+
+
+def _core(place: str) -> str:
+    split = split_suffix(place)
+    return split[0] if split else place
+
+
+def term_groups(question: str, language: str, names: NameIndex | None = None,
+                dictionary_weight: float = 1.0) -> tuple[list[list[str]], list[str], list[float]]:
+    """Concepts of a question as groups of Chinese alternatives, the English words nothing could translate,
+    and each group's weight (a dictionary sense counts for less than a domain term or a document's name)."""
+    generic = generic_terms()
     if language == "en":
-        groups, rest = glossary.expand_groups(question)
-        groups = [[t for t in g if t not in generic] for g in groups]
-        groups = [g for g in groups if g]
-        groups += [[a] for a in re.findall(r"\b[A-Z]{2,}[A-Z0-9]*\b", question) if a.lower() not in generic]
-        unknown = [w for w in re.findall(r"[a-z]{3,}", rest) if w not in stop and w not in generic]
-        return groups, list(dict.fromkeys(unknown))
+        raw, sources, unknown = english_concepts(question, names)
+        groups, weights = [], []
+        for group, source in zip(raw, sources):
+            group = [t for t in group if t not in generic]
+            if group:
+                groups.append(group)
+                weights.append(dictionary_weight if source == "dictionary" else 1.0)
+        for acronym in re.findall(r"\b[A-Z]{2,}[A-Z0-9]*\b", question):
+            if acronym.lower() not in generic and [acronym] not in groups and not any(acronym in g for g in groups):
+                groups.append([acronym])
+                weights.append(1.0)
+        return groups, list(dict.fromkeys(unknown)), weights
     tokens = [t for t in tokenize(question) if t not in generic and (len(t) >= 2 or t.isdigit())]
-    return [[t] for t in dict.fromkeys(tokens)], []
+    groups = [[t] for t in dict.fromkeys(tokens)]
+    return groups, [], [1.0] * len(groups)
 
 
 
@@ -120,41 +133,47 @@ def wants_figure(question: str) -> bool:
 # ---------------------------------------------------------------- the Query
 
 
-def build_query(question: str, language: str, history: list[dict] | None, cases: list[Case]) -> Query:
+def build_query(question: str, language: str, history: list[dict] | None, cases: list[Case],
+                names: NameIndex | None = None, dictionary_weight: float = 1.0) -> Query:
     """The typed analysis of one turn: follow-up resolved, intent, named things, concepts and asks.
 
     Concepts, names and attributes are read from the standalone question (a follow-up's subject is in the
     previous turn); the asks from the question as asked, borrowing what it leaves out."""
-    required_here = terms_and_required(question, term_groups(question, language)[0])[1]
+    places = gazetteer(names)
+    here, _, here_weights = term_groups(question, language, names)
+    required_here = terms_and_required(question, _named(here, here_weights), places)[1]
     resolved = followup.resolve(question, language, history, cases, names_something=bool(
         required_here or followup.cases_named_in(question, cases) or _names_provider(question, cases)))
     standalone = resolved.question
-    groups, unknown = term_groups(standalone, language)
-    terms, required = terms_and_required(standalone, groups)
+    groups, unknown, weights = term_groups(standalone, language, names, dictionary_weight)
+    terms, required = terms_and_required(standalone, _named(groups, weights), places)
+    terms = list(dict.fromkeys(t for g in groups for t in g))
     intent = route.intent_of(question, language)
     if intent == "lookup" and resolved.follow_up and followup.elliptic(question, language):
         intent = route.intent_of(resolved.previous_question, detect_language(resolved.previous_question))  # "那四川的呢？"
     query = Query(
         question=question, language=language, standalone=standalone, follow_up=resolved.follow_up,
         carried_cases=resolved.carried_cases, previous_question=resolved.previous_question, intent=intent,
-        count_only=route.counts_only(question), concepts=groups, unknown_words=unknown,
-        expansion=glossary.expand(standalone) if language == "en" else [],
-        places=[r for r in required if r in gazetteer()], years=YEAR.findall(standalone),
+        count_only=route.counts_only(question), concepts=groups, concept_weights=weights, unknown_words=unknown,
+        expansion=list(dict.fromkeys(t for g in groups for t in g)) if language == "en" else [],
+        places=[r for r in required if r in places], place_terms=sorted(t for g in groups for t in g if t in places),
+        years=YEAR.findall(standalone),
         quoted=_QUOTED.findall(standalone),
         batches=list(dict.fromkeys(BATCH.findall(standalone) + [t for t in terms if BATCH.fullmatch(t)])),
         attributes=asked(standalone, language), counted=counted(standalone, language),
         wants_figure=wants_figure(standalone),
     )
-    query.asks = build_asks(question, language, query, resolved.previous_question)
+    query.asks = build_asks(question, language, query, resolved.previous_question, names)
     return query
 
 
-def build_asks(question: str, language: str, query: Query, previous: str = "") -> list[Ask]:
+def build_asks(question: str, language: str, query: Query, previous: str = "", names: NameIndex | None = None
+               ) -> list[Ask]:
     """One Ask per asking clause; "from what to what" gives two; "各/分别/each" gives one per side."""
     out: list[Ask] = []
     for clause, focus in ask_rules.clauses(question, language):
-        groups, _ = term_groups(ask_rules.content_of(clause, language), language)
-        focus_groups, _ = term_groups(ask_rules.content_of(focus, language), language)
+        groups = term_groups(ask_rules.content_of(clause, language), language, names)[0]
+        focus_groups = term_groups(ask_rules.content_of(focus, language), language, names)[0]
         elliptic = bool(previous) and followup.elliptic(clause, language)
         kind = ask_rules.kind_of(focus, language, elliptic)
         if kind in ("text", "figure"):
@@ -163,14 +182,20 @@ def build_asks(question: str, language: str, query: Query, previous: str = "") -
         attribute = next((a for a in query.attributes if a.chinese in clause or a.phrase in clause.lower()), None)
         common = dict(text=clause, terms=groups, focus=focus_groups, units=ask_rules.units_of(focus, language),
                       wants=kind, attribute=attribute)
+        joined = ask_rules.joined_kinds(focus, language)
+        if kind == "text" and query.intent == "compare" and _QUANTITY_NOUN.search(clause):
+            kind = "figure"  # "对比两地的供应量", "compare the number of trains": a figure from each side
         if ask_rules.from_to(clause, language):
             out += [Ask(relation="before", **common), Ask(relation="after", **common)]
+        elif joined:
+            out += [Ask(relation=relation, **{**common, "wants": kind, "units": []}) for kind in joined]
         else:
             out.append(Ask(relation=relation, **common))
     earlier: list[Ask] = []
     if previous:
         # "那运费呢？" / "And before the reform?": what the first clause leaves out comes from the previous turn.
-        earlier = build_asks(previous, detect_language(previous), query.model_copy(update={"attributes": [], "places": []}))
+        earlier = build_asks(previous, detect_language(previous), query.model_copy(update={"attributes": [], "places": []}),
+                             names=names)
     for i, ask in enumerate(out):
         if i == 0:
             if earlier:
@@ -206,6 +231,8 @@ def _inherit(ask: Ask, source: Ask, borrows_question: bool) -> Ask:
     return ask.model_copy(update=update) if update else ask
 
 
+_QUANTITY_NOUN = re.compile(r"[量额数率]|\b(?:number|figures?|rates?|amounts?|volumes?|totals?|runs|share|savings?|"
+                            r"gains?|growth|increase|targets?)\b", re.I)
 _EACH = re.compile(r"各|分别|各自|两者|respectively|\beach\b|\bboth\b", re.I)
 
 

@@ -68,7 +68,8 @@ _UNIT_EN = re.compile(r"\bhow many ((?:[a-z-]+ ){0,2}[a-z-]+)|\bin ([a-z]+)\b(?=
 def units_of(clause: str, language: str) -> list[str]:
     """The measure words a figure answering the clause is stated with: 多少列 → 列; "how many days" → 天/日."""
     if language == "zh":
-        return list(dict.fromkeys(_UNIT_ZH.findall(clause)))
+        # 几个小时 is answered by "7 小时": the classifier 个 belongs to the question, not to the figure.
+        return list(dict.fromkeys(u[1:] if u.startswith("个") and len(u) > 1 else u for u in _UNIT_ZH.findall(clause)))
     table = units()
     found: list[str] = []
     for m in _UNIT_EN.finditer(clause):
@@ -97,7 +98,7 @@ _KINDS_ZH: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("time", re.compile(r"多长时间|多久|几(?:个)?(?:小时|分钟|天|月)|多少(?:个)?(?:小时|分钟|天|秒|工作日|年)|用时|耗时|时长|时间"
                         r"|缩短|提前|周期|时效")),
     ("money", re.compile(r"多少钱|[元费价]|成本|资金|金额|收入|投资|投入|贷款|融资|授信|税款|关税|税收|利润|收益|营收|销售额|交易额"
-                         r"|保证金|担保|补贴|奖励|节约|节省|省了多少|挣")),
+                         r"|保证金|担保|补贴|奖励|挣")),
     ("quantity", re.compile(r"吨|公里|千米|标箱|TEU|平方|亩|立方|货值|吞吐量|运量|货量|载重|面积|容量")),
     ("count", re.compile(r"多少(?:个|家|项|名|位|条|座|所|只|辆|艘|列|次|件|票|批|种|类|笔|份|户|人|单|张|套|台|架)"
                          r"|几(?:个|家|项|名|位|条|座|所|只|辆|艘|列|次|件|票|批|种|类|笔|份|户|人)|数量")),
@@ -202,3 +203,23 @@ _FRAME_EN = re.compile(
 def content_of(clause: str, language: str) -> str:
     """The clause without its question, relation and answer-kind words: what the ask is about."""
     return (_FRAME_ZH if language == "zh" else _FRAME_EN).sub(" ", clause)
+
+
+# "节省了多少时间和成本", "how much time and money": two nouns of different kinds joined in one clause.
+_KIND_NOUNS_ZH: list[tuple[AnswerKind, re.Pattern[str]]] = [
+    ("time", re.compile(r"时间|时长|天数|周期|用时|耗时")), ("money", re.compile(r"成本|费用|资金|金额|运费|收入|投资|钱")),
+    ("percent", re.compile(r"比例|比重|占比|增速|增幅")), ("quantity", re.compile(r"吨|吞吐量|货量|运量|面积")),
+]
+_KIND_NOUNS_EN: list[tuple[AnswerKind, re.Pattern[str]]] = [
+    ("time", re.compile(r"\btime\b|\bdays?\b|\bhours?\b", re.I)), ("money", re.compile(r"\bmoney\b|\bcosts?\b|\bfees?\b", re.I)),
+    ("percent", re.compile(r"\bshare\b|\bpercentage\b|\bproportion\b", re.I)),
+]
+_JOINED = re.compile(r"和|与|及|以及|\band\b|、", re.I)
+
+
+def joined_kinds(focus: str, language: str) -> list[AnswerKind]:
+    """The kinds of figure a clause asks for when it joins nouns of different kinds ("时间和成本")."""
+    if not _JOINED.search(focus) or not _asks_amount(focus, language):
+        return []
+    kinds = [kind for kind, pattern in (_KIND_NOUNS_ZH if language == "zh" else _KIND_NOUNS_EN) if pattern.search(focus)]
+    return kinds if len(kinds) >= 2 else []

@@ -8,7 +8,7 @@ import re
 # "哪些做法提升了效率" and "what results did the practices achieve" ask about practices, not for a list.
 _LIST_ZH = re.compile(r"(列出|列举|所有|全部|哪些|哪几个|几个|多少个|多少项|多少条|共有|一共|清单|目录)")
 _UNIT_ZH = re.compile(r"(案例|方案|新闻|条目)")
-_LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b(?:\s+\w+){0,4}?\s+(cases|plans|items|examples|news items)\b",
+_LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b(?:\s+[\w'’-]+){0,4}?\s+(cases|plans|items|examples)\b",
                       re.I)
 
 # "是哪些城市提供的" asks for the provider of one case, not for a list of cases.
@@ -27,8 +27,10 @@ _ASKS_PROVIDER_EN = re.compile(r"\b(which|what)\s+(area|city|zone|province|ftz|r
                                r"\bwho\b.*\b(provided|submitted|contributed|proposed)\b|\bprovided by\b|\bcame from\b", re.I)
 
 
-_SUMMARY_ZH = re.compile(r"怎么做|怎样做|如何做|做法|措施|举措|成效|效果|成果|经验|介绍|概括|概述|总结|怎么运作|如何运作|怎么样|什么样|内容")
-_SUMMARY_EN = re.compile(r"summari[sz]e|\bdescribe\b|\bexplain\b|\boverview\b|\bwhat did\b.*\bdo\b|\bhow (?:does|did|do)\b|"
+_SUMMARY_ZH = re.compile(r"怎么做|怎样做|如何做|做法|措施|举措|成效|效果|成果|经验|介绍|概括|概述|总结|怎么运作|如何运作|怎么样|什么样|内容"
+                         r"|特色|亮点|特点|创新点|哪些改革|哪些创新|如何构建|如何建立|怎么构建|是如何|是怎样|主要做了|定位")
+_SUMMARY_EN = re.compile(r"summari[sz]e|\bdescribe\b|\bexplain\b|\boverview\b|\bwhat did\b.*\bdo\b|\bhow (?:does|did|do|has|have)\b|"
+                         r"\bmain (?:building blocks|features|measures|elements|components|points)\b|\bhighlights?\b|"
                          r"\bwhat (?:results|measures|practices|steps|effects|outcomes)\b|\bachiev|\bwhat is\b.*\babout\b", re.I)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from assistant.config import EvidenceSettings
 from assistant.models import Ask, Case, Evidence, EvidenceSentence, Finding, Hit, Query
+from assistant.lexicon.wordlists import section_role
 from assistant.text import figure_kinds
 from store.embeddings import get_embedding
 from store.index import Index
@@ -68,9 +69,15 @@ def _sentences(cases: list[Case], index: Index) -> list[_Sentence]:
         text = catalog.texts.get(case.document_id, "")
         sections = [(s.start, s.end, s.label) for s in case.sections]
         for position, (a, b) in enumerate(case_sentences(text, case)):
+            if _heading(text[a:b]):
+                continue  # "一、主要做法" names a section; it states nothing
             label = next((lab for s0, s1, lab in sections if s0 <= a < s1), "")
             out.append(_Sentence(case, position, a, b, text[a:b], label, figure_kinds(text[a:b])))
     return out
+
+
+def _heading(sentence: str) -> bool:
+    return len(sentence) < 30 and not re.search(r"[。！？；!?;][”’」』）)]*$", sentence)
 
 
 def _attach_vectors(sentences: list[_Sentence], index: Index, settings_model: str) -> None:
@@ -142,6 +149,23 @@ def kind_fits(wants: str, kinds: set[str], units: list[str] | None = None, text:
     return 0.5 if "figure" in kinds and wants not in ("date", "name") else 0.0
 
 
+# What an organisation or a programme is called: a name ends in one of these (宁波银行, 霍英东研究院, 钱江海关).
+_ORG_SUFFIX = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(?:银行|公司|集团|中心|研究院|研究所|大学|学院|交易所|协会|商会|委员会|法院|海关|"
+                         r"局|厅|办公室|领导小组|小组|平台|基地|系统|机构|基金|联盟|园区|港|站|馆|署)")
+_QUOTED_NAME = re.compile(r"[“《「]([^”》」]{2,30})[”》」]")
+
+
+def name_fits(text: str, question: str) -> bool:
+    """The sentence names something the question does not: an organisation, a programme in quotes, a person.
+    "宁波富立物流有限公司负责人表示" names no person; "宁波银行…打造…平台" names a bank."""
+    named = [m.group(0) for m in _ORG_SUFFIX.finditer(text)] + _QUOTED_NAME.findall(text)
+    if any(n not in question for n in named):
+        return True
+    from store.tokenize import person_names  # jieba's POS tags, loaded only for who-questions
+
+    return any(n not in question for n in person_names(text))
+
+
 def _relation_fits(relation: str, text: str) -> float:
     """+1 when the sentence speaks of the time the ask wants, -1 when only of the other one ("此前…5500元"
     answers "what was it before", not "what is it now")."""
@@ -171,6 +195,7 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
     q_lex = np.array([_lexical(query.concepts, q_weights, s.text) for s in sentences])
 
     asks = query.asks or [Ask(text=query.question, terms=query.concepts)]
+    years = [y for y in query.years if y in query.question]  # a year this question (not its context) names
     findings: list[Finding] = []
     picked: dict[int, set[int]] = {}  # sentence → asks it answers
     for k, ask in enumerate(asks):
@@ -183,14 +208,18 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
         focus_weights = _weights(focus, sentences)
         best: tuple[float, int, float, float, float] | None = None
         scores = []
+        side = ask.side if ask.side and any(ask.side in f"{s.case.title}{s.case.provider or ''}{s.text}"
+                                             for s in sentences) else ""
         for i, s in enumerate(sentences):
-            if ask.side and ask.side not in f"{s.case.title}{s.case.provider or ''}{s.text}":
+            if side and side not in f"{s.case.title}{s.case.provider or ''}{s.text}":
                 scores.append(-1e9)
                 continue
             lex = _windowed(groups, weights, sentences, i)
             if focus:
                 lex = (1 - settings.focus_share) * lex + settings.focus_share * _windowed(focus, focus_weights, sentences, i)
             fit = kind_fits(ask.wants, s.kinds, ask.units, s.text) if ask.wants_figure or ask.wants == "date" else 0.0
+            if years and not any(y in f"{sentences[i - 1].text if i else ''}{s.text}" for y in years):
+                fit = min(fit, 0.5)  # "2021年开行多少列": a count from another year is not the one asked for
             score = (settings.lexical_weight * lex + settings.question_weight * q_lex[i]
                      + settings.dense_weight * float(dense[i]) + settings.question_dense_weight * float(q_dense[i] - q_dense.mean())
                      + settings.kind_weight * fit + settings.relation_weight * _relation_fits(ask.relation, s.text)
@@ -226,19 +255,29 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
                     chosen.add(j)
         for j in chosen:
             picked.setdefault(j, set()).add(k)
+        kind_ok = fit >= 1.0 or not (ask.wants_figure or ask.wants == "date")
+        if ask.wants == "name":
+            kind_ok = any(name_fits(sentences[j].text, query.question) for j in chosen)
         findings.append(Finding(ask=k, sentence=i, score=round(score, 4), lexical=round(lex, 4),
-                                dense=round(dense_i, 4), kind_ok=fit >= 1.0 or not ask.wants_figure))
+                                dense=round(dense_i, 4), kind_ok=kind_ok))
     if query.intent == "summary":
-        # "What did X do and what did it achieve?": a few strong sentences from different sections.
-        ranked = sorted(range(len(sentences)), key=lambda i: -(q_lex[i] + 2 * (q_dense[i] - q_dense.mean())
-                                                               + 0.3 * ("figure" in sentences[i].kinds)))
-        sections_used = {sentences[i].section for i in picked}
+        # "What did X do and what did it achieve?": the strongest sentences of the lead case, at most two from one
+        # section so that both what was done and what it achieved are there; results with figures preferred.
+        role_bonus = {"practice": settings.summary_section_bonus, "result": settings.summary_section_bonus,
+                      "background": -settings.summary_section_bonus}
+        ranked = sorted(range(len(sentences)), key=lambda i: -(
+            q_lex[i] + 2 * (q_dense[i] - q_dense.mean()) + 0.3 * ("figure" in sentences[i].kinds)
+            + role_bonus.get(section_role(sentences[i].section), 0.0)))
+        per_section: dict[str, int] = {}
+        for i in picked:
+            per_section[sentences[i].section] = per_section.get(sentences[i].section, 0) + 1
         for i in ranked:
             if len(picked) >= settings.summary_sentences:
                 break
-            if sentences[i].section not in sections_used and sentences[i].case is cases[0]:
+            section = sentences[i].section
+            if i not in picked and per_section.get(section, 0) < 2 and sentences[i].case is cases[0]:
                 picked.setdefault(i, set())
-                sections_used.add(sentences[i].section)
+                per_section[section] = per_section.get(section, 0) + 1
     order = sorted(picked, key=lambda i: ([c.id for c in cases].index(sentences[i].case.id), sentences[i].start))
     renumber = {i: n for n, i in enumerate(order)}
     chosen_sentences = [EvidenceSentence(case_id=sentences[i].case.id, start=sentences[i].start, end=sentences[i].end,

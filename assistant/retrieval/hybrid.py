@@ -162,7 +162,8 @@ def analyse_text(question: object, history: list[dict] | None, settings: Setting
     if not re.search(r"[\w\u4e00-\u9fff]", text):
         return None
     catalog = service.index(settings).catalog
-    return build_query(text, detect_language(text), history, list(catalog.cases.values()))
+    return build_query(text, detect_language(text), history, list(catalog.cases.values()), service.names(settings),
+                       settings.retrieval.dictionary_weight)
 
 
 def search_text(question: str, k: int | None = None, history: list[dict] | None = None, filters: dict | None = None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from assistant.config import RetrievalSettings
 from assistant.models import Case, Hit, Query
-from assistant.query.analyse import gazetteer
 
 PREAMBLE_COVERAGE = 0.5  # a preamble lists every case title, so it "contains" every question about them
 
@@ -18,7 +17,7 @@ def rerank_by_coverage(query: Query, hits: list[Hit], settings: RetrievalSetting
     """
     order = list(dict.fromkeys(h.case.id for h in hits))
     head = order[: settings.rerank_cases]
-    fractions = fractions_of(query.concepts, query.unknown_words, evidence_by_case(hits), unknown_word_weight)
+    fractions = fractions_of(query, evidence_by_case(hits), unknown_word_weight)
     for hit in hits:  # a preamble lists every case title, so it "contains" every question about them
         if hit.case.kind == "preamble":
             fractions[hit.case.id] = PREAMBLE_COVERAGE * fractions.get(hit.case.id, 0.0)
@@ -40,20 +39,20 @@ def evidence_by_case(hits: list[Hit]) -> dict[str, tuple[Case, str]]:
     return by_case
 
 
-def fractions_of(groups: list[list[str]], unknown: list[str], by_case: dict[str, tuple[Case, str]],
-                 unknown_word_weight: float) -> dict[str, float]:
-    # Unknown English words count against coverage: a glossary gap must not look like evidence.
-    total = sum(max(_weight(t) for t in g) for g in groups) + unknown_word_weight * len(unknown)
+def fractions_of(query: Query, by_case: dict[str, tuple[Case, str]], unknown_word_weight: float) -> dict[str, float]:
+    """Per case, the weighted share of the question's concepts its evidence contains."""
+    groups = query.concepts
+    weights = query.concept_weights or [1.0] * len(groups)
+    # Unknown English words count against coverage: a translation gap must not look like evidence.
+    total = sum(w * max(_weight(t) for t in g) for g, w in zip(groups, weights)) + unknown_word_weight * len(query.unknown_words)
     if not total:
         return {case_id: 0.0 for case_id in by_case}  # nothing specific asked: nothing to ground
-    places = gazetteer()
+    places = set(query.place_terms)
     fractions = {}
     for case_id, (case, text) in by_case.items():
         # A document title naming five cities (002's notice) does not put 衢州 into the 湖州 plan.
         own = text.replace(case.document_title, " ")
-        found = sum(max(_weight(t) for t in g) for g in groups
+        found = sum(w * max(_weight(t) for t in g) for g, w in zip(groups, weights)
                     if any(t in (own if t in places else text) for t in g))
         fractions[case_id] = found / total
     return fractions
-
-
