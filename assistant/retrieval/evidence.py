@@ -245,14 +245,14 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
                     fit = 1.0
                     lex = max(lex, _lexical(groups, weights, sentences[j].text))
                     break
-        if ask.wants_figure or ask.wants == "date":
-            # A close runner-up that also states a figure of the kind asked joins: sentence scores are rough, and
-            # an official would rather read two candidate sentences than miss the figure.
-            ranked = sorted(range(len(sentences)), key=lambda j: -scores[j])
-            for j in ranked[1 : 1 + settings.runner_ups]:
-                if j not in chosen and scores[j] >= score - settings.runner_up_margin \
-                        and kind_fits(ask.wants, sentences[j].kinds, ask.units, sentences[j].text) >= 1.0:
-                    chosen.add(j)
+        # A close runner-up joins (for a figure ask, only one stating a figure of the kind asked): sentence scores are
+        # rough, and an official would rather read two candidate sentences than miss the figure.
+        ranked = sorted(range(len(sentences)), key=lambda j: -scores[j])
+        needs_kind = ask.wants_figure or ask.wants == "date"
+        for j in ranked[1 : 1 + settings.runner_ups]:
+            if j not in chosen and scores[j] >= score - settings.runner_up_margin and (
+                    not needs_kind or kind_fits(ask.wants, sentences[j].kinds, ask.units, sentences[j].text) >= 1.0):
+                chosen.add(j)
         for j in chosen:
             picked.setdefault(j, set()).add(k)
         kind_ok = fit >= 1.0 or not (ask.wants_figure or ask.wants == "date")
