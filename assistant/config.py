@@ -85,19 +85,21 @@ class EvidenceSettings(_Section):
     question_weight: float = Field(0.4, ge=0, description="Share of the whole question's terms in the sentence")
     focus_share: float = Field(0.6, ge=0, le=1, description="Of the ask's lexical score, the part its focus terms "
                                "(next to the question word) make up; the rest is the clause's context")
-    dense_weight: float = Field(3.0, ge=0, description="Cosine of ask and sentence above the case mean (differences ~0.1)")
-    question_dense_weight: float = Field(1.0, ge=0, description="Cosine of question and sentence above the case mean")
-    kind_weight: float = Field(0.8, ge=0, description="The sentence states an answer of the kind wanted")
+    dense_weight: float = Field(1.0, ge=0, description="Cosine of ask and sentence above the case mean (differences ~0.1)")
+    question_dense_weight: float = Field(0.0, ge=0, description="Cosine of question and sentence above the case mean")
+    kind_weight: float = Field(1.5, ge=0, description="The sentence states an answer of the kind wanted")
     relation_weight: float = Field(0.3, ge=0, description="The sentence speaks of before/after as the ask does")
     position_penalty: float = Field(0.0, ge=0, description="For sentences outside the lead case")
     attribute_penalty: float = Field(0.5, ge=0, description="For sentences that do not name the attribute asked for")
+    figure_margin: float = Field(0.8, ge=0, description="The best sentence stating the kind of figure asked joins the "
+                                 "best sentence if this close in score")
     neighbour_margin: float = Field(0.6, ge=0, description="A neighbour stating the figure joins if this close in score")
     summary_sentences: int = Field(5, ge=1, description="Sentences a summary answer draws on")
     summary_section_bonus: float = Field(0.6, ge=0, description="For a summary: practice and result sections up, "
                                          "background (which restates the title) down")
     runner_ups: int = Field(1, ge=0, description="Further sentences per figure ask, when close to the best and stating "
                             "a figure of the kind asked")
-    runner_up_margin: float = Field(0.3, ge=0, description="How close (in score) a runner-up must be")
+    runner_up_margin: float = Field(0.6, ge=0, description="How close (in score) a runner-up must be")
 
 
 class GroundSettings(_Section):

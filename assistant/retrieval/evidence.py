@@ -235,6 +235,16 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
         assert best is not None
         score, i, lex, dense_i, fit = best
         chosen = {i}
+        fits = [kind_fits(ask.wants, x.kinds, ask.units, x.text) if ask.wants_figure else 0.0 for x in sentences]
+        with_figure = [j for j in range(len(sentences)) if fits[j] >= 1.0 and scores[j] > -1e8]
+        if ask.wants_figure and fit < 1.0 and with_figure:
+            # The best sentence that states a figure of the kind asked joins the best one when it is not far behind:
+            # the sentence most like the question often names the topic, the next one gives the figure.
+            j = max(with_figure, key=lambda x: scores[x])
+            if scores[j] >= score - settings.figure_margin:
+                chosen.add(j)
+                fit = 1.0
+                lex = max(lex, _lexical(groups, weights, sentences[j].text))
         if ask.wants_figure and fit < 1.0:
             # The topic sentence and the figure are often neighbours: "…推出…模式。实施以来，时间由…缩短至…"
             for j in (i + 1, i - 1):
