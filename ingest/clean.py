@@ -18,7 +18,8 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _EMPHASIS = re.compile(r"\*\*|__")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
 _RULE = re.compile(r"^[-*_=]{3,}$")
-_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+# 34 / - 3 - / — 12 — : page numbers of PDF conversions and printed pages (OCR)
+_PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*)?\d{1,3}(?:\s*[-—–－])?$")
 
 
 @dataclass
@@ -130,8 +131,12 @@ def _join(left: Mapped, right: Mapped) -> Mapped:
     return left + right
 
 
-def _unwrap(lines: list[Line]) -> list[Line]:
-    """Join hard-wrapped lines into paragraphs; headings, titles and provider lines stay whole."""
+def _unwrap(lines: list[Line], gaps_break: bool = False) -> list[Line]:
+    """Join hard-wrapped lines into paragraphs; headings, titles and provider lines stay whole.
+
+    gaps_break: a blank line in the source ends a paragraph (OCR output, where the reader saw one on
+    the page); in PDF conversions like 004 blank lines stand between every two rows and mean nothing.
+    """
     width = statistics.median(len(line.text) for line in lines)
     short = 0.6 * width
     texts = [line.text for line in lines]
@@ -145,7 +150,8 @@ def _unwrap(lines: list[Line]) -> list[Line]:
         prev = out[-1].text
         prev_i = i - 1
         breaks = (
-            i in starts
+            gaps_break and line.gap_before
+            or i in starts
             or i in standalone
             or prev_i in standalone
             or patterns.ends_sentence(prev)
@@ -158,17 +164,21 @@ def _unwrap(lines: list[Line]) -> list[Line]:
     return out
 
 
-def clean(raw: str) -> CleanedDocument:
-    """Clean raw text into logical lines, keeping a char map back to the raw source."""
+def clean(raw: str, physical_lines: bool = False) -> CleanedDocument:
+    """Clean raw text into logical lines, keeping a char map back to the raw source.
+
+    physical_lines: the reader laid the text out as printed rows with a blank line at each paragraph
+    break (OCR); such text is always unwrapped, however few rows it has, and its blank lines end paragraphs.
+    """
     raw = raw.replace("\r\n", "\n")
     lines: list[Line] = []
     for body, gap in _physical_lines(raw):
         body, level = _split_md(body)
         if body.text:
             lines.append(Line(body, level, gap))
-    wrapped = is_hard_wrapped([line.text for line in lines])
+    wrapped = bool(lines) and (physical_lines or is_hard_wrapped([line.text for line in lines]))
     if wrapped:
-        lines = _unwrap(lines)
+        lines = _unwrap(lines, gaps_break=physical_lines)
     for line in lines:
         if line.md_level or patterns.is_heading_line(line.text) or patterns.provider_of(line.text):
             # Headings and provider lines mix （） and () at random; one form makes titles comparable.

@@ -2,7 +2,8 @@
 
 Layout detectors are tried in order and the first that recognises the document wins:
   news      body, then （来源：…）, then the item's headline (000's newsletter page);
-  provider  a (numbered) title followed by a （X提供）/（X片区） line (001, 003, 004);
+  provider  a (numbered) title followed by a （X提供）/（X片区） line (001, 003, 004; one case is
+            enough when its title is numbered);
   headings  sibling markdown headings sharing a suffix, e.g. five "…实施方案" (002);
   single    anything else: the whole document is one case, its headings its sections.
 All are pattern-driven; no title of the shipped corpus appears in this code.
@@ -141,6 +142,10 @@ def _toc_numbers(lines: list[Line], until: int) -> dict[str, int]:
     return toc
 
 
+def _numbered_case(lines: list[Line], title_at: list[int]) -> bool:
+    return bool(patterns.NUMBERED_TITLE.match(lines[title_at[0]].text))
+
+
 def _detect_provider_cases(lines: list[Line]) -> list[CaseSpan] | None:
     found: list[tuple[list[int], int, str]] = []
     floor = 0
@@ -152,7 +157,9 @@ def _detect_provider_cases(lines: list[Line]) -> list[CaseSpan] | None:
         if title_at:
             found.append((title_at, i, who))
             floor = i + 1
-    if len(found) < 2:
+    if len(found) < 2 and not (found and _numbered_case(lines, found[0][0])):
+        # One provider line alone could be anything; after a numbered title it is a one-case document
+        # (a single case scanned or saved on its own).
         return None
     toc = _toc_numbers(lines, found[0][0][0])
     cases: list[CaseSpan] = []

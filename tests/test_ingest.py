@@ -74,7 +74,8 @@ def test_docx_and_pdf_are_read(tmp_path):
     ("broken.docx", b"PK\x03\x04 not really a zip", "corrupted .docx"),
     ("broken.pdf", b"%PDF-1.4\n garbage", "PDF"),
     ("latin.txt", bytes(range(128, 256)) * 8, "undecodable"),
-    ("image.png", b"\x89PNG....", "unsupported"),
+    ("image.png", b"\x89PNG....", "corrupted image"),
+    ("image.gif", b"GIF89a....", "unsupported"),
 ])
 def test_bad_file_is_skipped_with_reason_and_good_files_go_in(isolated_home, tmp_path, name, content, reason):
     from ingest.pipeline import ingest
