@@ -159,6 +159,7 @@ def render(checked: list[CheckedSentence], hits: list[Hit], drop_unsupported_fig
                     n=order[n], case_id=hit.case.id, case_title=hit.case.title, provider=hit.case.provider,
                     document_title=hit.case.document_title, source_file=hit.case.source_file,
                     section=hit.chunk.section, quote=sentence.quotes[n], chunk_id=hit.chunk.id,
+                    page=hit.chunk.page,
                 ))
             markers += f"[{order[n]}]"
         parts.append(_place_markers(sentence.text, markers) + ("\n" if sentence.break_after else ""))

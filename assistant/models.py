@@ -56,6 +56,7 @@ class Chunk(BaseModel):
     start: int
     end: int
     section: str = Field("", description="Heading path label, e.g. 三、主要做法 › （二）…")
+    page: int | None = Field(None, description="1-based page of the chunk's start; None for files without pages")
 
     def embedding_text(self, case: Case) -> str:
         """Text fed to the encoders: case title and heading path give the passage its context."""
@@ -91,6 +92,7 @@ class Citation(BaseModel):
     section: str
     quote: str = Field(description="Verbatim span of the cited chunk, as in the cleaned document")
     chunk_id: str = ""
+    page: int | None = Field(None, description="1-based page of the cited chunk; None for files without pages")
 
 
 class Answer(BaseModel):

@@ -2,4 +2,4 @@
 
 # Bump when cleaning, structure detection or chunking change what gets indexed: the index name
 # hashes it, so an upgraded parser never leaves an index built by the old one answering.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
