@@ -65,12 +65,23 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: float, indent: float) 
     limit = width - indent
     for ch in text:
         if current and font.getlength(current + ch) > limit and ch not in "，。、；：！？”’）》」":
+            carry = ""
+            if _alnum(ch):
+                # A figure or a Latin word is never split over two rows: it moves down whole.
+                while current and _alnum(current[-1]):
+                    carry, current = current[-1] + carry, current[:-1]
+                if not current:
+                    current, carry = carry, ""
             lines.append(current)
-            current, limit = "", width
+            current, limit = carry, width
         current += ch
     if current:
         lines.append(current)
     return lines
+
+
+def _alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def typeset(blocks: Iterable[Block], style: PageStyle | None = None, font_path: Path | None = None) -> list[Page]:
@@ -123,12 +134,21 @@ def typeset(blocks: Iterable[Block], style: PageStyle | None = None, font_path: 
 
 
 def _justify(draw: ImageDraw.ImageDraw, row: str, font: ImageFont.FreeTypeFont, x: float, y: int, right: float) -> None:
-    """Spread a row's characters so it ends at the right margin, as typeset Chinese text does."""
-    natural = font.getlength(row)
-    extra = (right - x - natural) / (len(row) - 1)
+    """Spread a row's characters so it ends at the right margin, as typeset Chinese text does; the
+    characters of a figure or a Latin word stay together (typesetters never spread 1500 into 1 5 0 0)."""
+    pieces: list[str] = []
     for ch in row:
-        draw.text((x, y), ch, font=font, fill=0)
-        x += font.getlength(ch) + extra
+        if pieces and ch.isascii() and ch.isalnum() and pieces[-1][-1:].isascii() and pieces[-1][-1:].isalnum():
+            pieces[-1] += ch
+        else:
+            pieces.append(ch)
+    if len(pieces) < 2:
+        draw.text((x, y), row, font=font, fill=0)
+        return
+    extra = (right - x - font.getlength(row)) / (len(pieces) - 1)
+    for piece in pieces:
+        draw.text((x, y), piece, font=font, fill=0)
+        x += font.getlength(piece) + extra
 
 
 def save_image_pdf(pages: list[Page] | list[Image.Image], path: Path, dpi: int = 150) -> Path:

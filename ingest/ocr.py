@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 MIN_SCORE = 0.5
 # A lone character or punctuation mark needs more certainty: specks of a scan come out as "·", "一", "'".
 MIN_SCORE_SHORT = 0.8
+# What the engine shrinks larger images to (rapidocr's max_side_len); long images are cut into pieces first.
+MAX_SIDE_PX = 2000
+# A long image is cut into pieces this many times as tall as they are wide (about an A4 page).
+TILE_ASPECT = 1.4
 # Rough seconds per dense A4 page on 2 cores (bench/results/ocr.json), for the estimate shown before a scan.
 SECONDS_PER_PAGE_2_CORES = 4.0
 
@@ -89,11 +93,16 @@ class Row:
         for prev, box in zip([None, *self.boxes], self.boxes):
             if prev is not None:
                 gap = box.x0 - prev.x1
-                ascii_pair = out[-1:].isascii() and out[-1:].isalnum() and box.text[:1].isascii() and box.text[:1].isalnum()
-                if ascii_pair or gap > 1.5 * self.height:
+                # Latin words split into boxes need their space back; digits of one figure never do.
+                words = _latin(out[-1:]) and _latin(box.text[:1])
+                if words or gap > 1.5 * self.height:
                     out += " "  # a word break, or cells of a table row kept apart
             out += box.text
         return out
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def engine() -> Any:
@@ -129,7 +138,31 @@ def recognise(image: "Image.Image") -> list[Box]:
 
 def page_text(image: "Image.Image") -> str:
     """OCR one page: printed rows in reading order, one per line, a blank line where a paragraph ends."""
-    return layout_text(recognise(image))
+    return "\n".join(layout_text(recognise(tile)) for tile in tiles(image))
+
+
+def tiles(image: "Image.Image") -> list["Image.Image"]:
+    """A long image (a phone screenshot of a whole document) cut into page-shaped pieces between rows of text.
+
+    The engine shrinks any image to MAX_SIDE_PX on its long side: a 1080 × 8000 screenshot would be
+    read at 270 px wide, too small for Chinese. Each cut is placed in the emptiest band of pixel rows
+    near a page's height, so no printed row is cut in two.
+    """
+    width, height = image.size
+    page = max(int(width * TILE_ASPECT), 1)
+    if height <= MAX_SIDE_PX or height <= page * 1.2:
+        return [image]
+    import numpy as np
+
+    ink = (np.asarray(image.convert("L")) < 128).sum(axis=1)
+    out, top = [], 0
+    while height - top > page * 1.2:
+        low, high = top + int(page * 0.8), top + page
+        cut = low + int(np.argmin(ink[low:high]))
+        out.append(image.crop((0, top, width, cut)))
+        top = cut
+    out.append(image.crop((0, top, width, height)))
+    return out
 
 
 def layout_text(boxes: list[Box]) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.ocr import MAX_SIDE_PX, page_text  # light: the engine and its libraries load on first use
+
 if TYPE_CHECKING:
     from PIL import Image
 
@@ -28,8 +30,6 @@ MIN_TEXT_LAYER_CHARS = 20
 # (bench/results/ocr.json): 1×–3× read the same characters, recognition time hardly depends on the
 # scale, and detection time grows with it; 2× keeps a margin for small print at little cost.
 RENDER_SCALE = 2.0
-# The engine shrinks anything longer than this to this size anyway; rendering larger only costs memory.
-MAX_SIDE_PX = 2000
 # Images above this are refused before being decoded (a phone photo is 12–50 million pixels);
 # Pillow's own decompression-bomb guard stops far larger ones at the header.
 MAX_IMAGE_PIXELS = 50_000_000
@@ -194,8 +194,6 @@ def _ocr_pdf_pages(data: bytes, pages: list[int], progress: Progress | None) -> 
     """Render the given pages with PDFium and OCR them; a page that fails to render is left empty."""
     import pypdfium2 as pdfium
 
-    from ingest.ocr import page_text
-
     try:
         pdf = pdfium.PdfDocument(data, password="")
     except pdfium.PdfiumError as exc:
@@ -211,6 +209,7 @@ def _ocr_pdf_pages(data: bytes, pages: list[int], progress: Progress | None) -> 
                     out[index] = ""  # a blank page: nothing to read
                     continue
                 width, height = page.get_size()
+                # The engine shrinks anything longer than MAX_SIDE_PX anyway; rendering larger only costs memory.
                 scale = min(RENDER_SCALE, MAX_SIDE_PX / max(width, height, 1))
                 image = page.render(scale=scale, grayscale=True).to_pil()
                 out[index] = page_text(image)
@@ -228,8 +227,6 @@ def _ocr_pdf_pages(data: bytes, pages: list[int], progress: Progress | None) -> 
 # ---------------------------------------------------------------- images
 
 def _read_image(data: bytes, progress: Progress | None) -> ReadResult:
-    from ingest.ocr import page_text
-
     image = load_image(data)
     if progress:
         progress(0, 1)

@@ -178,6 +178,25 @@ def test_english_question_is_answered_from_the_scan(homes, kind, question):
     assert f"scan#{CASE_NUMBER}" in {c.case_id for c in a.citations}
 
 
+@needs_font
+def test_long_screenshot_is_read_in_pieces_cut_between_rows(tmp_path):
+    """A phone screenshot of a whole document (720 px wide, ~3,000 tall): shrunk whole to the engine's
+    2,000 px it would be read at 480 px wide; cut into page-shaped pieces every sentence stays whole."""
+    from assistant.config import IngestSettings
+    from ingest.ocr import tiles
+    from ingest.parse import parse_file
+
+    blocks = [b for n in (1, 2) for b in case_blocks(n, f"第{n}个长图案例", f"长图{n}市", BODY, headings=HEADINGS)]
+    image = typeset(blocks, PageStyle(width_mm=122, height_mm=520, margin_mm=8))[0].image
+    assert image.height > 2000 and len(tiles(image)) >= 2
+    path = tmp_path / "screenshot.png"
+    image.save(path)
+    parsed = parse_file(path, path.name, IngestSettings())
+    assert [(c.number, c.provider) for c in parsed.cases if c.kind == "case"] == [(1, "长图1市"), (2, "长图2市")]
+    assert parsed.text.count("通关时间由48小时压缩至6小时，为企业节约成本3200万元。") == 2
+    assert parsed.text.count("覆盖进出口企业1500家，查验率下降35%。") == 2
+
+
 # ---------------------------------------------------------------- mixed PDF: text layer where there is one
 
 @needs_font
@@ -365,9 +384,10 @@ def test_boxes_of_one_row_are_merged_left_to_right_and_rows_read_top_down():
         _box(100, 40, 280, "广州市黄埔区"),
         _box(100, 10, 500, "第一行"),
         _box(100, 70, 300, "Zhoushan"), _box(310, 71, 400, "Area"),
+        _box(100, 100, 130, "覆盖1"), _box(140, 100, 300, "500家企业"),  # one figure split by the detector
     ]
     rows = reading_order(boxes)
-    assert [r.text for r in rows] == ["第一行", "广州市黄埔区广州高新区", "Zhoushan Area"]
+    assert [r.text for r in rows] == ["第一行", "广州市黄埔区广州高新区", "Zhoushan Area", "覆盖1500家企业"]
 
 
 def test_table_cells_on_one_row_stay_apart():
@@ -404,6 +424,34 @@ def test_paragraph_breaks_follow_the_page_geometry(i, breaks):
 def test_wider_vertical_gap_breaks_a_paragraph():
     rows = reading_order([_box(100, 10 + 30 * k, 700, f"行{k}") for k in range(5)] + [_box(100, 10 + 30 * 4 + 70, 700, "新段")])
     assert paragraph_breaks(rows) == [True, False, False, False, False, True]
+
+
+def test_long_image_is_cut_in_the_white_between_rows():
+    from PIL import Image, ImageDraw
+
+    from ingest.ocr import tiles
+
+    image = Image.new("L", (700, 5000), 255)
+    draw = ImageDraw.Draw(image)
+    rows = [(y, y + 24) for y in range(20, 4980, 37)]  # printed rows 24 px high on a 37 px pitch
+    for top, bottom in rows:
+        draw.rectangle((40, top, 660, bottom), fill=0)
+    pieces = tiles(image)
+    assert len(pieces) >= 4 and sum(p.height for p in pieces) == image.height
+    cut = 0
+    for piece in pieces[:-1]:
+        cut += piece.height
+        assert not any(top <= cut <= bottom for top, bottom in rows), cut  # no row cut in two
+        assert piece.height <= 700 * 1.4
+
+
+@pytest.mark.parametrize("size", [(700, 900), (1240, 1754), (4000, 3000), (1000, 1900)])
+def test_page_shaped_images_are_not_cut(size):
+    from PIL import Image
+
+    from ingest.ocr import tiles
+
+    assert len(tiles(Image.new("L", size, 255))) == 1
 
 
 def test_layout_text_puts_a_blank_line_at_each_paragraph_break():
