@@ -10,11 +10,13 @@ blank line, which ends a paragraph.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import statistics
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -114,8 +116,38 @@ def engine() -> Any:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 from rapidocr_onnxruntime import RapidOCR
 
-                _engine = RapidOCR()
+                with _no_spinning():
+                    _engine = RapidOCR()
     return _engine
+
+
+@contextlib.contextmanager
+def _no_spinning() -> Iterator[None]:
+    """Build the engine's onnxruntime sessions with idle threads sleeping instead of spinning.
+
+    On 2 shared cores a spinning worker burns the core another job (the local model answering a
+    question, another ingest) needs: with one core busy elsewhere a dense page took 10–12 s spinning
+    and 7–10 s without. rapidocr 1.4.4 exposes no such option, so its session-options factory is
+    wrapped while the engine is built.
+    """
+    try:
+        from rapidocr_onnxruntime.utils import infer_engine
+
+        factory = infer_engine.OrtInferSession._init_sess_opts
+    except (ImportError, AttributeError):  # another rapidocr version: build it as it comes
+        yield
+        return
+
+    def options(config: dict) -> Any:
+        opts = factory(config)
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        return opts
+
+    infer_engine.OrtInferSession._init_sess_opts = staticmethod(options)
+    try:
+        yield
+    finally:
+        infer_engine.OrtInferSession._init_sess_opts = staticmethod(factory)
 
 
 def recognise(image: "Image.Image") -> list[Box]:
