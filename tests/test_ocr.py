@@ -153,6 +153,22 @@ def test_chinese_question_is_answered_from_the_scan(homes, kind):
     assert cited[case_id].page == (1 if kind == "pdf" else None)
 
 
+@needs_font
+def test_cli_and_source_card_show_the_page(homes):
+    from assistant import answer, cli
+    from ui import render
+
+    with homes["pdf"]:
+        a = answer("测试市的企业信用分级管理制度让查验率下降了多少？")
+    cited = next(c for c in a.citations if c.case_id == f"scan#{CASE_NUMBER}")
+    assert cited.page == 2  # 二、实践效果 is on the second page of the scan
+    with cli.console.capture() as captured:
+        cli._print_final(a)
+    assert f"{DOC_TITLE} · p. 2 · 二、实践效果" in captured.get().replace("\n", "")
+    assert "第 2 页 · p. 2" in render.citation_card(cited)
+    assert "ftz-chip-page" not in render.citation_card(cited.model_copy(update={"page": None}))
+
+
 EN_QUESTION = "How much did the Ceshi City cross-border trade facilitation reform save companies?"
 # Without the city's name an English question must be matched to 跨境贸易便利化 by meaning alone; today
 # retrieval ranks 001's 外汇金管家 case (cross-border payments) first and the scan third.
