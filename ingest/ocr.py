@@ -31,8 +31,9 @@ MIN_SCORE_SHORT = 0.8
 MAX_SIDE_PX = 2000
 # A long image is cut into pieces this many times as tall as they are wide (about an A4 page).
 TILE_ASPECT = 1.4
-# Rough seconds per dense A4 page on 2 cores (bench/results/ocr.json), for the estimate shown before a scan.
-SECONDS_PER_PAGE_2_CORES = 4.0
+# CPU seconds one dense A4 page of 12 pt Chinese costs (bench/results/ocr.json: p50 8.0, mean 8.3), for the
+# estimate shown before a scan: divided by the cores other jobs leave free.
+CPU_SECONDS_PER_PAGE = 8.0
 
 _lock = threading.Lock()
 _engine: Any = None
@@ -264,9 +265,13 @@ def _tidy(text: str) -> str:
 
 
 def estimate_seconds(pages: int) -> float:
-    """Expected OCR time for pages on this machine: this process's pages so far, else the 2-core figure."""
+    """Expected OCR time for pages on this machine: this process's recent pages, else the measured CPU cost
+    per page over the cores the current load average leaves free (at least one)."""
     if _seconds:
-        per_page = statistics.median(_seconds[-10:])
-    else:
-        per_page = SECONDS_PER_PAGE_2_CORES * 2 / max(1, min(os.cpu_count() or 2, 8))
-    return pages * per_page
+        return pages * statistics.median(_seconds[-10:])
+    cores = os.cpu_count() or 1
+    try:
+        free = cores - os.getloadavg()[0]
+    except OSError:
+        free = cores
+    return pages * CPU_SECONDS_PER_PAGE / min(cores, max(1.0, free))

@@ -26,9 +26,10 @@ SUPPORTED_SUFFIXES = {".txt", ".md", ".docx", ".pdf"} | IMAGE_SUFFIXES
 # A PDF page whose text layer has fewer readable characters than this is read by OCR: scanners put
 # nothing there, or a page number, or glyph codes that map to no character.
 MIN_TEXT_LAYER_CHARS = 20
-# PDF pages are rendered at 2 × 72 dpi = 144 dpi. Measured on dense 9–12 pt Chinese pages
-# (bench/results/ocr.json): 1×–3× read the same characters, recognition time hardly depends on the
-# scale, and detection time grows with it; 2× keeps a margin for small print at little cost.
+# PDF pages are rendered at 2 × 72 dpi = 144 dpi. On dense 9–12 pt Chinese pages 1×–3× read the same
+# characters (bench/results/ocr.json); recognition, most of the time, does not depend on the scale and
+# detection grows with it (~0.3 s a page at 1.5×, ~0.5–0.9 s at 2×), so 2× buys a margin for small print
+# (footnotes, tables) for well under a second a page.
 RENDER_SCALE = 2.0
 # Images above this are refused before being decoded (a phone photo is 12–50 million pixels);
 # Pillow's own decompression-bomb guard stops far larger ones at the header.
