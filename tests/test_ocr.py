@@ -331,6 +331,28 @@ def test_image_over_the_pixel_cap_is_refused_before_decoding(tmp_path, monkeypat
         read(path)
 
 
+def test_photo_is_turned_upright_and_transparency_becomes_white_paper():
+    import io
+
+    from PIL import Image
+
+    from ingest.readers import load_image
+
+    sideways = Image.new("RGB", (300, 100), "white")
+    exif = sideways.getexif()
+    exif[0x0112] = 6  # EXIF orientation: the camera was turned 90°
+    buf = io.BytesIO()
+    sideways.save(buf, "JPEG", exif=exif)
+    assert load_image(buf.getvalue()).size == (100, 300)
+
+    clear = Image.new("RGBA", (20, 10), (0, 0, 0, 0))  # transparent pixels that are black underneath
+    clear.putpixel((5, 5), (0, 0, 0, 255))
+    buf = io.BytesIO()
+    clear.save(buf, "PNG")
+    page = load_image(buf.getvalue())
+    assert page.mode == "RGB" and page.getpixel((0, 0)) == (255, 255, 255) and page.getpixel((5, 5)) == (0, 0, 0)
+
+
 def test_pdf_locked_only_against_editing_is_read(tmp_path):
     """An empty open password (restrictions only) is how many official PDFs are published."""
     import io
