@@ -20,6 +20,9 @@ from ingest.readers import UnreadableFile, read
 from tests.conftest import CORPUS
 
 needs_font = pytest.mark.skipif(cjk_font() is None, reason="needs fonts-noto-cjk (bash scripts/system-deps.sh)")
+# Tests that run the OCR models (seconds each, ~20 s for the file on 2 cores): in the default run and CI;
+# `-m "not ocr"` leaves them out of a quick local loop.
+ocr = pytest.mark.ocr
 
 DOC_TITLE = "服务贸易创新发展最佳实践案例"
 CASE_NUMBER = 7
@@ -103,6 +106,7 @@ def homes(scans, tmp_path_factory) -> dict[str, _Home]:
 
 # ---------------------------------------------------------------- reading a scan
 
+@ocr
 @needs_font
 @pytest.mark.parametrize("kind", ["png", "pdf"])
 def test_scan_is_read_into_whole_sentences_with_structure(homes, kind):
@@ -122,6 +126,7 @@ def test_scan_is_read_into_whole_sentences_with_structure(homes, kind):
     assert [s.path for s in case.sections] == [[h] for h in HEADINGS.values()]
 
 
+@ocr
 @needs_font
 def test_pdf_chunks_carry_their_page_and_images_have_none(homes):
     pdf_chunks = homes["pdf"].doc.chunks
@@ -129,6 +134,7 @@ def test_pdf_chunks_carry_their_page_and_images_have_none(homes):
     assert all(c.page is None for c in homes["png"].doc.chunks)
 
 
+@ocr
 @needs_font
 def test_ocr_progress_is_reported_per_page(homes):
     assert homes["pdf"].progress == [("scan.pdf", 0, 2), ("scan.pdf", 1, 2), ("scan.pdf", 2, 2)]
@@ -137,6 +143,7 @@ def test_ocr_progress_is_reported_per_page(homes):
 
 # ---------------------------------------------------------------- answering from a scan
 
+@ocr
 @needs_font
 @pytest.mark.parametrize("kind", ["png", "pdf"])
 def test_chinese_question_is_answered_from_the_scan(homes, kind):
@@ -153,6 +160,7 @@ def test_chinese_question_is_answered_from_the_scan(homes, kind):
     assert cited[case_id].page == (1 if kind == "pdf" else None)
 
 
+@ocr
 @needs_font
 def test_cli_and_source_card_show_the_page(homes):
     from assistant import answer, cli
@@ -175,6 +183,7 @@ EN_QUESTION = "How much did the Ceshi City cross-border trade facilitation refor
 EN_QUESTION_NO_PLACE = "How much did the cross-border trade facilitation reform save companies?"
 
 
+@ocr
 @needs_font
 @pytest.mark.parametrize("kind,question", [
     ("png", EN_QUESTION),
@@ -194,6 +203,7 @@ def test_english_question_is_answered_from_the_scan(homes, kind, question):
     assert f"scan#{CASE_NUMBER}" in {c.case_id for c in a.citations}
 
 
+@ocr
 @needs_font
 def test_long_screenshot_is_read_in_pieces_cut_between_rows(tmp_path):
     """A phone screenshot of a whole document (720 px wide, ~3,000 tall): shrunk whole to the engine's
@@ -215,6 +225,7 @@ def test_long_screenshot_is_read_in_pieces_cut_between_rows(tmp_path):
 
 # ---------------------------------------------------------------- mixed PDF: text layer where there is one
 
+@ocr
 @needs_font
 def test_mixed_pdf_uses_the_text_layer_and_ocr_only_for_the_image_page(tmp_path):
     pytest.importorskip("reportlab")
