@@ -157,8 +157,9 @@ def _print_final(final) -> None:
     if final.citations:
         console.rule("sources")
     for c in final.citations:
-        console.print(f"[bold][{c.n}][/] {c.case_title} · {c.provider or '—'} · {c.document_title} · {c.section or '—'}",
-                      highlight=False)
+        page = f" · p. {c.page}" if c.page else ""
+        console.print(f"[bold][{c.n}][/] {c.case_title} · {c.provider or '—'} · {c.document_title}{page} · "
+                      f"{c.section or '—'}", highlight=False)
         console.print(f"    “{c.quote}”", markup=False, highlight=False)
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in final.timings.items() if not k.startswith("retrieve_"))
     console.print(f"[dim]{final.backend} · {timings}[/]")

@@ -23,7 +23,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # Bump when cleaning, structure detection or chunking (ingest/) change what gets indexed: the index name
 # hashes it, so an upgraded parser never leaves an index built by the old one answering.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 
 def default_home() -> Path:

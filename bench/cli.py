@@ -15,17 +15,18 @@ import typer
 
 from bench.common import RESULTS, console, machine, make_workdir, remove_tree, tables_markdown
 
-ALL = ("ingest", "retrieval", "answer", "growth")
+ALL = ("ingest", "retrieval", "answer", "growth", "ocr")
 
 
 def bench_command(
-    which: Annotated[str, typer.Option(help="Comma-separated: ingest, retrieval, answer, growth")]
-    = "ingest,retrieval,answer,growth",
+    which: Annotated[str, typer.Option(help="Comma-separated: ingest, retrieval, answer, growth, ocr")]
+    = "ingest,retrieval,answer,growth,ocr",
     backends: Annotated[str, typer.Option(help="Answer benchmark backends (comma-separated)")] = "extractive,local",
     n: Annotated[int, typer.Option(help="Questions for the answer benchmark (half zh, half en)")] = 20,
     sizes: Annotated[str, typer.Option(help="Growth benchmark sizes (multiples of the shipped corpus)")] = "1,10,100",
+    ocr_pages: Annotated[int, typer.Option(help="Pages of the image-only PDF the OCR benchmark ingests")] = 20,
 ) -> None:
-    """Benchmarks: ingest, retrieval latency, answer latency per backend, growth to ×10/×100 the corpus."""
+    """Benchmarks: ingest, retrieval latency, answer latency per backend, growth to ×10/×100 the corpus, OCR of scans."""
     chosen = [w.strip() for w in which.split(",") if w.strip()]
     unknown = [w for w in chosen if w not in ALL]
     if unknown:
@@ -51,6 +52,10 @@ def bench_command(
             from bench import growth_bench
 
             growth_bench.run([int(s) for s in sizes.split(",") if s.strip()], shipped)
+        if "ocr" in chosen:
+            from bench import ocr_bench
+
+            ocr_bench.run(ocr_pages)
     finally:
         remove_tree(work)
     path = write_summary(chosen, time.perf_counter() - started)
@@ -65,7 +70,7 @@ def write_summary(ran: list[str] | None = None, seconds: float | None = None) ->
              f"load average now {info['loadavg']}."
              + (f" This run: {', '.join(ran)} in {seconds / 60:.1f} min." if ran and seconds is not None else ""),
              "", "Timings are wall-clock on a shared machine: compare the load averages stored in each JSON.", ""]
-    titles = {"ingest": "Ingest", "retrieval": "Retrieval", "answer": "Answer", "growth": "Growth"}
+    titles = {"ingest": "Ingest", "retrieval": "Retrieval", "answer": "Answer", "growth": "Growth", "ocr": "OCR (scans)"}
     for name in ALL:
         lines += [f"## {titles[name]}", "", tables_markdown(name), ""]
         if name == "growth" and (RESULTS / "growth.png").exists():

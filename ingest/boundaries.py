@@ -17,10 +17,11 @@ One mechanism, in four steps:
      upwards (gaps allowed) unless providers anchor it: numbering that restarts is a section's.
      A （来源：…） line ending a body explains a boundary too, though it names a source, not a provider.
   4. Choice. Accepted: a family that names cases (案例N / 【案例N】 / 第N…); one that provider lines
-     explain (at least half its members); two or more headings or numbered titles with structure
-     inside at least half of them; or, weakest, two or more real headings (markdown / Word) over a
-     paragraph each. The accepted family explaining the most members wins (providers, then naming,
-     then structure, then size), ties going to headings, then to the outer heading level.
+     explain (at least half its members; a lone plain, unnumbered title needs sections inside it too);
+     two or more headings or numbered titles with structure inside at least half of them; or, weakest,
+     two or more real headings (markdown / Word) over a paragraph each. The accepted family explaining
+     the most members wins (providers, then naming, then structure, then size), ties going to headings,
+     then to the outer heading level.
 Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3), else the listing's, else order.
 The first member is dropped when it is the document's title styled like the cases (above the first
 paragraph, no provider where its siblings have one); headings that group cases (一、贸易便利化类)
@@ -390,6 +391,11 @@ def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line])
     headings = sum(1 for c in members if c.heading)
     if family and not strong and not increasing and 2 * anchored < k:
         return None  # numbering that restarts belongs to sections
+    if k == 1 and not family and not members[0].heading and not structured:
+        # One provider line under one plain line could be anything (a newsletter masthead over （X片区）,
+        # a notice's title): a case saved or scanned on its own also needs a numbered title, a heading
+        # or sections inside it.
+        return None
     by_providers = 2 * sum(explained) >= k and any(explained)
     by_structure = k >= 2 and (family or 2 * headings >= k) and 2 * structured >= k
     # The weakest evidence: two or more real headings (markdown / Word, not bold) of one level or

@@ -28,9 +28,10 @@ _ITALIC_LINE = re.compile(r"^\*(?=[^*\s])[^*]+(?<=[^*\s])\*$")  # a wholly itali
 _ITALIC_MARKS = re.compile(r"^\s*\*|\*\s*$")
 _RULE = re.compile(r"^[-*_=]{3,}$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # | --- | :---: |
-# "34", "— 3 —", "-12-", "第 3 页", "第3页 共20页", "3 / 20": page numbers a PDF conversion leaves between lines
-_PAGE_NUMBER = re.compile(r"^(?:\d{1,3}|[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
-                          r"|\d{1,3}\s*/\s*\d{1,3})$")
+# "34", "— 3 —", "-12-", "－ 7 －", "第 3 页", "第3页 共20页", "3 / 20": page numbers a PDF conversion leaves
+# between lines, and those of printed pages read by OCR (which may lose the dash on one side)
+_PAGE_NUMBER = re.compile(r"^(?:(?:[-—–－]\s*)?\d{1,3}(?:\s*[-—–－])?"
+                          r"|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
 
 
 @dataclass
@@ -184,8 +185,12 @@ def _marked_up(line: Line) -> bool:
     return bool(line.md_level or line.title_mark or line.bold or line.table_row)
 
 
-def _unwrap(lines: list[Line]) -> list[Line]:
-    """Join hard-wrapped lines into paragraphs; headings, titles, provider lines and table rows stay whole."""
+def _unwrap(lines: list[Line], gaps_break: bool = False) -> list[Line]:
+    """Join hard-wrapped lines into paragraphs; headings, titles, provider lines and table rows stay whole.
+
+    gaps_break: a blank line in the source ends a paragraph (OCR output, where the reader saw one on
+    the page); in PDF conversions like 004 blank lines stand between every two rows and mean nothing.
+    """
     width = statistics.median(len(line.text) for line in lines)
     short = 0.6 * width
     texts = [line.text for line in lines]
@@ -199,7 +204,8 @@ def _unwrap(lines: list[Line]) -> list[Line]:
         prev = out[-1].text
         prev_i = i - 1
         breaks = (
-            i in starts
+            gaps_break and line.gap_before
+            or i in starts
             or i in standalone
             or prev_i in standalone
             or patterns.ends_sentence(prev)
@@ -214,8 +220,12 @@ def _unwrap(lines: list[Line]) -> list[Line]:
     return out
 
 
-def clean(raw: str) -> CleanedDocument:
-    """Clean raw text into logical lines, keeping a char map back to the raw source."""
+def clean(raw: str, physical_lines: bool = False) -> CleanedDocument:
+    """Clean raw text into logical lines, keeping a char map back to the raw source.
+
+    physical_lines: the reader laid the text out as printed rows with a blank line at each paragraph
+    break (OCR); such text is always unwrapped, however few rows it has, and its blank lines end paragraphs.
+    """
     raw = raw.replace("\r\n", "\n")
     lines: list[Line] = []
     for body, gap, (bold, lead) in _physical_lines(raw):
@@ -225,9 +235,11 @@ def clean(raw: str) -> CleanedDocument:
             lines.append(Line(body, level, gap, bold=bold, bold_lead=lead, title_mark=title_mark,
                               table_row=body.text.startswith("|")))
     # Headings, titles, provider lines and table rows are short by nature; only running text tells.
-    wrapped = is_hard_wrapped([line.text for line in lines if not _marked_up(line) and not _heading_like(line.text)])
+    # OCR'd rows (physical_lines) are always unwrapped, however few there are.
+    wrapped = bool(lines) and (physical_lines or is_hard_wrapped(
+        [line.text for line in lines if not _marked_up(line) and not _heading_like(line.text)]))
     if wrapped:
-        lines = _unwrap(lines)
+        lines = _unwrap(lines, gaps_break=physical_lines)
     for line in lines:
         if line.md_level or line.bold and len(line.text) <= 60 or patterns.is_heading_line(line.text) \
                 or patterns.provider_of(line.text) or patterns.title_number(line.text):

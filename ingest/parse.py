@@ -11,7 +11,7 @@ from assistant.config import IngestSettings
 from assistant.models import Case, Chunk, Document, Section
 from ingest.chunking import chunk_spans
 from ingest.clean import clean
-from ingest.readers import read_text
+from ingest.readers import Progress, ReadResult, read
 from ingest.structure import detect, sections
 
 # Optional per-folder metadata for documents whose text names no title (004 starts with its first
@@ -44,10 +44,11 @@ def folder_metadata(folder: Path) -> dict[str, dict[str, str]]:
 
 
 def parse_file(path: Path, relative: str, settings: IngestSettings, raw_bytes_sha: str | None = None,
-               metadata: dict[str, str] | None = None) -> ParsedDocument:
-    """Read, clean, detect structure and chunk one file (raises UnreadableFile)."""
+               metadata: dict[str, str] | None = None, progress: Progress | None = None) -> ParsedDocument:
+    """Read, clean, detect structure and chunk one file (raises UnreadableFile); progress follows OCR pages."""
     sha = raw_bytes_sha or hashlib.sha256(path.read_bytes()).hexdigest()
-    cleaned = clean(read_text(path))
+    source = read(path, progress)
+    cleaned = clean(source.text, physical_lines=source.physical_lines)
     structure = detect(cleaned)
     metadata = metadata or {}
     doc_id = document_id(relative)
@@ -77,7 +78,7 @@ def parse_file(path: Path, relative: str, settings: IngestSettings, raw_bytes_sh
                                       settings.min_chunk):
                 chunks.append(Chunk(
                     id=f"{doc_id}:{sha[:8]}:{len(chunks)}", case_id=case.id, text=cleaned.text[a_:b_],
-                    start=a_, end=b_, section=sec_label(sec.path),
+                    start=a_, end=b_, section=sec_label(sec.path), page=_page(source, cleaned.source_map, a_),
                 ))
         cases.append(case)
     if structure.back_matter and cases and cases[0].kind == "preamble":
@@ -85,8 +86,15 @@ def parse_file(path: Path, relative: str, settings: IngestSettings, raw_bytes_sh
         cases[0].sections.append(Section(path=["抄送 / 印发"], start=a, end=b))
         for a_, b_ in chunk_spans(cleaned.text, a, b, settings.chunk_size, settings.chunk_overlap, settings.min_chunk):
             chunks.append(Chunk(id=f"{doc_id}:{sha[:8]}:{len(chunks)}", case_id=cases[0].id, text=cleaned.text[a_:b_],
-                                start=a_, end=b_, section="抄送 / 印发"))
+                                start=a_, end=b_, section="抄送 / 印发", page=_page(source, cleaned.source_map, a_)))
     return ParsedDocument(document, cases, chunks, cleaned.text, cleaned.source_map)
+
+
+def _page(source: ReadResult, source_map: list[int], start: int) -> int | None:
+    """1-based page of the chunk's first char: its cleaned offset mapped back to the raw text."""
+    if not source.page_starts or not source_map:
+        return None
+    return source.page_at(source_map[min(start, len(source_map) - 1)])
 
 
 def sec_label(path: list[str]) -> str:

@@ -68,9 +68,18 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Path],
     return files, folders, skipped
 
 
+#: on_progress(file, page, pages): `pages` pages of `file` need OCR and `page` of them are done (0 before the first).
+PageProgress = Callable[[str, int, int], None]
+
+
 def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None, *, rebuild: bool = False,
-           progress: bool = False, on_parsed: Callable[[ParsedDocument], None] | None = None) -> IngestReport:
-    """Bring the index in line with the given files and folders (default: the configured corpus)."""
+           progress: bool = False, on_parsed: Callable[[ParsedDocument], None] | None = None,
+           on_progress: PageProgress | None = None) -> IngestReport:
+    """Bring the index in line with the given files and folders (default: the configured corpus).
+
+    progress shows bars (files, chunks, and pages of scans being read by OCR); on_progress receives the
+    OCR page progress of each scanned file, for a caller that shows its own.
+    """
     settings = settings or get_settings()
     started = time.perf_counter()
     if rebuild:
@@ -102,7 +111,8 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
                 old.texts.get(previous, ""), embedder, progress)
             continue
         try:
-            parsed = parse_file(path, relative, settings.ingest, sha, folder_metadata(path.parent).get(path.name))
+            parsed = parse_file(path, relative, settings.ingest, sha, folder_metadata(path.parent).get(path.name),
+                                progress=_page_progress(relative, on_progress, progress))
         except UnreadableFile as exc:
             report.skipped.append(SkippedFile(path=origin, reason=str(exc)))
             _keep_previous(old, new, origin)  # what was indexed before is not lost
@@ -165,6 +175,34 @@ def _embed_sentences(index: Index, doc: Document, cases: list[Case], text: str, 
         todo, desc=f"{doc.source_file[:24]} sentences", unit="sentence", disable=not progress, leave=False)]
     index.sentences.upsert(doc, todo, vectors)
     return len(todo)
+
+
+def _page_progress(relative: str, on_progress: PageProgress | None, bars: bool) -> Callable[[int, int], None] | None:
+    """The reader's OCR progress for one file, sent to the caller and, with bars, shown as a page bar."""
+    if on_progress is None and not bars:
+        return None
+    bar: tqdm | None = None
+
+    def report(done: int, total: int) -> None:
+        nonlocal bar
+        if bars:
+            if done == 0 and bar is None:
+                from ingest.ocr import estimate_seconds
+
+                minutes = estimate_seconds(total) / 60
+                about = f"about {minutes:.0f} minutes" if minutes >= 1.5 else \
+                    f"about {max(1, round(minutes * 60))} seconds"
+                tqdm.write(f"OCR: {relative}: {total} page{'s' if total != 1 else ''}, {about} on this machine")
+                bar = tqdm(total=total, desc=f"OCR {relative[:24]}", unit="page", leave=False)
+            elif bar is not None:
+                bar.update(done - bar.n)
+                if done >= total:
+                    bar.close()
+                    bar = None
+        if on_progress is not None:
+            on_progress(relative, done, total)
+
+    return report
 
 
 def _copy_document(old: Catalog, new: Catalog, doc_id: str) -> None:

@@ -1,18 +1,66 @@
-"""Turn a file into text, or say in one line why it cannot be read."""
+"""Turn a file into text (with where each page starts), or say in one line why it cannot be read.
+
+PDF pages are read from their text layer when it holds real text; image-only pages (scans) and image
+files go through offline OCR (ingest/ocr.py).
+"""
 
 from __future__ import annotations
 
+import io
+import re
+import warnings
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
+from ingest.ocr import MAX_SIDE_PX, page_text  # light: the engine and its libraries load on first use
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".docx", ".pdf"} | IMAGE_SUFFIXES
+
+# A PDF page whose text layer has fewer readable characters than this is read by OCR: scanners put
+# nothing there, or a page number, or glyph codes that map to no character.
+MIN_TEXT_LAYER_CHARS = 20
+# PDF pages are rendered at 2 × 72 dpi = 144 dpi. On dense 9–12 pt Chinese pages 1×–3× read the same
+# characters (bench/results/ocr.json); recognition, most of the time, does not depend on the scale and
+# detection grows with it (~0.3 s a page at 1.5×, ~0.5–0.9 s at 2×), so 2× buys a margin for small print
+# (footnotes, tables) for well under a second a page.
+RENDER_SCALE = 2.0
+# Images above this are refused before being decoded (a phone photo is 12–50 million pixels);
+# Pillow's own decompression-bomb guard stops far larger ones at the header.
+MAX_IMAGE_PIXELS = 50_000_000
+
+#: progress(pages done, pages to OCR) — called with (0, n) before the first OCR'd page of a file.
+Progress = Callable[[int, int], None]
 
 
 class UnreadableFile(Exception):
     """A file that is skipped; the message is the one-line reason shown to the user."""
 
 
-def read_text(path: Path) -> str:
-    """Return the text of a .txt/.md/.docx/.pdf file or raise UnreadableFile with the reason."""
+@dataclass
+class ReadResult:
+    """A file's raw text and where its pages start in it."""
+
+    text: str
+    page_starts: list[int] = field(default_factory=list)  # raw char offset of each page; empty: no pages
+    physical_lines: bool = False  # one line per printed row, a blank line per paragraph break (OCR)
+    ocr_pages: int = 0
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page holding raw char offset, or None for a file without pages."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect_right(self.page_starts, offset))
+
+
+def read(path: Path, progress: Progress | None = None) -> ReadResult:
+    """Read a .txt/.md/.docx/.pdf/.png/.jpg file or raise UnreadableFile with the reason."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnreadableFile(f"unsupported file type {suffix or '(none)'}")
@@ -22,11 +70,23 @@ def read_text(path: Path) -> str:
         raise UnreadableFile(f"cannot open: {exc.strerror or exc}") from exc
     if not data.strip():
         raise UnreadableFile("empty file")
-    reader = {".txt": _read_plain, ".md": _read_plain, ".docx": _read_docx, ".pdf": _read_pdf}[suffix]
-    text = reader(path, data)
-    if not text.strip():
+    if suffix == ".pdf":
+        result = _read_pdf(data, progress)
+    elif suffix in IMAGE_SUFFIXES:
+        result = _read_image(data, progress)
+    else:
+        reader = {".txt": _read_plain, ".md": _read_plain, ".docx": _read_docx}[suffix]
+        result = ReadResult(reader(path, data))
+    if not result.text.strip():
+        if result.ocr_pages:
+            raise UnreadableFile("no text found (blank pages, or a scan the OCR could not read)")
         raise UnreadableFile("no text found (a scanned PDF without a text layer?)")
-    return text
+    return result
+
+
+def read_text(path: Path) -> str:
+    """The text of a file (see read) without page information."""
+    return read(path).text
 
 
 def _read_plain(path: Path, data: bytes) -> str:
@@ -69,19 +129,133 @@ def _read_docx(path: Path, data: bytes) -> str:
     return "\n\n".join(docx_lines(document))
 
 
-def _read_pdf(path: Path, data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+# ---------------------------------------------------------------- PDF: text layer, else OCR
 
+_READABLE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+def has_text_layer(text: str) -> bool:
+    """Whether a page's extracted text is real text rather than nothing, a page number or junk glyphs."""
+    return len(_READABLE.findall(text)) >= MIN_TEXT_LAYER_CHARS
+
+
+def _read_pdf(data: bytes, progress: Progress | None) -> ReadResult:
+    from pypdf import PdfReader
+
+    if b"%PDF-" not in data[:1024]:
+        raise UnreadableFile("not a PDF (the file does not start with %PDF-)")
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise UnreadableFile("encrypted PDF")
-        pages = [page.extract_text() or "" for page in reader.pages]
+            _decrypt(reader)
+        count = len(reader.pages)
     except UnreadableFile:
         raise
-    except (PyPdfError, ValueError, KeyError, OSError) as exc:
+    except Exception as exc:  # pypdf raises assorted errors on truncated or malformed files
         raise UnreadableFile(f"corrupted PDF ({type(exc).__name__})") from exc
-    except Exception as exc:  # pypdf raises assorted errors on truncated files
-        raise UnreadableFile(f"corrupted PDF ({type(exc).__name__})") from exc
-    return "\n".join(pages)
+    if count == 0:
+        raise UnreadableFile("corrupted PDF (no pages)")
+    texts: list[str | None] = []
+    for page in reader.pages:
+        try:
+            text = page.extract_text() or ""
+        except Exception:  # noqa: BLE001 - a page pypdf cannot parse may still render: OCR decides
+            text = ""
+        texts.append(text if has_text_layer(text) else None)
+    scanned = [i for i, t in enumerate(texts) if t is None]
+    if scanned:
+        for i, text in _ocr_pdf_pages(data, scanned, progress).items():
+            texts[i] = text
+    parts = [t or "" for t in texts]
+    starts, pos = [], 0
+    for part in parts:
+        starts.append(pos)
+        pos += len(part) + 1
+    return ReadResult("\n".join(parts), starts, physical_lines=bool(scanned), ocr_pages=len(scanned))
+
+
+def _decrypt(reader) -> None:
+    """Many official PDFs are encrypted only against editing, with an empty open password."""
+    try:
+        ok = reader.decrypt("")
+    except Exception as exc:  # noqa: BLE001 - unsupported algorithms raise assorted errors
+        raise UnreadableFile(f"encrypted PDF ({type(exc).__name__})") from exc
+    if not ok:
+        raise UnreadableFile("encrypted PDF (needs a password)")
+
+
+def _ocr_pdf_pages(data: bytes, pages: list[int], progress: Progress | None) -> dict[int, str]:
+    """Render the given pages with PDFium and OCR them; a page that fails to render is left empty."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data, password="")
+    except pdfium.PdfiumError as exc:
+        raise UnreadableFile(f"corrupted PDF (cannot render: {exc})") from exc
+    out: dict[int, str] = {}
+    try:
+        if progress:
+            progress(0, len(pages))
+        for done, index in enumerate(pages, start=1):
+            page = pdf[index]
+            try:
+                if not any(True for _ in page.get_objects()):
+                    out[index] = ""  # a blank page: nothing to read
+                    continue
+                width, height = page.get_size()
+                # The engine shrinks anything longer than MAX_SIDE_PX anyway; rendering larger only costs memory.
+                scale = min(RENDER_SCALE, MAX_SIDE_PX / max(width, height, 1))
+                image = page.render(scale=scale, grayscale=True).to_pil()
+                out[index] = page_text(image)
+            except pdfium.PdfiumError:
+                out[index] = ""
+            finally:
+                page.close()
+                if progress:
+                    progress(done, len(pages))
+    finally:
+        pdf.close()
+    return out
+
+
+# ---------------------------------------------------------------- images
+
+def _read_image(data: bytes, progress: Progress | None) -> ReadResult:
+    image = load_image(data)
+    if progress:
+        progress(0, 1)
+    text = page_text(image)
+    if progress:
+        progress(1, 1)
+    return ReadResult(text, [], physical_lines=True, ocr_pages=1)
+
+
+def load_image(data: bytes) -> Image.Image:
+    """Decode an image upright on a white background, refusing corrupt and oversized ones."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image: Image.Image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise UnreadableFile(f"image too large ({width}×{height} pixels; at most "
+                                     f"{MAX_IMAGE_PIXELS // 1_000_000} million)")
+            image.load()
+    except UnreadableFile:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise UnreadableFile("image too large (refused as a decompression bomb)") from exc
+    except UnidentifiedImageError as exc:
+        raise UnreadableFile("corrupted image (not a PNG or JPEG that can be decoded)") from exc
+    except Exception as exc:  # truncated or corrupt data surfaces as OSError, SyntaxError, ValueError…
+        raise UnreadableFile(f"corrupted image ({type(exc).__name__})") from exc
+    image = ImageOps.exif_transpose(image)  # phone photos are stored sideways with a rotation tag
+    if image.mode in ("RGBA", "LA", "PA") or image.mode == "P" and "transparency" in image.info:
+        # Transparent pixels are often black underneath: text on them would vanish without a white page.
+        rgba = image.convert("RGBA")
+        page = Image.new("RGB", rgba.size, "white")
+        page.paste(rgba, mask=rgba.getchannel("A"))
+        return page
+    return image.convert("RGB")

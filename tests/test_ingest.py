@@ -40,6 +40,24 @@ def test_page_numbers_dropped_and_source_map_points_back():
             assert raw[doc.source_map[i]] == ch
 
 
+@pytest.mark.parametrize("line,dropped", [
+    ("34", True), ("- 3 -", True), ("—12—", True), ("－ 7 －", True),
+    ("12.5%。", False), ("— 2020 —", False), ("-3%", False), ("3家", False),
+])
+def test_page_number_lines_are_dropped_and_figures_kept(line, dropped):
+    doc = clean(f"第一段文字。\n{line}\n第二段文字。")
+    assert (line not in [ln.text for ln in doc.lines]) is dropped
+
+
+def test_ocr_rows_are_joined_however_few_and_blank_lines_end_paragraphs():
+    rows = "测试市依托国际贸易单一窗口，推动报关、查验\n、放行全流程线上办理，通关时间由48小时压缩\n至6小时\n\n第二段从这里开始并且没有句号"
+    assert [ln.text for ln in clean(rows).lines] == rows.replace("\n\n", "\n").split("\n")  # 4 rows: not hard-wrapped
+    assert [ln.text for ln in clean(rows, physical_lines=True).lines] == [
+        "测试市依托国际贸易单一窗口，推动报关、查验、放行全流程线上办理，通关时间由48小时压缩至6小时",
+        "第二段从这里开始并且没有句号",
+    ]
+
+
 def test_brackets_normalised_in_headings_only():
     doc = clean("(上海市提供）\n这是正文(括号)保持原样，而且这一段足够长足够长足够长足够长足够长足够长足够长足够长足够长足够长。\n")
     assert doc.lines[0].text == "（上海市提供）"
@@ -74,7 +92,8 @@ def test_docx_and_pdf_are_read(tmp_path):
     ("broken.docx", b"PK\x03\x04 not really a zip", "corrupted .docx"),
     ("broken.pdf", b"%PDF-1.4\n garbage", "PDF"),
     ("latin.txt", bytes(range(128, 256)) * 8, "undecodable"),
-    ("image.png", b"\x89PNG....", "unsupported"),
+    ("image.png", b"\x89PNG....", "corrupted image"),
+    ("image.gif", b"GIF89a....", "unsupported"),
 ])
 def test_bad_file_is_skipped_with_reason_and_good_files_go_in(isolated_home, tmp_path, name, content, reason):
     from ingest.pipeline import ingest

@@ -120,3 +120,24 @@ def test_chunk_ids_are_stable():
     path = next(CORPUS.glob("001_*.txt"))
     ids = [c.id for c in again(path, path.name, IngestSettings()).chunks]
     assert ids == [c.id for c in again(path, path.name, IngestSettings()).chunks]
+
+
+@pytest.mark.parametrize("text,layout,provider", [
+    # A case saved or scanned on its own: a numbered title and its provider line are enough.
+    ("服务贸易创新发展最佳实践案例\n7. 跨境贸易便利化改革新模式\n（测试市提供）\n一、主要做法\n正文。",
+     "titles 1. (lines), providers under titles", "测试市"),
+    # One provider-like line after an unnumbered title is not evidence of a case layout.
+    ("浙江自贸试验区动态\n自贸区新闻标题\n（舟山片区）\n正文。", "single", None),
+    ("关于印发方案的通知\n（杭州片区）\n正文内容。", "single", None),
+    # ...unless more evidence than the provider line says it is a case: sections inside it, or a heading.
+    ("测试市改革案例汇编\n\n跨境贸易便利化改革新模式\n（测试市提供）\n一、主要做法\n正文。\n二、实践效果\n正文。",
+     "titles unnumbered (lines), providers under titles", "测试市"),
+    ("# 跨境贸易便利化改革新模式\n（测试市提供）\n正文。", "titles unnumbered (level-1 headings), providers under titles", "测试市"),
+])
+def test_one_provider_line_makes_a_case_only_after_a_numbered_title(text, layout, provider):
+    from ingest.clean import clean
+    from ingest.structure import detect
+
+    structure = detect(clean(text))
+    assert structure.layout == layout
+    assert structure.cases[-1].provider == provider

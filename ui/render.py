@@ -136,6 +136,12 @@ def _provider_chip(provider: str | None) -> str:
     return f'<span class="ftz-chip ftz-chip-provider" title="提供方 / Provider">{esc(provider)}</span>'
 
 
+def _page_chip(page: int | None) -> str:
+    if not page:
+        return ""
+    return f'<span class="ftz-chip ftz-chip-page" title="页码 / Page">第 {int(page)} 页 · p. {int(page)}</span>'
+
+
 def _highlight(section: str, quote: str) -> str:
     """Escaped section text with the quote marked where it occurs verbatim."""
     cut = ""
@@ -163,6 +169,7 @@ def citation_card(citation: Citation, section_text: str | None = None) -> str:
         '<div class="ftz-card-meta">',
         _provider_chip(citation.provider),
         f'<span class="ftz-doc" title="文件 / Document"><span class="ftz-doc-tag">文件</span>{esc(citation.document_title)}</span>',
+        _page_chip(citation.page),
         "</div>",
         f'<div class="ftz-section"><span class="ftz-label">章节 / Section</span> {esc(section)}</div>',
     ]

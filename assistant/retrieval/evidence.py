@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.config import EvidenceSettings
-from assistant.models import Ask, Case, Evidence, EvidenceSentence, Finding, Hit, Query
 from assistant.lexicon.wordlists import section_role
+from assistant.models import Ask, Case, Evidence, EvidenceSentence, Finding, Hit, Query
 from assistant.text import figure_kinds
 from store.embeddings import get_embedding
 from store.index import Index
