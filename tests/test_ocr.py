@@ -26,10 +26,10 @@ ocr = pytest.mark.ocr
 
 DOC_TITLE = "服务贸易创新发展最佳实践案例"
 CASE_NUMBER = 7
-CASE_TITLE = "测试市跨境贸易便利化改革新模式"
-PROVIDER = "测试市"
+CASE_TITLE = "北海市跨境贸易便利化改革新模式"
+PROVIDER = "北海市"
 BODY = [
-    "测试市依托国际贸易单一窗口，推动报关、查验、放行全流程线上办理，通关时间由48小时压缩至6小时，为企业节约成本3200万元。",
+    "北海市依托国际贸易单一窗口，推动报关、查验、放行全流程线上办理，通关时间由48小时压缩至6小时，为企业节约成本3200万元。",
     "同时建立企业信用分级管理制度，覆盖进出口企业1500家，查验率下降35%。该做法已在全省复制推广。",
 ]
 HEADINGS = {0: "一、主要做法", 1: "二、实践效果"}
@@ -150,7 +150,7 @@ def test_chinese_question_is_answered_from_the_scan(homes, kind):
     from assistant import answer
 
     with homes[kind]:
-        a = answer("测试市跨境贸易便利化改革为企业节约了多少成本？")
+        a = answer("北海市跨境贸易便利化改革为企业节约了多少成本？")
     assert not a.refused, a.text
     assert "3200万元" in a.text
     cited = {c.case_id: c for c in a.citations}
@@ -167,7 +167,7 @@ def test_cli_and_source_card_show_the_page(homes):
     from ui import render
 
     with homes["pdf"]:
-        a = answer("测试市的企业信用分级管理制度让查验率下降了多少？")
+        a = answer("北海市的企业信用分级管理制度让查验率下降了多少？")
     cited = next(c for c in a.citations if c.case_id == f"scan#{CASE_NUMBER}")
     assert cited.page == 2  # 二、实践效果 is on the second page of the scan
     with cli.console.capture() as captured:
@@ -177,7 +177,7 @@ def test_cli_and_source_card_show_the_page(homes):
     assert "ftz-chip-page" not in render.citation_card(cited.model_copy(update={"page": None}))
 
 
-EN_QUESTION = "How much did the Ceshi City cross-border trade facilitation reform save companies?"
+EN_QUESTION = "How much did the Beihai City cross-border trade facilitation reform save companies?"
 # Without the city's name an English question must be matched to 跨境贸易便利化 by meaning alone; today
 # retrieval ranks 001's 外汇金管家 case (cross-border payments) first and the scan third.
 EN_QUESTION_NO_PLACE = "How much did the cross-border trade facilitation reform save companies?"

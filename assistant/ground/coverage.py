@@ -57,8 +57,12 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
     # "Beijing's weather this weekend": the place is the only word the evidence shares, and the meaning
     # is far from every passage. Either alone is common in answerable English questions (a glossary gap;
     # a terse question), both together were only ever off-topic in the eval sets.
+    # Only the question's own words count here (a Chinese word, a glossary term, a name), not an English word's
+    # dictionary senses: "capital of France" matching 资本 somewhere is no topic.
+    weights = query.concept_weights or [1.0] * len(groups)
     only_places = bool(by_case) and not any(
-        any(t in text for t in g) for g in groups if not all(t in places or t.endswith("片区") for t in g)
+        any(t in text for t in g) for g, w in zip(groups, weights)
+        if w >= 1.0 and not (g[0] in places or g[0].endswith("片区"))  # a name group leads with the name asked
         for _, text in by_case.values())
     # A question far in meaning from every passage whose words match only loosely (a dictionary sense here and
     # there: "office" in "reset the toner counter on an office printer") is off topic too.
