@@ -57,11 +57,15 @@ _KIND_UNITS: dict[str, re.Pattern[str]] = {
 }
 
 
+# 一年 reads "per year" ("一年节省运费700余万元") far more often than "it took a year".
+_PER_YEAR = re.compile(r"(?<![\d〇一二两三四五六七八九十百])一年(?![多半内以])")
+
+
 def figure_kinds(sentence: str) -> set[str]:
     """Which kinds of figure a sentence states: money, time, percent, quantity, count, date (and 'figure'
     when it states any quantity). Dates are not durations: 2020年 is when, 3年 is how long."""
     kinds = {"date"} if _DATE.search(sentence) else set()
-    undated = _DATE.sub(" ", sentence)
+    undated = _PER_YEAR.sub(" ", _DATE.sub(" ", sentence))
     kinds |= {kind for kind, pattern in _KIND_UNITS.items() if pattern.search(undated)}
     if kinds - {"date"} or has_figure(sentence):
         kinds.add("figure")

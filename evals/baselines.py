@@ -8,7 +8,7 @@
   char-bigram overlap with each case's cleaned text in the same document. Node embeddings are cached
   under ``<home>/cache/`` keyed by the file hashes, splitter settings and embedding model.
 
-Each baseline is a callable ``(question, history) -> list[case_id]`` (ranked, may repeat).
+Each baseline is a callable ``(question, history) -> list[(case_id, passage text)]`` (ranked, cases may repeat).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from assistant.retrieval.hybrid import Mode
 
 log = logging.getLogger(__name__)
 
-Retriever = Callable[[str, list[dict]], list[str]]
+Retriever = Callable[[str, list[dict]], list[tuple[str, str]]]
 BASELINES = ("bm25", "dense", "llamaindex-default")
 
 
@@ -44,8 +44,8 @@ def get_baseline(name: str, settings: Settings | None = None, cache_dir: Path | 
 def _search_baseline(mode: Mode, settings: Settings) -> Retriever:
     from assistant.retrieval.hybrid import search_text
 
-    def run(question: str, history: list[dict]) -> list[str]:
-        return [h.case.id for h in search_text(question, k=10, history=history, mode=mode, settings=settings)]
+    def run(question: str, history: list[dict]) -> list[tuple[str, str]]:
+        return [(h.case.id, h.chunk.text) for h in search_text(question, k=10, history=history, mode=mode, settings=settings)]
 
     return run
 
@@ -146,7 +146,7 @@ class LlamaIndexDefault:
             self._case_of[node.node_id] = self.matcher.match(doc_id, node.get_content())
         return self._case_of[node.node_id]
 
-    def __call__(self, question: str, history: list[dict] | None = None) -> list[str]:
+    def __call__(self, question: str, history: list[dict] | None = None) -> list[tuple[str, str]]:
         # A plain pipeline has no condensing step: the history is ignored, as it would be there.
         results = self.retriever.retrieve(question)
-        return [cid for cid in (self.case_of(r.node) for r in results) if cid]
+        return [(cid, r.node.get_content()) for cid, r in ((self.case_of(r.node), r) for r in results) if cid]

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 # Metrics where a lower value is better (listed so reports and gates can say so).
 LOWER_IS_BETTER = {"false_refusal"}
-RETRIEVAL_METRICS = ("hit@1", "hit@5", "mrr@10", "recall@5")
+RETRIEVAL_METRICS = ("hit@1", "hit@5", "mrr@10", "recall@5", "passage_hit@5")
 ANSWER_METRICS = ("key_fact_acc", "citation_precision", "citation_recall", "language_match",
                   "refusal_acc", "false_refusal")
 ALL_METRICS = RETRIEVAL_METRICS + ANSWER_METRICS
@@ -81,8 +81,9 @@ def recall_at(ranked: Sequence[str], gold: Iterable[str], k: int) -> float:
     return len(set(distinct_cases(ranked)[:k]) & gold) / len(gold)
 
 
-def retrieval_metrics(ranked: Sequence[str], gold: Sequence[str]) -> dict[str, float | None]:
-    """hit@1, hit@5, mrr@10, recall@5 for one item; all None when the item has no gold (out of scope)."""
+def retrieval_metrics(ranked: Sequence[str], gold: Sequence[str], passages: Sequence[tuple[str, str]] | None = None,
+                      evidence: str = "", names: Mapping[str, str] | None = None) -> dict[str, float | None]:
+    """hit@1, hit@5, mrr@10, recall@5 and passage hit@5 for one item; all None when the item has no gold."""
     if not gold:
         return {m: None for m in RETRIEVAL_METRICS}
     return {
@@ -90,7 +91,28 @@ def retrieval_metrics(ranked: Sequence[str], gold: Sequence[str]) -> dict[str, f
         "hit@5": hit_at(ranked, gold, 5),
         "mrr@10": mrr_at(ranked, gold, 10),
         "recall@5": recall_at(ranked, gold, 5),
+        "passage_hit@5": passage_hit_at(passages, evidence, gold, names or {}, 5) if passages is not None else None,
     }
+
+
+EVIDENCE_PREFIX = 24  # characters of the answering sentence a passage must hold (evidence spans can cross passages)
+
+
+def passage_hit_at(passages: Sequence[tuple[str, str]], evidence: str, gold: Iterable[str], names: Mapping[str, str],
+                   k: int = 5) -> float | None:
+    """1.0 when one of the first k passages (case id, text) holds the sentence that answers; where the answer is a
+    case's title or provider line (names: case id → "title provider"), a passage of that case counts."""
+    needle = squeeze(evidence)
+    if not needle:
+        return None
+    gold = set(gold)
+    head = needle[:EVIDENCE_PREFIX]
+    for case_id, text in passages[:k]:
+        if head in squeeze(text):
+            return 1.0
+        if case_id in gold and any(part and part in needle for part in squeeze(names.get(case_id, "")).split("|")):
+            return 1.0
+    return 0.0
 
 
 # ------------------------------------------------------------------------------------------ answers

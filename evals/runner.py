@@ -285,7 +285,7 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
 
     from assistant import service
     from assistant.config import get_settings
-    from assistant.retrieval.hybrid import RetrievalTrace, search_text
+    from assistant.retrieval.hybrid import RetrievalTrace, analyse_text, retrieve_with_evidence
     from evals.baselines import BASELINES, get_baseline
 
     console = console or Console()
@@ -305,6 +305,8 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
     if not index.catalog.chunks:
         raise RuntimeError("the index is empty: run `ftzqa ingest` (python -m assistant ingest) first")
     folder = _out_folder(out_dir)
+    # A case's title and provider line, for answers that are one (passage hit@5 counts a passage of that case).
+    names = {c.id: f"{c.title}|{c.provider or ''}" for c in index.catalog.cases.values()}
 
     records: dict[str, list[dict]] = {s: [] for s in systems}
     seconds: dict[str, float] = {}
@@ -315,10 +317,11 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
     for item in tqdm(items, desc=f"ours: {what}", unit="item", disable=not progress or not sys.stderr.isatty()):
         t = time.perf_counter()
         trace = RetrievalTrace()
-        hits = search_text(item.question, k=SEARCH_K, history=item.history, trace=trace, settings=settings)
+        query = analyse_text(item.question, item.history, settings)
+        hits = retrieve_with_evidence(query, SEARCH_K, None, settings=settings, trace=trace)[0] if query else []
         search_s = time.perf_counter() - t
         ranked = M.distinct_cases(h.case.id for h in hits)
-        rec = _base_record(item, OURS, ranked)
+        rec = _base_record(item, OURS, ranked, [(h.case.id, h.chunk.text) for h in hits], names)
         rec["query"] = trace.query
         rec["search_seconds"] = round(search_s, 4)
         if retrieval_only:
@@ -340,8 +343,9 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
             retriever = get_baseline(name, settings)
         for item in tqdm(items, desc=f"{name}: retrieval", unit="item", disable=not progress or not sys.stderr.isatty()):
             t = time.perf_counter()
-            ranked = M.distinct_cases(retriever(item.question, item.history))
-            rec = _base_record(item, name, ranked)
+            passages = retriever(item.question, item.history)
+            ranked = M.distinct_cases(cid for cid, _ in passages)
+            rec = _base_record(item, name, ranked, passages, names)
             rec["timings"] = {"retrieve": time.perf_counter() - t}
             records[name].append(rec)
         seconds[name] = time.perf_counter() - t_sys
@@ -380,12 +384,13 @@ def _split_names(names) -> list[str]:
     return out
 
 
-def _base_record(item: EvalItem, system: str, ranked: list[str]) -> dict:
+def _base_record(item: EvalItem, system: str, ranked: list[str], passages: list[tuple[str, str]] | None = None,
+                 names: dict[str, str] | None = None) -> dict:
     gold = item.gold_ids
     return {
         "id": item.id, "system": system, "lang": item.lang, "type": item.type, "answerable": item.answerable,
         "question": item.question, "gold": gold, "ranked": ranked,
-        "metrics": dict(M.retrieval_metrics(ranked, gold)),
+        "metrics": dict(M.retrieval_metrics(ranked, gold, passages, item.evidence, names)),
     }
 
 
@@ -404,7 +409,7 @@ def _misses(records: list[dict], retrieval_only: bool) -> dict[str, list[str]]:
 
 
 # --------------------------------------------------------------------------------------------- output
-LABELS = {"hit@1": "hit@1", "hit@5": "hit@5", "mrr@10": "MRR@10", "recall@5": "recall@5",
+LABELS = {"hit@1": "hit@1", "hit@5": "hit@5", "mrr@10": "MRR@10", "recall@5": "recall@5", "passage_hit@5": "passage@5",
           "key_fact_acc": "key facts", "citation_precision": "cite P", "citation_recall": "cite R",
           "language_match": "lang ok", "refusal_acc": "refusal acc", "false_refusal": "false refusal"}
 

@@ -31,14 +31,12 @@ from assistant.ground.asks import stated_asks
 from assistant.ground.coverage import Coverage, coverage
 from assistant.ground.refusal import refusal_text
 from assistant.llm.base import BackendError, Generator
-from assistant.models import Answer, Case, Chunk, Evidence, Hit, Query, Retrieved
+from assistant.models import Answer, Case, Evidence, Hit, Query, Retrieved
 from assistant.query.analyse import build_query
 from assistant.query.normalise import InvalidQuestion, clean_history, validate
-from assistant.retrieval.evidence import select
-from assistant.retrieval.hybrid import RetrievalTrace, case_matches, search
-from assistant.retrieval.signals import case_chunks
+from assistant.retrieval.evidence import evidence_hits
+from assistant.retrieval.hybrid import RetrievalTrace, case_matches, retrieve_with_evidence
 from assistant.text import detect_language, numbers_in
-from store.catalog import Catalog
 
 __all__ = ["InvalidQuestion", "answer", "stream_answer"]
 
@@ -127,12 +125,10 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
         return
 
     trace = RetrievalTrace()
-    hits = search(query, settings.retrieval.k, filters, settings=settings, trace=trace)
-    turn.timings.update({f"retrieve_{k}": v for k, v in trace.timings.items()})
-    turn.timings["retrieve"] = sum(trace.timings.values())
-    t = time.perf_counter()
-    evidence = select(query, hits, index, settings.evidence, settings.embedding.model, trace.vector)
-    turn.timed("evidence", t)
+    hits, evidence = retrieve_with_evidence(query, settings.retrieval.k, filters, settings=settings, trace=trace)
+    turn.timings.update({f"retrieve_{k}": v for k, v in trace.timings.items() if k != "evidence"})
+    turn.timings["retrieve"] = sum(v for k, v in trace.timings.items() if k != "evidence")
+    turn.timings["evidence"] = trace.timings.get("evidence", 0.0)
     cov = coverage(query, hits, settings.ground, case_text=catalog.case_text, similarity=trace.top_similarity,
                    off_topic_similarity=settings.off_topic_similarity())
     stated = stated_asks(query, evidence, settings.ground)
@@ -158,28 +154,6 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
         return
     yield final.text
     yield final
-
-
-def evidence_hits(evidence: Evidence, catalog: Catalog) -> tuple[list[Hit], list[int]]:
-    """One Hit per passage holding evidence sentences (in their order), and each sentence's 1-based hit number;
-    citations point to passages, quotes are the sentences themselves."""
-    cases = {c.id: c for c in evidence.cases}
-    hits: list[Hit] = []
-    numbers: list[int] = []
-    for sentence in evidence.sentences:
-        chunks = case_chunks(catalog, sentence.case_id)
-        inside = [c for c in chunks if c.start <= sentence.start and sentence.end <= c.end]
-        chunk: Chunk | None = min(inside, key=lambda c: c.end - c.start) if inside else next(
-            (c for c in chunks if c.start <= sentence.start < c.end), chunks[0] if chunks else None)
-        if chunk is None:  # pragma: no cover - a sentence always lies in one of its case's passages
-            numbers.append(0)
-            continue
-        n = next((i for i, h in enumerate(hits, 1) if h.chunk.id == chunk.id), 0)
-        if not n:
-            hits.append(Hit(chunk=chunk, case=cases[sentence.case_id], score=1.0))
-            n = len(hits)
-        numbers.append(n)
-    return hits, numbers
 
 
 def _extractive(turn: Turn, evidence: Evidence, stated: list[bool], numbers: list[int], hits: list[Hit]) -> Answer:

@@ -16,13 +16,16 @@ def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings) -> l
     """One verdict per ask of the query, in order."""
     verdicts = []
     provider = bool(evidence.cases and evidence.cases[0].provider)
+    on_topic = bool(query.follow_up and evidence.cases and evidence.cases[0].id in query.carried_cases)
     for finding in evidence.findings:
         ask = query.asks[finding.ask] if finding.ask < len(query.asks) else None
         if ask is not None and query.intent == "provider" and ask.wants in ("name", "text") and provider:
             verdicts.append(True)  # "谁报送的？": the case's provider line answers it
             continue
         about = finding.lexical >= settings.ask_min_lexical or finding.dense >= settings.ask_min_dense
-        if ask is None or not (ask.terms or ask.attribute):
-            about = True  # an ask that names nothing of its own ("原来是多少？") is about what the question is
+        if ask is None or not (ask.terms or ask.attribute) or on_topic:
+            # An ask that names nothing of its own ("原来是多少？"), or a follow-up about the case the conversation
+            # is on ("And how long does the trip take now?"), is about that case: what it needs is its kind.
+            about = True
         verdicts.append(finding.sentence is not None and about and finding.kind_ok)
     return verdicts

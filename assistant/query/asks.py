@@ -201,8 +201,9 @@ _FRAME_EN = re.compile(
 
 
 def content_of(clause: str, language: str) -> str:
-    """The clause without its question, relation and answer-kind words: what the ask is about."""
-    return (_FRAME_ZH if language == "zh" else _FRAME_EN).sub(" ", clause)
+    """The clause without its question, relation and answer-kind words: what the ask is about. An English
+    frame word leaves a break, so the words around it never read as one phrase ("container [by] shipping")."""
+    return (_FRAME_ZH if language == "zh" else _FRAME_EN).sub(" " if language == "zh" else " ; ", clause)
 
 
 # "节省了多少时间和成本", "how much time and money": two nouns of different kinds joined in one clause.

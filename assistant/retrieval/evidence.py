@@ -18,15 +18,17 @@ import numpy as np
 
 from assistant.config import EvidenceSettings
 from assistant.lexicon.wordlists import section_role
-from assistant.models import Ask, Case, Evidence, EvidenceSentence, Finding, Hit, Query
+from assistant.models import Ask, Case, Chunk, Evidence, EvidenceSentence, Finding, Hit, Query
+from assistant.retrieval.signals import case_chunks
 from assistant.text import figure_kinds
+from store.catalog import Catalog
 from store.embeddings import get_embedding
 from store.index import Index
 from store.sentences import case_sentences, sentence_id
 
 # How documents say "before" and "after" a reform (the asks say it in question form, query/asks.py).
 _BEFORE = re.compile(r"以往|此前|之前|以前|原来|原先|原本|过去|改革前|传统|曾|需要?\s*\d|由\s*[\d一二三四五六七八九十两]|从\s*\d|平均需|耗时")
-_AFTER = re.compile(r"目前|现在|如今|当前|改革后|实施后|以来|降至|降到|降低至|缩短至|缩短到|压缩至|压缩到|减少至|减少到|提升至|提升到|提高至"
+_AFTER = re.compile(r"目前|现在|如今|当前|[\u4e00-\u9fff]{1,4}后[，,]|以来|降至|降到|降低至|缩短至|缩短到|压缩至|压缩到|减少至|减少到|提升至|提升到|提高至"
                     r"|提高到|增长至|增加到|达到|实现|仅需|只需|精简为|精简至|变为")
 
 
@@ -296,3 +298,25 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
     for finding in findings:
         finding.sentence = renumber.get(finding.sentence) if finding.sentence is not None else None
     return Evidence(cases=cases, sentences=chosen_sentences, findings=findings)
+
+
+def evidence_hits(evidence: Evidence, catalog: Catalog) -> tuple[list[Hit], list[int]]:
+    """One Hit per passage holding evidence sentences (in their order), and each sentence's 1-based hit number;
+    citations point to passages, quotes are the sentences themselves."""
+    cases = {c.id: c for c in evidence.cases}
+    hits: list[Hit] = []
+    numbers: list[int] = []
+    for sentence in evidence.sentences:
+        chunks = case_chunks(catalog, sentence.case_id)
+        inside = [c for c in chunks if c.start <= sentence.start and sentence.end <= c.end]
+        chunk: Chunk | None = min(inside, key=lambda c: c.end - c.start) if inside else next(
+            (c for c in chunks if c.start <= sentence.start < c.end), chunks[0] if chunks else None)
+        if chunk is None:  # pragma: no cover - a sentence always lies in one of its case's passages
+            numbers.append(0)
+            continue
+        n = next((i for i, h in enumerate(hits, 1) if h.chunk.id == chunk.id), 0)
+        if not n:
+            hits.append(Hit(chunk=chunk, case=cases[sentence.case_id], score=1.0))
+            n = len(hits)
+        numbers.append(n)
+    return hits, numbers

@@ -13,9 +13,10 @@ from typing import Literal
 
 from assistant import service
 from assistant.config import Settings, get_settings
-from assistant.models import Case, Hit, Query
+from assistant.models import Case, Evidence, Hit, Query
 from assistant.query.analyse import build_query
 from assistant.query.normalise import normalise_question
+from assistant.retrieval.evidence import evidence_hits, select
 from assistant.retrieval.fusion import diversify, weighted_rrf
 from assistant.retrieval.rerank import rerank_by_coverage
 from assistant.retrieval.signals import chunks_of, provider_cases, titled_cases
@@ -177,9 +178,29 @@ def search_text(question: str, k: int | None = None, history: list[dict] | None 
     return search(query, k, filters, mode=mode, settings=settings, trace=trace) if query else []
 
 
+def retrieve_with_evidence(query: Query, k: int | None = None, filters: dict | None = None, *,
+                           settings: Settings | None = None, trace: RetrievalTrace | None = None
+                           ) -> tuple[list[Hit], Evidence]:
+    """search(), then the sentences that answer each ask inside the chosen case(s); the passages holding those
+    sentences lead the hits (retrieval found the case, the answer is in a particular passage of it)."""
+    settings = settings or get_settings()
+    trace = trace if trace is not None else RetrievalTrace()
+    hits = search(query, k, filters, settings=settings, trace=trace)
+    t = time.perf_counter()
+    index = service.index(settings)
+    evidence = select(query, hits, index, settings.evidence, settings.embedding.model, trace.vector)
+    answering, _ = evidence_hits(evidence, index.catalog)
+    lead = {h.chunk.id for h in answering}
+    hits = answering + [h for h in hits if h.chunk.id not in lead]
+    trace.timings["evidence"] = time.perf_counter() - t
+    return hits[: k or settings.retrieval.k], evidence
+
+
 def retrieve(question: str, k: int = 8, history: list[dict] | None = None, filters: dict | None = None) -> list[Hit]:
-    """Hybrid retrieval of the k best passages for a Chinese or English question (diversified by case)."""
-    return search_text(question, k, history, filters)
+    """The k best passages for a Chinese or English question: those that answer it first, then the rest of
+    hybrid retrieval (diversified by case)."""
+    query = analyse_text(question, history)
+    return retrieve_with_evidence(query, k, filters)[0] if query else []
 
 
 def cases(include_preambles: bool = False) -> list[Case]:

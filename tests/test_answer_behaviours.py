@@ -1,0 +1,96 @@
+"""What an official sees, end to end over the shipped corpus: each behaviour here was a complaint once.
+
+Extractive answers are deterministic; the scriptable fake model ("mock") stands in for a generator that gets
+a figure's meaning wrong.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant import Answer, answer, stream_answer
+from tests.fakes import mock_generator
+
+KAIFENG = "003_44b0ec56baa3ca9a#8"
+ZHOUSHAN = {"001_2adf76dceb53e4a4#1", "001_2adf76dceb53e4a4#8"}
+
+
+@pytest.fixture(autouse=True)
+def _index(shipped_index):
+    mock_generator().reset()
+    yield
+
+
+@pytest.mark.parametrize("question", [
+    "舟山片区有哪些做法提升了供油效率？",
+    "What results did the bonded fuel practices in Zhoushan achieve?",
+])
+def test_practices_and_results_are_answered_not_listed(question):
+    a = answer(question)
+    assert a.route == "rag" and not a.refused
+    assert {c.case_id for c in a.citations} & ZHOUSHAN
+    assert len(a.citations) >= 1 and "共有" not in a.text and "The documents list" not in a.text
+
+
+def test_two_figures_asked_two_figures_answered():
+    a = answer("钱塘区块的“上链赋码”项目把杭州综保区进口退货商品的监管能力从每月多少件提升到了多少件？")
+    assert not a.refused and "5万件" in a.text and "30万件" in a.text
+
+
+def test_now_and_before_are_both_answered():
+    a = answer("国际航行船舶转港数据复用以后，一单申报现在几分钟能搞定？以前要多长时间？")
+    assert not a.refused and "5分钟" in a.text and "1个小时" in a.text
+
+
+def test_a_new_price_is_not_passed_off_as_a_saving():
+    # A model that reads "每个集装箱运费降至3850元" as "saved 3850 yuan": the sentence fails the check (the figure
+    # is a new price, not a saving) and the official gets the quoted evidence instead.
+    mock_generator().enqueue("Kaifeng saved 3850 yuan per container by shipping through Lianyungang [1].")
+    a = answer("What did Kaifeng save per container by shipping through Lianyungang?", backend="mock")
+    assert not a.refused and KAIFENG in {c.case_id for c in a.citations}
+    assert not re.search(r"sav\w*\s+(?:RMB\s*)?3,?850", a.text, re.I), a.text
+
+
+def test_follow_up_that_leaves_the_subject_out_stays_on_the_case():
+    question = "What did Kaifeng save per container by shipping through Lianyungang?"
+    first = answer(question)
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": first.text}]
+    a = answer("And how long does the trip take now?", history)
+    assert not a.refused, a.text
+    assert KAIFENG in {c.case_id for c in a.citations}
+    assert re.search(r"7\s*小时", a.text)
+
+
+def test_chinese_follow_up_with_only_a_noun_borrows_the_question():
+    history = [{"role": "user", "content": "开封到连云港的快运专线现在跑一趟要几个小时？"},
+               {"role": "assistant", "content": answer("开封到连云港的快运专线现在跑一趟要几个小时？").text}]
+    a = answer("那运费呢？", history)
+    assert not a.refused and KAIFENG in {c.case_id for c in a.citations}
+    assert "3850" in a.text or "5500" in a.text
+
+
+def test_who_question_without_a_name_in_the_documents_is_refused():
+    a = answer("宁波富立物流有限公司的负责人叫什么名字？")
+    assert a.refused and "名称" in a.text
+
+
+@pytest.mark.parametrize("backend,reply", [
+    ("extractive", None),
+    ("mock", "宁波舟山港2020年的货物吞吐量超过11.7亿吨[1]。"),
+    ("mock", "吞吐量是19.9亿吨[1]。"),  # an unsupported figure: dropped, quoted evidence instead
+])
+def test_streamed_text_is_exactly_the_final_answer(backend, reply):
+    if reply:
+        mock_generator().enqueue(reply)
+    pieces: list[str] = []
+    final: Answer | None = None
+    for item in stream_answer("宁波舟山港2020年的货物吞吐量是多少？", backend=backend):
+        if isinstance(item, Answer):
+            final = item
+        else:
+            pieces.append(item)
+    assert final is not None and not final.refused
+    assert "".join(pieces) == final.text
+    assert "11.7亿吨" in final.text and "19.9" not in final.text

@@ -1,0 +1,175 @@
+"""The question stage as tables: each rule of query/ with rows where it must fire and rows where it must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import Case
+from assistant.query import asks, followup, route
+from assistant.query.analyse import build_query
+
+
+def _case(n: int, title: str, provider: str = "") -> Case:
+    return Case(id=f"doc#{n}", number=n, title=title, provider=provider or None, document_id="doc",
+                document_title="文件", source_file="doc.txt", start=0, end=1)
+
+
+CASES = [_case(1, "内陆地区货物出海物流一体化协作新模式", "河南自贸试验区"), _case(2, "“全球中心仓”", "杭州片区")]
+
+
+# ---------------------------------------------------------------- clauses: one ask per asking clause
+
+@pytest.mark.parametrize("question,language,expected", [
+    ("一单申报现在几分钟能搞定？以前要多长时间？", "zh", 2),
+    ("开通专线后，每个集装箱的运费降到了多少？", "zh", 1),  # context joins its asking clause
+    ("2020年义乌平台开行了多少列班列、发运多少标箱？", "zh", 2),
+    ("什么是全球中心仓", "zh", 1),
+    ("What is the freight per container now, and what was it on the old route?", "en", 2),
+    ("Since the mechanism was introduced, how much have companies saved?", "en", 1),  # "was" mid-clause asks nothing
+    ("How many trains did it run and how many TEU did it ship?", "en", 2),
+    ("Describe the bonded fuel reform.", "en", 1),
+])
+def test_clauses(question, language, expected):
+    assert len(asks.clauses(question, language)) == expected
+
+
+# ---------------------------------------------------------------- what kind of answer
+
+@pytest.mark.parametrize("clause,language,kind", [
+    ("每个集装箱的运费降到了多少", "zh", "money"),
+    ("通关时间缩短了多少", "zh", "time"),
+    ("一单申报现在几分钟能搞定", "zh", "time"),
+    ("发运多少标箱", "zh", "quantity"),
+    ("开行了多少列班列", "zh", "count"),
+    ("同比增长了多少", "zh", "percent"),
+    ("负责人叫什么名字", "zh", "name"),
+    ("什么时候通过备案", "zh", "date"),
+    ("如何降低企业成本", "zh", "text"),  # 成本 as a topic, no figure asked
+    ("钱塘区块提升到了多少件", "zh", "count"),  # 钱塘 is a place, not money
+    ("how much have shipping companies saved", "en", "money"),
+    ("how long does the trip take now", "en", "time"),
+    ("how many trains did it run", "en", "count"),
+    ("by what percentage were approval steps cut", "en", "percent"),
+    ("which bank built the platform", "en", "name"),
+    ("when did the pilot start", "en", "date"),
+    ("how does the remote inspection work", "en", "text"),
+    ("what was it on the old route", "en", "figure"),
+])
+def test_kind_of(clause, language, kind):
+    assert asks.kind_of(clause, language) == kind
+
+
+@pytest.mark.parametrize("clause,language,elliptic,kind", [
+    ("那运费呢", "zh", True, "money"),  # the noun alone says the kind when the question is borrowed
+    ("那运费呢", "zh", False, "text"),
+])
+def test_elliptic_clause_takes_its_kind_from_the_noun(clause, language, elliptic, kind):
+    assert asks.kind_of(clause, language, elliptic) == kind
+
+
+# ---------------------------------------------------------------- before / after, from what to what
+
+@pytest.mark.parametrize("clause,language,relation", [
+    ("现在跑一趟要几个小时", "zh", "after"),
+    ("以前要多长时间", "zh", "before"),
+    ("运费降到了多少", "zh", "after"),
+    ("节省了多少成本", "zh", "change"),
+    ("同比增长了多少", "zh", "change"),
+    ("what is the freight per container now", "en", "after"),
+    ("what was it on the old route", "en", "before"),
+    ("how much did the New Area waive", "en", ""),  # "New Area" is a name, not "after"
+    ("by how much was the time cut", "en", "change"),
+])
+def test_relation_of(clause, language, relation):
+    assert asks.relation_of(clause, language) == relation
+
+
+@pytest.mark.parametrize("clause,language,yes", [
+    ("监管能力从每月多少件提升到了多少件", "zh", True),
+    ("由多少天缩短为多少天", "zh", True),
+    ("提升到了多少件", "zh", False),
+    ("from what to what did the fare fall", "en", True),
+    ("what is the fare now", "en", False),
+])
+def test_from_to(clause, language, yes):
+    assert asks.from_to(clause, language) is yes
+
+
+@pytest.mark.parametrize("clause,language,units", [
+    ("开行了多少列班列", "zh", ["列"]),
+    ("现在跑一趟要几个小时", "zh", ["小时"]),
+    ("节约了多少成本", "zh", []),
+    ("how many days earlier", "en", ["天", "日", "工作日"]),
+    ("how many overseas arbitrators", "en", ["名", "位"]),
+    ("how much did it save", "en", []),
+])
+def test_units_of(clause, language, units):
+    assert asks.units_of(clause, language) == units
+
+
+# ---------------------------------------------------------------- intent: a list only when a list is asked for
+
+@pytest.mark.parametrize("question,language,intent", [
+    ("列出四川自贸试验区提供的所有案例", "zh", "list"),
+    ("重庆提供了哪些案例？", "zh", "list"),
+    ("Which cases did Chongqing provide?", "en", "list"),
+    ("Which of the service-trade best-practice cases were provided by Shanghai?", "en", "list"),
+    ("舟山片区有哪些做法提升了供油效率？", "zh", "summary"),  # practices, not a list of cases
+    ("What results did the bonded fuel practices in Zhoushan achieve?", "en", "summary"),
+    ("哪个片区提供了“全球中心仓”案例？", "zh", "provider"),
+    ("Which area submitted the intellectual property case?", "en", "provider"),
+    ("衢州和丽水的方案对交易额增速分别提了多少？", "zh", "compare"),
+    ("宁波舟山港2020年的货物吞吐量是多少？", "zh", "lookup"),
+    ("Which of the five city plans mentions Longquan swords?", "en", "lookup"),  # one of them, not the list
+])
+def test_intent(question, language, intent):
+    assert route.intent_of(question, language) == intent
+
+
+# ---------------------------------------------------------------- follow-ups
+
+@pytest.mark.parametrize("question,language,yes", [
+    ("它的成效呢？", "zh", True),
+    ("那运费呢？", "zh", True),
+    ("And how long does the trip take now?", "en", True),
+    ("What about the second one?", "en", True),
+    ("宁波舟山港2020年的货物吞吐量是多少？", "zh", False),
+    ("Which bank built the Foreign Exchange Butler platform?", "en", False),
+])
+def test_is_follow_up(question, language, yes):
+    assert followup.is_follow_up(question, language) is yes
+
+
+HISTORY = [{"role": "user", "content": "开封到连云港的专线每个集装箱运费是多少？"},
+           {"role": "assistant", "content": "《内陆地区货物出海物流一体化协作新模式》：每个集装箱运费降至3850元[1]。"}]
+
+
+def test_follow_up_carries_the_case_and_the_time_shift_borrows_the_previous_asks():
+    query = build_query("那现在跑一趟要几个小时？以前呢？", "zh", HISTORY, CASES)
+    assert query.follow_up and query.carried_cases == ["doc#1"]
+    assert [(a.wants, a.relation) for a in query.asks] == [("time", "after"), ("time", "before")]
+
+
+def test_elliptic_follow_up_takes_the_kind_from_its_noun():
+    query = build_query("那运费呢？", "zh", [{"role": "user", "content": "现在跑一趟要几个小时？"},
+                                          {"role": "assistant", "content": "7小时"}], CASES)
+    assert query.follow_up and [a.wants for a in query.asks] == ["money"]
+
+
+def test_a_question_that_names_its_subject_is_not_a_follow_up():
+    query = build_query("“全球中心仓”节省了多少成本？", "zh", HISTORY, CASES)
+    assert not query.follow_up and not query.carried_cases
+
+
+def test_comparison_gives_one_ask_per_side_without_the_other_side():
+    query = build_query("衢州和丽水的方案，对交易额年均增速各提了多少？", "zh", None, CASES)
+    sides = sorted(a.side for a in query.asks)
+    assert sides == ["丽水", "衢州"]
+    for ask in query.asks:
+        other = "衢州" if ask.side == "丽水" else "丽水"
+        assert not any(other in group for group in ask.terms)
+
+
+def test_two_kinds_in_one_clause_are_two_asks():
+    query = build_query("它具体帮企业节省了多少时间和成本？", "zh", HISTORY, CASES)
+    assert [a.wants for a in query.asks] == ["time", "money"]
