@@ -130,9 +130,10 @@ class LLMSettings(_Section):
     model_path: Path | None = Field(None, description="GGUF file; default <home>/models/<name>.gguf")
     n_ctx: int = Field(4096, ge=512, description="Context window of the local model")
     threads: int = Field(2, ge=1, description="CPU threads for the local model")
-    max_tokens: int = Field(320, ge=16, description="Answer length cap in tokens")
+    max_tokens: int = Field(200, ge=16, description="Answer length cap in tokens (the model writes at most 3 sentences)")
     queue_limit: int = Field(4, ge=0, description="Requests allowed to wait for the local model before 'busy'")
-    evidence_chars: int = Field(700, ge=200, description="Evidence budget in characters for generative backends")
+    evidence_chars: int = Field(600, ge=100, description="Evidence sentences shown to a generator, in characters, beyond "
+                                "those that answer an ask (prompt reading costs ~1.5 s per 100 Chinese characters on 2 cores)")
 
 
 class UISettings(_Section):

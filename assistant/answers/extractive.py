@@ -41,9 +41,12 @@ def compose(query: Query, evidence: Evidence, stated: list[bool], numbers: list[
     return "\n".join(lines)
 
 
-def unstated_lines(query: Query, stated: list[bool]) -> list[str]:
-    """A line naming what the question asked and the evidence does not state (the rest is answered)."""
-    missing = [query.asks[k].text for k, ok in enumerate(stated) if not ok and k < len(query.asks)]
+def unstated_lines(query: Query, stated: list[bool], evidence: Evidence) -> list[str]:
+    """A line naming what the question asked and the case gives no answer of that kind for (the rest is
+    answered). An ask only judged off its topic is left unnamed: that judgement is too rough to tell an
+    official the documents are silent."""
+    kinds_missing = {f.ask for f in evidence.findings if not f.kind_ok}
+    missing = [query.asks[k].text for k, ok in enumerate(stated) if not ok and k < len(query.asks) and k in kinds_missing]
     if not missing or not any(stated):
         return []
     if query.language == "zh":

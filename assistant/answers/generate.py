@@ -27,11 +27,21 @@ def generator_for(name: str, settings: Settings) -> tuple[Generator | None, str 
 
 
 def messages_for(query: Query, evidence: Evidence, keep: list[int], numbers: list[int], hits: list[Hit],
-                 history: list[dict]) -> list[dict[str, str]]:
-    """System rules, the last turns, and the numbered evidence sentences with the question."""
+                 history: list[dict], budget: int) -> list[dict[str, str]]:
+    """System rules, the last turns, and the numbered evidence sentences with the question. The sentences that
+    answer an ask come first; others (a summary's) only while they fit the budget in characters."""
     block = load_prompt("evidence_block")
+    ordered = [i for i in keep if evidence.sentences[i].asks] + [i for i in keep if not evidence.sentences[i].asks]
+    shown: list[int] = []
+    used = 0
+    for i in ordered:
+        length = len(evidence.sentences[i].text)
+        if shown and used + length > budget and not evidence.sentences[i].asks:
+            continue
+        shown.append(i)
+        used += length
     grouped: dict[int, list[str]] = {}
-    for i in keep:
+    for i in sorted(shown):
         grouped.setdefault(numbers[i], []).append(evidence.sentences[i].text)
     blocks = "\n\n".join(
         block.render(n=n, case_title=hits[n - 1].case.title, provider=hits[n - 1].case.provider or "—",

@@ -165,7 +165,7 @@ def _extractive(turn: Turn, evidence: Evidence, stated: list[bool], numbers: lis
     for sentence in checked:
         renderer.add(sentence)
     if renderer.citations:
-        for _ in _unstated(turn.query, stated, renderer):
+        for _ in _unstated(turn.query, stated, evidence, renderer):
             pass
     turn.timed("verify", t)
     return turn.answer(renderer.text.strip(), citations=renderer.citations, refused=not renderer.citations,
@@ -180,7 +180,7 @@ def _generate(turn: Turn, generator: Generator, evidence: Evidence, keep: list[i
     used at all (nothing shown yet): the caller answers extractively instead."""
     assert turn.query is not None
     query = turn.query
-    messages = messages_for(query, evidence, keep, numbers, hits, history)
+    messages = messages_for(query, evidence, keep, numbers, hits, history, settings.llm.evidence_chars)
     stream, renderer = SentenceStream(), Renderer(hits)
     t = time.perf_counter()
     produced = False
@@ -220,7 +220,7 @@ def _generate(turn: Turn, generator: Generator, evidence: Evidence, keep: list[i
                             "verified against the sources; showing quoted evidence instead.")
         return None
     yield from _missing_figures(query, evidence, keep, numbers, hits, stated, renderer)
-    yield from _unstated(query, stated, renderer)
+    yield from _unstated(query, stated, evidence, renderer)
     return turn.answer(renderer.text.strip(), citations=renderer.citations, unsupported_sentences=renderer.unsupported,
                        route="rag")
 
@@ -244,9 +244,9 @@ def _accept(raw: str, hits: list[Hit], renderer: Renderer, turn: Turn) -> str | 
     return renderer.add(checked) if checked else ""
 
 
-def _unstated(query: Query, stated: list[bool], renderer: Renderer) -> Iterator[str]:
+def _unstated(query: Query, stated: list[bool], evidence: Evidence, renderer: Renderer) -> Iterator[str]:
     """After the answer, a line naming what the question asked and the documents do not state."""
-    for line in extractive.unstated_lines(query, stated):
+    for line in extractive.unstated_lines(query, stated, evidence):
         yield renderer.newline() + renderer.add(CheckedSentence(line))
 
 
