@@ -64,7 +64,9 @@ class RetrievalSettings(_Section):
     bm25_weight_zh: float = Field(1.0, ge=0, description="BM25 weight for queries with Chinese text")
     bm25_weight_en: float = Field(0.0, ge=0, description="BM25 weight for queries without Chinese text")
     glossary_weight: float = Field(0.8, ge=0, description="Weight of the glossary-expanded Chinese query")
-    max_per_case: int = Field(2, ge=1, description="Diversity: at most this many hits from one case")
+    max_per_case: int = Field(2, ge=1, description="Diversity: at most this many hits from one case…")
+    lead_case_passages: int = Field(4, ge=1, description="…except the case whose sentences answer: the passages "
+                                    "holding them lead retrieve()'s hits (a question often asks for two figures)")
     dense_weight: float = Field(0.6, ge=0, description="The question's own embedding (BM25 is the stronger single signal)")
     expansion_dense_weight: float = Field(0.5, ge=0, description="The embedding of an English question's Chinese terms")
     acronym_weight: float = Field(0.5, ge=0, description="BM25 on an English question's acronyms and figures (RCEP, 1210)")

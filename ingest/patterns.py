@@ -151,10 +151,12 @@ def cn_to_int(text: str) -> int | None:
 
 # Numbering families of a title line, most specific first. A family is a pattern, not a level: the
 # case level is whichever family repeats as siblings (see ingest/boundaries.py).
+# What may stand between a case number and its title: 案例一：… / 案例1 | … / 案例2 —— …
+_TITLE_SEP = r"(?:[：:.．、|｜/]|[-–—]{1,2})?"
 TITLE_NUMBERING: list[tuple[str, re.Pattern[str]]] = [
-    ("【案例N】", re.compile(rf"^[【\[〔]\s*案例\s*{_NUM}\s*[】\]〕]\s*[：:.．、]?\s*(?P<rest>.*)$")),
-    ("案例N", re.compile(rf"^案例\s*{_NUM}\s*[：:.．、]?\s*(?P<rest>(?![一二三四五六七八九十\d]).*)$")),
-    ("第N", re.compile(rf"^第\s*{_NUM}\s*(?:个案例|案例|篇|章|部分|例)\s*[：:.．、]?\s*(?P<rest>.*)$")),
+    ("【案例N】", re.compile(rf"^[【\[〔]\s*案例\s*{_NUM}\s*[】\]〕]\s*{_TITLE_SEP}\s*(?P<rest>.*)$")),
+    ("案例N", re.compile(rf"^案例\s*{_NUM}\s*{_TITLE_SEP}\s*(?P<rest>(?![一二三四五六七八九十\d]).*)$")),
+    ("第N", re.compile(rf"^第\s*{_NUM}\s*(?:个案例|案例|篇|章|部分|例)\s*{_TITLE_SEP}\s*(?P<rest>.*)$")),
     ("（一）", re.compile(rf"^[（(]\s*(?P<n>{_CN_NUMERAL})\s*[）)]\s*(?P<rest>.*)$")),
     ("一、", re.compile(rf"^(?P<n>{_CN_NUMERAL})\s*[、.．]\s*(?P<rest>.*)$")),
     ("（1）", re.compile(r"^[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*(?P<rest>.*)$")),

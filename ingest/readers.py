@@ -166,12 +166,47 @@ def _read_pdf(data: bytes, progress: Progress | None) -> ReadResult:
     if scanned:
         for i, text in _ocr_pdf_pages(data, scanned, progress).items():
             texts[i] = text
-    parts = [t or "" for t in texts]
+    parts = drop_running_lines([t or "" for t in texts])
     starts, pos = [], 0
     for part in parts:
         starts.append(pos)
         pos += len(part) + 1
     return ReadResult("\n".join(parts), starts, physical_lines=bool(scanned), ocr_pages=len(scanned))
+
+
+_SHORT = 40
+_PAGE_MARK = re.compile(r"^[-–—－\s]*(?:第\s*)?\d{1,4}\s*(?:页)?[-–—－\s]*$|^\d{1,4}\s*/\s*\d{1,4}$")
+
+
+def drop_running_lines(pages: list[str]) -> list[str]:
+    """Pages without their running header and footer: a short line standing at the top (or the bottom) of at
+    least half the pages, and of two or more, is the book's title or a footer, not part of any case —
+    left in, it glues itself to the document title or splits a sentence that runs over a page."""
+    if len(pages) < 2:
+        return pages
+    edges: list[set[str]] = []
+    for text in pages:
+        edges.append({text.splitlines()[i].strip() for i in _edge_lines(text)} - {""})
+        edges[-1] = {ln for ln in edges[-1] if len(ln) <= _SHORT}
+    counts: dict[str, int] = {}
+    for found in edges:
+        for line in found:
+            counts[line] = counts.get(line, 0) + 1
+    running = {line for line, n in counts.items() if n >= 2 and n * 2 >= len(pages)}
+    if not running:
+        return pages
+    out = []
+    for text in pages:
+        lines = text.splitlines()
+        edge = _edge_lines(text)
+        out.append("\n".join(ln for i, ln in enumerate(lines) if not (i in edge and ln.strip() in running)))
+    return out
+
+
+def _edge_lines(text: str) -> set[int]:
+    """The first and the last line of a page that are not a bare page number."""
+    content = [i for i, ln in enumerate(text.splitlines()) if ln.strip() and not _PAGE_MARK.match(ln.strip())]
+    return {content[0], content[-1]} if content else set()
 
 
 def _decrypt(reader) -> None:

@@ -203,7 +203,10 @@ def test_retrieve_diversifies_and_filters(shipped_index):
     from assistant import retrieve
 
     hits = retrieve("中欧班列", k=8)
-    assert max(sum(1 for h in hits if h.case.id == c) for c in {h.case.id for h in hits}) <= 2
+    # The case that answers leads with up to four passages (its answering sentences); the others give two at most.
+    per_case = {c: sum(1 for h in hits if h.case.id == c) for c in {h.case.id for h in hits}}
+    assert per_case[hits[0].case.id] <= 4 and all(n <= 2 for c, n in per_case.items() if c != hits[0].case.id)
+    assert len(per_case) >= 3
     only = retrieve("中欧班列", k=8, filters={"source_file": ["004_db19b12f0daba2d6.txt"]})
     assert only and {h.case.source_file for h in only} == {"004_db19b12f0daba2d6.txt"}
     sichuan = retrieve("中欧班列", k=8, filters={"provider": ["四川自贸试验区"]})
@@ -217,3 +220,23 @@ def test_cases_api(shipped_index):
     assert len(all_cases) == 72
     assert len([c for c in cases(include_preambles=True) if c.number == 0]) == 2
     assert {c.id for c in all_cases} >= {"003_44b0ec56baa3ca9a#16", "004_db19b12f0daba2d6#13"}
+
+
+@pytest.mark.parametrize("pages,expected", [
+    # a running header on every page goes, the page numbers are cleaning's business
+    (["汇编标题\n— 1 —\n（一）案例甲\n正文一。", "汇编标题\n— 2 —\n正文二。", "汇编标题\n— 3 —\n正文三。"],
+     ["— 1 —\n（一）案例甲\n正文一。", "— 2 —\n正文二。", "— 3 —\n正文三。"]),
+    # a footer at the bottom of most pages goes too
+    (["正文一。\n内部资料", "正文二。\n内部资料", "正文三。"], ["正文一。", "正文二。", "正文三。"]),
+    # must not fire: one page, a line repeated only in the middle of pages, a long sentence repeated at the top
+    (["标题\n正文。"], ["标题\n正文。"]),
+    (["甲\n一、主要做法\n乙\n丙\n丁", "戊\n一、主要做法\n己\n庚\n辛"], ["甲\n一、主要做法\n乙\n丙\n丁", "戊\n一、主要做法\n己\n庚\n辛"]),
+    (["这是一段超过四十个字的长句子，它出现在两页的顶部，但它是正文而不是页眉，不能被删除。\n正文一。",
+      "这是一段超过四十个字的长句子，它出现在两页的顶部，但它是正文而不是页眉，不能被删除。\n正文二。"],
+     ["这是一段超过四十个字的长句子，它出现在两页的顶部，但它是正文而不是页眉，不能被删除。\n正文一。",
+      "这是一段超过四十个字的长句子，它出现在两页的顶部，但它是正文而不是页眉，不能被删除。\n正文二。"]),
+])
+def test_running_headers_and_footers_of_pdf_pages(pages, expected):
+    from ingest.readers import drop_running_lines
+
+    assert drop_running_lines(pages) == expected

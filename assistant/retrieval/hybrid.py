@@ -189,9 +189,21 @@ def retrieve_with_evidence(query: Query, k: int | None = None, filters: dict | N
     t = time.perf_counter()
     index = service.index(settings)
     evidence = select(query, hits, index, settings.evidence, settings.embedding.model, trace.vector)
-    answering, _ = evidence_hits(evidence, index.catalog)
-    lead = {h.chunk.id for h in answering}
-    hits = answering + [h for h in hits if h.chunk.id not in lead]
+    answering, numbers = evidence_hits(evidence, index.catalog)
+    # The passages of each ask's best sentence first, then those of the other evidence sentences; still
+    # diversified: the answering case may give lead_case_passages, any other case max_per_case.
+    best = [numbers[f.sentence] for f in evidence.findings if f.sentence is not None and numbers[f.sentence]]
+    order = list(dict.fromkeys(best + [n for n in numbers if n]))
+    per_case: dict[str, int] = {}
+    ranked: list[Hit] = []
+    for hit in [answering[n - 1] for n in order] + hits:
+        cap = settings.retrieval.lead_case_passages if evidence.cases and hit.case.id == evidence.cases[0].id \
+            else settings.retrieval.max_per_case
+        if hit.chunk.id in {h.chunk.id for h in ranked} or per_case.get(hit.case.id, 0) >= cap:
+            continue
+        ranked.append(hit)
+        per_case[hit.case.id] = per_case.get(hit.case.id, 0) + 1
+    hits = ranked
     trace.timings["evidence"] = time.perf_counter() - t
     return hits[: k or settings.retrieval.k], evidence
 
