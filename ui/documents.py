@@ -265,7 +265,10 @@ class Library:
                 self._fail(job, "internal error while indexing; see the server log")
 
     def _run(self, job: Job) -> None:
-        self.board.update(job, state="indexing", attempts=job.attempts + 1, done=0, total=0, error=None)
+        with self._submit_lock:  # a removal deciding between "cancel" and "being indexed" sees one state
+            if job.state != "queued" or all(j.id != job.id for j in self.board.jobs):
+                return  # cancelled meanwhile
+            self.board.update(job, state="indexing", attempts=job.attempts + 1, done=0, total=0, error=None)
         target = self.folder / job.name
         if job.action == "add":
             self.folder.mkdir(parents=True, exist_ok=True)
