@@ -40,6 +40,15 @@ class IngestSettings(_Section):
     chunk_size: int = Field(450, ge=100, le=2000, description="Target chunk length in characters")
     chunk_overlap: int = Field(60, ge=0, le=500, description="Characters of the previous chunk repeated")
     min_chunk: int = Field(80, ge=0, description="Shorter tails are merged into the previous chunk")
+    upload_dir: Path | None = Field(
+        None, description="Folder documents uploaded in the browser or through POST /api/documents are stored in "
+        "(default <home>/documents); indexed beside corpus_dir, which stays read-only. Several `serve` processes "
+        "on one Chroma server should share it (a network folder) so any of them can remove what another added")
+    max_upload_mb: float = Field(50, gt=0, description="Largest file accepted for upload, in MB (bigger: HTTP 413)")
+    upload_suffixes: list[str] = Field(
+        default_factory=lambda: [".txt", ".md", ".docx", ".pdf", ".png", ".jpg", ".jpeg"],
+        description="File types accepted for upload (lower case, with the dot); only those the readers can read "
+                    "are offered, so images need the OCR reader")
 
 
 class EmbeddingSettings(_Section):
@@ -55,6 +64,9 @@ class EmbeddingSettings(_Section):
 class StoreSettings(_Section):
     path: Path | None = Field(None, description="Index folder; default <home>/index")
     chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; embedded store when unset")
+    version_check_seconds: float = Field(
+        2.0, ge=0, description="With a Chroma server: how often (at most, before answering) a process checks the "
+        "catalog version kept on the server, and reloads when another process added or removed documents")
 
 
 class RetrievalSettings(_Section):
@@ -189,6 +201,21 @@ class Settings(BaseSettings):
         }
         digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
         return f"ftzqa_{digest}"
+
+    @property
+    def upload_folder(self) -> Path:
+        """Where uploaded documents are stored (inside the data home unless configured)."""
+        return self.ingest.upload_dir or (self.home / "documents")
+
+    @property
+    def jobs_file(self) -> Path:
+        """The background indexing jobs of this process's data home (survives a restart)."""
+        return self.home / "document_jobs.json"
+
+    def ingest_folders(self) -> list[Path]:
+        """The folders the index covers: the shipped corpus and the uploads. `ftzqa ingest` without paths and
+        the documents tab both index exactly these."""
+        return [self.ingest.corpus_dir, self.upload_folder]
 
     @property
     def feedback_file(self) -> Path:

@@ -12,6 +12,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 from tqdm import tqdm
@@ -24,6 +25,8 @@ from store.catalog import Catalog
 from store.embeddings import get_embedding
 from store.index import Index, reset_shared
 from store.sentences import case_sentences, sentence_id
+
+T = TypeVar("T")
 
 
 class SkippedFile(BaseModel):
@@ -68,17 +71,20 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Path],
     return files, folders, skipped
 
 
-#: on_progress(file, page, pages): `pages` pages of `file` need OCR and `page` of them are done (0 before the first).
-PageProgress = Callable[[str, int, int], None]
+#: on_progress(file, done, total): `file` (its name as in the report) is being indexed and `done` of its `total`
+#: steps are finished — the pages OCR reads first for a scan, then the texts embedded; (file, 0, 0) when reading
+#: it starts. Called from the thread running ingest().
+OnProgress = Callable[[str, int, int], None]
 
 
 def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None, *, rebuild: bool = False,
            progress: bool = False, on_parsed: Callable[[ParsedDocument], None] | None = None,
-           on_progress: PageProgress | None = None) -> IngestReport:
-    """Bring the index in line with the given files and folders (default: the configured corpus).
+            on_progress: OnProgress | None = None) -> IngestReport:
+    """Bring the index in line with the given files and folders (default: settings.ingest_folders(), the corpus
+    and the uploads folder).
 
-    progress shows bars (files, chunks, and pages of scans being read by OCR); on_progress receives the
-    OCR page progress of each scanned file, for a caller that shows its own.
+    progress shows bars (files, chunks, and pages of scans being read by OCR); on_progress receives each new or
+    changed file's progress (OCR'd pages, then texts embedded), for a caller that shows its own (the documents tab).
     """
     settings = settings or get_settings()
     started = time.perf_counter()
@@ -86,7 +92,7 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
         Index.wipe(settings)
     index = Index(settings)
     old = index.catalog
-    files, folders, skipped = discover(list(paths) if paths else [settings.ingest.corpus_dir])
+    files, folders, skipped = discover(list(paths) if paths else _default_folders(settings))
     report = IngestReport(skipped=skipped)
     new = Catalog()
     by_source = {(old.origins.get(d.id), d.sha256): d.id for d in old.documents.values()}
@@ -106,10 +112,14 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
         if previous and not rebuild:
             _copy_document(old, new, previous)
             report.unchanged.append(relative)
+            doc = old.documents[previous]
             report.embedded_sentences += _embed_sentences(
-                index, old.documents[previous], [c for c in old.cases.values() if c.document_id == previous],
+                index, doc, _sentences_to_embed(index, doc, [c for c in old.cases.values() if c.document_id == previous],
+                                                old.texts.get(previous, "")),
                 old.texts.get(previous, ""), embedder, progress)
             continue
+        if on_progress:
+            on_progress(relative, 0, 0)
         try:
             parsed = parse_file(path, relative, settings.ingest, sha, folder_metadata(path.parent).get(path.name),
                                 progress=_page_progress(relative, on_progress, progress))
@@ -125,11 +135,14 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
         stored = index.vectors.existing_ids([c.id for c in parsed.chunks])  # left by a killed run
         todo = [c for c in parsed.chunks if c.id not in stored]
         texts = [c.embedding_text(cases[c.case_id]) for c in todo]
-        vectors = [embedder.get_text_embedding(t) for t in tqdm(texts, desc=relative[:30], unit="chunk",
-                                                                disable=not progress, leave=False)]
+        sentences = _sentences_to_embed(index, parsed.document, parsed.cases, parsed.text)
+        tick = _ticker(relative, len(texts) + len(sentences), on_progress)
+        vectors = [tick(embedder.get_text_embedding(t)) for t in tqdm(texts, desc=relative[:30], unit="chunk",
+                                                                      disable=not progress, leave=False)]
         index.vectors.upsert(parsed.document, cases, todo, vectors)
         report.embedded_chunks += len(todo)
-        report.embedded_sentences += _embed_sentences(index, parsed.document, parsed.cases, parsed.text, embedder, progress)
+        report.embedded_sentences += _embed_sentences(index, parsed.document, sentences, parsed.text, embedder,
+                                                      progress, tick)
         doc_id = parsed.document.id
         if doc_id in old.documents:
             report.updated.append(relative)
@@ -162,22 +175,50 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
     return report
 
 
-def _embed_sentences(index: Index, doc: Document, cases: list[Case], text: str, embedder, progress: bool) -> int:
-    """Every case sentence's vector, for evidence inside a case; those already stored (by a killed run, or an
-    index from before sentence vectors) are reused."""
+def _default_folders(settings: Settings) -> list[Path]:
+    folders = settings.ingest_folders()
+    settings.upload_folder.mkdir(parents=True, exist_ok=True)  # an empty uploads folder is a folder, not an error
+    return folders
+
+
+def _ticker(relative: str, total: int, on_progress: OnProgress | None) -> Callable[[T], T]:
+    """Pass-through that counts one finished step of `relative` per call and reports it."""
+    done = 0
+    if on_progress:
+        on_progress(relative, 0, total)
+
+    def tick(value: T) -> T:
+        nonlocal done
+        done += 1
+        if on_progress:
+            on_progress(relative, done, total)
+        return value
+
+    return tick
+
+
+def _sentences_to_embed(index: Index, doc: Document, cases: list[Case], text: str) -> list[tuple[str, str, int, int]]:
+    """The case sentences (id, case id, start, end) whose vectors are not stored yet (a killed run, or an
+    index from before sentence vectors, left the others)."""
     rows = [(sentence_id(doc.id, doc.sha256, a), case.id, a, b) for case in cases for a, b in case_sentences(text, case)]
     stored = index.sentences.existing_ids([r[0] for r in rows])
-    todo = [r for r in rows if r[0] not in stored]
+    return [r for r in rows if r[0] not in stored]
+
+
+def _embed_sentences(index: Index, doc: Document, todo: list[tuple[str, str, int, int]], text: str, embedder,
+                     progress: bool, tick: Callable[[Any], Any] | None = None) -> int:
+    """Every case sentence's vector, for evidence inside a case."""
     if not todo:
         return 0
     embedder = embedder or get_embedding(index.settings.embedding.model, index.settings.embedding.threads)
-    vectors = [embedder.get_text_embedding(text[a:b]) for _, _, a, b in tqdm(
+    tick = tick or (lambda value: value)
+    vectors = [tick(embedder.get_text_embedding(text[a:b])) for _, _, a, b in tqdm(
         todo, desc=f"{doc.source_file[:24]} sentences", unit="sentence", disable=not progress, leave=False)]
     index.sentences.upsert(doc, todo, vectors)
     return len(todo)
 
 
-def _page_progress(relative: str, on_progress: PageProgress | None, bars: bool) -> Callable[[int, int], None] | None:
+def _page_progress(relative: str, on_progress: OnProgress | None, bars: bool) -> Callable[[int, int], None] | None:
     """The reader's OCR progress for one file, sent to the caller and, with bars, shown as a page bar."""
     if on_progress is None and not bars:
         return None

@@ -37,6 +37,10 @@ MAX_IMAGE_PIXELS = 50_000_000
 
 #: progress(pages done, pages to OCR) — called with (0, n) before the first OCR'd page of a file.
 Progress = Callable[[int, int], None]
+# A .docx is a zip: limits checked from its directory before python-docx inflates anything. Real documents
+# hold tens of parts and rarely more than 100 MB inflated even with many images; a zip bomb is far beyond both.
+DOCX_MAX_MEMBERS = 5000
+DOCX_MAX_INFLATED = 500 * 1024 * 1024
 
 
 class UnreadableFile(Exception):
@@ -112,10 +116,32 @@ def _looks_like_text(text: str) -> bool:
     return good >= 0.9 * len(sample)
 
 
+def check_docx_zip(path: Path) -> None:
+    """Raise UnreadableFile unless the file is a zip of sane size holding word/document.xml.
+
+    The sizes come from the zip's directory; zipfile never inflates a member beyond its declared size (it
+    fails the CRC check instead), so a lying directory cannot get past this either.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise UnreadableFile("corrupted .docx (not a zip archive)") from exc
+    if len(members) > DOCX_MAX_MEMBERS:
+        raise UnreadableFile(f"refused .docx: {len(members)} parts (a zip bomb?)")
+    if sum(m.file_size for m in members) > DOCX_MAX_INFLATED:
+        raise UnreadableFile(f"refused .docx: over {DOCX_MAX_INFLATED // 2**20} MB when unpacked (a zip bomb?)")
+    if not any(m.filename == "word/document.xml" for m in members):
+        raise UnreadableFile("corrupted .docx (no word/document.xml inside: not a Word file)")
+
+
 def _read_docx(path: Path, data: bytes) -> str:
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_docx_zip(path)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
+import time
 from pathlib import Path
 
 from assistant.config import Settings, get_settings
 from assistant.models import Case, Chunk, Document
 from store.bm25 import BM25Index
 from store.catalog import Catalog, IndexCorrupted
+from store.catalog_version import CatalogVersion, StoredVersion
 from store.sentences import SentenceVectors
 from store.tokenize import warm_up
 from store.vectors import VectorStore
+
+log = logging.getLogger(__name__)
 
 
 class Index:
@@ -25,14 +30,23 @@ class Index:
         try:
             self.vectors = VectorStore(settings.index_name, path=self.folder / "chroma", url=settings.store.chroma_url)
             self.sentences = SentenceVectors(self.vectors, settings.index_name)
+            self.committed = CatalogVersion(self.vectors.client, settings.index_name)
         except Exception as exc:  # chromadb raises assorted sqlite/rust errors on a damaged folder
             if settings.store.chroma_url:
                 raise
             raise IndexCorrupted(f"vector store: {type(exc).__name__}: {str(exc)[:120]}") from exc
         self.catalog = Catalog.load(self.catalog_path)
-        if not self.catalog.documents and settings.store.chroma_url and self.vectors.count():
-            # Another process filled the shared Chroma server: the catalog is rebuilt from its records.
-            self.catalog = catalog_from_records(self.vectors.all_records())
+        self.loaded_version: str | None = self.catalog.version  # the committed version this object answers from
+        if settings.store.chroma_url:
+            stored = self.committed.read()
+            if stored is not None and stored.version != self.catalog.version:
+                # Another process committed to the shared Chroma server: its catalog comes from the records.
+                self.catalog = _catalog_of(stored, self.vectors.all_records())
+                self.loaded_version = stored.version
+            elif stored is None and not self.catalog.documents and self.vectors.count():
+                # A store filled before versions were recorded: every record counts.
+                self.catalog = catalog_from_records(self.vectors.all_records())
+        self.checked_at = time.monotonic()
         self._bm25: BM25Index | None = None
         self._lock = threading.Lock()
 
@@ -44,7 +58,8 @@ class Index:
             # Through the client: chromadb keeps one in-process system per path, so deleting the
             # folder under a live client would leave the old collection answering.
             store = VectorStore(settings.index_name, path=folder / "chroma", url=settings.store.chroma_url)
-            for name in (SentenceVectors(store, settings.index_name).name, settings.index_name):
+            for name in (SentenceVectors(store, settings.index_name).name,
+                         CatalogVersion(store.client, settings.index_name).name, settings.index_name):
                 store.client.delete_collection(name)
         except Exception:  # noqa: BLE001 - a damaged store is removed with its folder below
             pass
@@ -72,8 +87,24 @@ class Index:
         self.catalog = catalog
         self.vectors.delete_except(catalog.live_shas())
         self.sentences.delete_except(catalog.live_shas())
+        # Last: processes sharing the store reload when they see it, and then find only live vectors.
+        self.loaded_version = self.committed.write(catalog).version
         with self._lock:
             self._bm25 = None
+
+    def outdated(self) -> bool:
+        """Has another process committed a different catalog to the shared Chroma server since this one loaded?
+
+        Always False for the embedded store (one process owns it; its own ingests reset the shared index).
+        """
+        if not self.settings.store.chroma_url:
+            return False
+        try:
+            current = self.committed.current()
+        except Exception as exc:  # noqa: BLE001 - a server hiccup keeps the loaded catalog answering
+            log.warning("cannot read the catalog version from the Chroma server: %s", type(exc).__name__)
+            return False
+        return current is not None and current != self.loaded_version
 
     def case(self, case_id: str) -> Case | None:
         return self.catalog.cases.get(case_id)
@@ -85,6 +116,14 @@ def _opens(folder: Path, settings: Settings) -> bool:
         return True
     except Exception:  # noqa: BLE001
         return False
+
+
+def _catalog_of(stored: StoredVersion, records: list[dict]) -> Catalog:
+    """The committed catalog from the shared records: only the live document versions, with their origins."""
+    catalog = catalog_from_records([r for r in records if stored.is_live(r)])
+    catalog.origins = {doc_id: live.origin for doc_id, live in stored.documents.items()
+                       if live.origin and doc_id in catalog.documents}
+    return catalog
 
 
 def catalog_from_records(records: list[dict]) -> Catalog:
@@ -114,12 +153,23 @@ _shared: Index | None = None
 
 
 def shared(settings: Settings | None = None) -> Index:
-    """The process-wide loaded index for the current settings, built once (reloaded after reset_shared())."""
+    """The process-wide loaded index for the current settings, built once (reloaded after reset_shared()).
+
+    With a Chroma server, at most every store.version_check_seconds it also checks the catalog version other
+    processes commit there, and loads the new catalog when it changed: a document added or removed through
+    another process is answered from, or no longer cited, without a restart. Callers holding the previous
+    Index (a question being answered) keep a consistent view of it.
+    """
     global _shared
     settings = settings or get_settings()
     with _shared_lock:
         if _shared is None or _shared.settings is not settings:
             _shared = Index(settings)
+        elif settings.store.chroma_url and time.monotonic() - _shared.checked_at >= settings.store.version_check_seconds:
+            _shared.checked_at = time.monotonic()
+            if _shared.outdated():
+                log.info("the shared catalog changed in another process: reloading it")
+                _shared = Index(settings)
         return _shared
 
 

@@ -61,3 +61,21 @@ def isolated_home(tmp_path, monkeypatch):
     yield tmp_path / "home"
     monkeypatch.undo()
     service.reset()
+
+
+@pytest.fixture(scope="session")
+def copy_of_shipped_index(shipped_index, tmp_path_factory):
+    """Make fresh homes holding a copy of the session's shipped-corpus index (seconds instead of re-embedding the
+    corpus), for tests that add or remove documents: `home = copy_of_shipped_index("name")`."""
+    import shutil
+
+    from assistant.config import get_settings
+
+    source = get_settings().index_dir
+
+    def make(name: str) -> Path:
+        home = tmp_path_factory.mktemp(name)
+        shutil.copytree(source, home / "index")
+        return home
+
+    return make

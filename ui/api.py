@@ -75,8 +75,8 @@ class ApiError(Exception):
 
 
 _ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
-                404: "not_found_error", 405: "invalid_request_error", 413: "invalid_request_error",
-                422: "invalid_request_error"}
+                404: "not_found_error", 405: "invalid_request_error", 409: "invalid_request_error",
+                413: "invalid_request_error", 415: "invalid_request_error", 422: "invalid_request_error"}
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "The request or the question cannot be used"},
     401: {"model": ErrorResponse, "description": "Missing or invalid API key"},

@@ -19,6 +19,7 @@ from assistant import Answer, InvalidQuestion, service, stream_answer
 from assistant.config import Settings, get_settings
 from assistant.models import Retrieved
 from ui import downloads, render
+from ui.documents_tab import build_documents_tab
 from ui.feedback import append_feedback, make_record
 from ui.style import CSS, HEAD, HEADER, theme
 
@@ -371,6 +372,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 )
                 case_text = gr.HTML(render.case_view(None), js_on_load=None, elem_id="ftz-case-view")
 
+            with gr.Tab("资料管理 / Documents", id="documents"):
+                build_documents_tab(demo, settings, [header, doc_filter, provider_filter, case_table, case_pick],
+                                    refresh_catalog_views)
+
         # ---- events
         chat_outputs = [chatbot, question, history, answers, sources, feedback_status]
         chat_inputs = [question, chatbot, history, answers, doc_filter, provider_filter]
@@ -445,6 +450,7 @@ def launch(demo: gr.Blocks, settings: Settings | None = None, *, host: str | Non
         mcp_server=False,
         pwa=False,
         enable_monitoring=False,
+        max_file_size=int(settings.ingest.max_upload_mb * 2**20),  # the documents tab's uploads
     )
 
 

@@ -4,7 +4,9 @@ The rule (the same for the page and the API):
 - bound to a loopback address with no login and no API key configured → everything is open (a single-user
   desktop: nobody else can reach the port);
 - otherwise every API route needs `Authorization: Bearer <key>`. A key from `ui.api_keys` is a viewer, a key
-  from `ui.admin_api_keys` an admin; admins may call viewer routes too. Logins (`ui.auth`) are for the page.
+  from `ui.admin_api_keys` an admin; admins may call viewer routes too. Logins (`ui.auth`) are for the page,
+  where users listed in `ui.admins` are admins; without a login configured the page user is an admin only on
+  loopback, so off loopback uploading and removing documents always takes a credential.
 
 Keys are compared with hmac.compare_digest against every configured key, so the time taken says nothing
 about how much of a key was right. They never appear in a log line, an error body or the OpenAPI page:
@@ -35,6 +37,9 @@ FORBIDDEN = "This API key does not have the admin role. / 此密钥没有管理�
 REFUSE_OPEN = ("Refusing to serve on {host} without credentials: anyone who can reach that address could use "
                "the assistant. Configure a login (FTZQA_UI__AUTH='[\"user:password\"]') or API keys "
                "(FTZQA_UI__API_KEYS='[\"<key>\"]'), or bind to 127.0.0.1.")
+REFUSE_ADMIN_OPEN = ("Refusing to serve on {host}: uploading and removing documents would be open to anyone. Configure "
+                     "an admin login (FTZQA_UI__AUTH and FTZQA_UI__ADMINS) or admin API keys "
+                     "(FTZQA_UI__ADMIN_API_KEYS), or bind to 127.0.0.1.")
 
 # auto_error=False: a missing header is our 401 in the OpenAI error shape, not FastAPI's 403.
 # The scheme still appears in /docs, so its "Authorize" button sends the header.
@@ -63,11 +68,37 @@ def is_open(settings: Settings) -> bool:
     return is_loopback(settings.ui.host) and not has_credentials(settings)
 
 
+def page_role(settings: Settings, username: str | None) -> Role | None:
+    """The role of someone using the page: a login's role (ui.admins), or without a login configured the
+    desktop user on loopback (admin) and anyone off loopback (viewer: document management needs a login)."""
+    if username:
+        return role_for_user(settings, username)
+    if settings.ui.auth:
+        return None  # the page requires a login; no user name means no session
+    return "admin" if is_loopback(settings.ui.host) else "viewer"
+
+
+def admin_routes_open(settings: Settings) -> bool:
+    """Could anyone reach an admin action (upload, remove) without a credential?"""
+    return is_open(settings) or page_role(settings, None) == "admin"
+
+
+def has_admin(settings: Settings) -> bool:
+    """Is any admin credential configured (an admin key, or a login listed in ui.admins)?"""
+    logins = {str(entry).partition(":")[0] for entry in settings.ui.auth}
+    return bool(settings.ui.admin_api_keys) or any(name in logins for name in settings.ui.admins)
+
+
 def refusal_to_serve(settings: Settings) -> str | None:
-    """Why `serve` must not start with these settings (non-loopback, no login, no key), or None."""
-    if is_loopback(settings.ui.host) or has_credentials(settings):
+    """Why `serve` must not start with these settings, or None: off loopback without any credential, or with
+    admin actions (upload, remove) reachable without one."""
+    if is_loopback(settings.ui.host):
         return None
-    return REFUSE_OPEN.format(host=settings.ui.host or "every interface")
+    if not has_credentials(settings):
+        return REFUSE_OPEN.format(host=settings.ui.host or "every interface")
+    if admin_routes_open(settings):  # defence in depth: the rules above never leave them open off loopback
+        return REFUSE_ADMIN_OPEN.format(host=settings.ui.host or "every interface")
+    return None
 
 
 def _matches(given: str, keys: list[SecretStr]) -> bool:

@@ -363,3 +363,46 @@ def case_view(case: Case | None, catalog=None) -> str:
                          f'<div class="ftz-section-text">{text_html(body)}</div></div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+# ---------------------------------------------------------------- documents tab
+
+DOCUMENT_COLUMNS = ["文件 / File", "标题 / Title", "案例 / Cases", "片段 / Chunks", "添加时间 / Added", "来源 / Source",
+                    "状态 / Status"]
+_SOURCES = {"corpus": "内置 / shipped", "uploads": "上传 / uploaded", "other": "其他 / other"}
+
+
+def document_status(doc) -> str:
+    """A DocumentInfo's state in words: queued, indexing with its progress, ready, failed with the reason."""
+    if doc.status == "indexing":
+        return f"索引中 / indexing {doc.done}/{doc.total}" if doc.total else "读取中 / reading…"
+    if doc.status == "failed":
+        return f"失败 / failed: {doc.error or '—'}"
+    return {"queued": "排队中 / queued", "ready": "就绪 / ready", "removing": "删除中 / removing"}.get(doc.status,
+                                                                                                   doc.status)
+
+
+def document_rows(docs: Iterable) -> list[list[object]]:
+    """Rows of the documents table (DocumentInfo objects; cells are plain text, the table escapes them)."""
+    rows: list[list[object]] = []
+    for d in docs:
+        added = d.added.astimezone().strftime("%Y-%m-%d %H:%M") if d.added else "—"
+        name = d.name if not d.original_name else f"{d.name}（{d.original_name}）"
+        rows.append([name, d.title or "—", d.cases if d.status != "queued" else "—",
+                     d.chunks if d.status != "queued" else "—", added, _SOURCES.get(d.source, d.source),
+                     document_status(d)])
+    return rows
+
+
+def removable_choices(docs: Iterable) -> list[tuple[str, str]]:
+    """(label, file name) of the documents an admin may remove here."""
+    return [(f"{d.title or d.name} · {d.name}", d.name) for d in docs if d.removable]
+
+
+def upload_results(lines: list[tuple[bool, str]]) -> str:
+    """The outcome of each uploaded file, one line each (✓ queued / ✗ the reason)."""
+    if not lines:
+        return ""
+    items = "".join(f'<li class="{"ftz-ok" if ok else "ftz-warn"}">{"✓" if ok else "✗"} {esc(text)}</li>'
+                    for ok, text in lines)
+    return f'<ul class="ftz-doc-results">{items}</ul>'

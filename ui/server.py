@@ -13,9 +13,9 @@ import gradio as gr
 from fastapi import FastAPI
 
 from assistant.config import Settings, get_settings
-from ui import api
+from ui import api, documents, documents_api
 from ui.app import TITLE, auth_pairs, build_app
-from ui.auth import has_credentials, is_loopback, refusal_to_serve
+from ui.auth import has_admin, has_credentials, is_loopback, refusal_to_serve
 from ui.style import CSS, HEAD, theme
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,10 @@ DESCRIPTION = """Grounded answers over Chinese free-trade-zone case documents, e
   model `ftzqa`. The reply is the answer with [n] markers and a sources list; `ftzqa` carries the citations.
 * **REST**: `POST /api/answer` returns the `Answer` JSON; `GET /api/cases` lists the cases;
   `POST /api/export` turns an answer or a conversation into .docx or Markdown.
-* **Auth**: open on 127.0.0.1 when nothing is configured; otherwise `Authorization: Bearer <API key>`.
+* **Documents**: `GET /api/documents` lists them with their indexing status; `POST /api/documents` (multipart,
+  field `file`) uploads one, `DELETE /api/documents/{name}` removes one — both need the admin role.
+* **Auth**: open on 127.0.0.1 when nothing is configured; otherwise `Authorization: Bearer <API key>`
+  (viewer keys ask, admin keys also upload and remove).
 """
 
 
@@ -64,7 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   openapi_url="/openapi.json")
     app.state.settings = settings
     api.install_error_handlers(app)
+    app.include_router(documents_api.router)  # before api.router, whose catch-all answers unknown /api/ routes
     app.include_router(api.router)
+    documents.library(settings)  # re-queues jobs a stopped server left and starts the indexing worker
 
     demo = build_app(settings)
     gr.mount_gradio_app(
@@ -73,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_message="请登录 / Please sign in — 自贸案例问答 · FTZ Case Assistant" if auth else None,
         footer_links=[], run_history=False, show_error=False, ssr_mode=False, mcp_server=False, pwa=False,
         enable_monitoring=False, theme=theme(), css=CSS, head=HEAD,
+        max_file_size=int(settings.ingest.max_upload_mb * 2**20),  # the documents tab's uploads
     )
     app.state.blocks = demo
     return app
@@ -96,5 +102,8 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     if not is_loopback(settings.ui.host) and not settings.ui.auth and has_credentials(settings):
         log.warning("serving on %s with API keys but no page login: the chat page itself is open to anyone "
                     "who can reach it (set FTZQA_UI__AUTH to require a login)", settings.ui.host)
+    if not is_loopback(settings.ui.host) and not has_admin(settings):
+        log.warning("serving on %s without an admin login or admin API key: nobody can upload or remove documents "
+                    "(set FTZQA_UI__ADMINS or FTZQA_UI__ADMIN_API_KEYS)", settings.ui.host)
     app = create_app(settings)
     uvicorn.run(app, host=settings.ui.host, port=settings.ui.port, log_level="info", timeout_graceful_shutdown=5)
