@@ -53,7 +53,7 @@ def ensure_index() -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the corpus folder)")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the corpus folder and the uploads folder)")] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index")] = False,
 ) -> None:
     """Index documents: unchanged files are skipped, changed ones re-indexed, removed ones dropped."""
@@ -158,7 +158,8 @@ def _print_final(final) -> None:
         console.rule("sources")
     for c in final.citations:
         page = f" · p. {c.page}" if c.page else ""
-        console.print(f"[bold][{c.n}][/] {c.case_title} · {c.provider or '—'} · {c.document_title}{page} · "
+        english = f" ({c.case_title_en})" if c.case_title_en else ""
+        console.print(f"[bold][{c.n}][/] {c.case_title}{english} · {c.provider or '—'} · {c.document_title}{page} · "
                       f"{c.section or '—'}", highlight=False)
         console.print(f"    “{c.quote}”", markup=False, highlight=False)
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in final.timings.items() if not k.startswith("retrieve_"))
@@ -196,6 +197,50 @@ def chat(
         if final is not None:
             _print_final(final)
             history += [{"role": "user", "content": question}, {"role": "assistant", "content": final.text}]
+
+
+@app.command()
+def cards(
+    backend: Annotated[str | None, typer.Option(help="Generator that writes them: local | openai:<model>")] = None,
+    out: Annotated[Path | None, typer.Option(help="Card file to fill (default <home>/cards.json; the shipped "
+                                             "corpus's cards live in corpus/cards.json)")] = None,
+) -> None:
+    """Write the missing English case cards: an English title, a short gist with the key figures, names in pinyin."""
+    from tqdm import tqdm
+
+    from assistant import service
+    from assistant.cards import SHIPPED_CARDS, CardStore, card_file, fill_cards
+    from assistant.config import get_settings
+    from assistant.llm.base import BackendError
+    from assistant.llm.registry import get_generator
+
+    ensure_index()
+    settings = get_settings()
+    name = backend or settings.llm.backend
+    try:
+        generator = get_generator(name, settings)
+    except BackendError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    if generator is None:
+        err.print("[red]cards need a generator (local or openai:<model>); the extractive backend writes none[/]")
+        raise typer.Exit(2)
+    target = out or card_file(settings)
+    store = CardStore(target, shipped=SHIPPED_CARDS if target != SHIPPED_CARDS else target)
+    catalog = service.index(settings).catalog
+    bar = tqdm(desc="cards", unit="case", disable=not sys.stderr.isatty())
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    made, failed = fill_cards(sorted(catalog.cases.values(), key=lambda c: c.id), catalog.case_text, store,
+                              generator, service.names(settings), name, progress)
+    bar.close()
+    console.print(f"{made} card(s) written to {target}")
+    for reason in failed:
+        console.print(f"[yellow]not written[/] {reason}")
 
 
 @app.command()

@@ -86,6 +86,8 @@ class RetrievalSettings(_Section):
     title_weight_en: float = Field(0.5, ge=0, description="The same for English (titles come through translation: looser)")
     provider_weight: float = Field(1.0, ge=0, description="Cases of a provider the question names")
     carried_weight: float = Field(1.0, ge=0, description="A follow-up's cases from the previous turn")
+    card_weight: float = Field(0.5, ge=0, description="English questions: cases whose English card (title, gist, "
+                               "names) matches, by meaning and by words")
     rerank_cases: int = Field(6, ge=1, description="Leading cases the coverage rerank may reorder")
     dictionary_weight: float = Field(0.5, ge=0, description="How much an English word's dictionary sense counts in "
                                      "coverage, beside a glossary term or a document's own name (1.0)")

@@ -39,7 +39,7 @@ def _question(turn: Turn) -> str:
 def _source_lines(c: Citation) -> list[tuple[str, str]]:
     """(label, value) rows describing one source, in the order a reader checks them."""
     return [
-        ("案例 / Case", f"《{c.case_title}》（{c.case_id}）"),
+        ("案例 / Case", f"《{c.case_title}》（{c.case_id}）" + (f" {c.case_title_en}" if c.case_title_en else "")),
         ("提供方 / Provider", c.provider or "—"),
         ("文件 / Document", f"《{c.document_title}》（{c.source_file}）"),
         ("章节 / Section", c.section or "—"),

@@ -137,6 +137,22 @@ class Query(BaseModel):
         return list(dict.fromkeys(t for group in self.concepts for t in group))
 
 
+class CaseCard(BaseModel):
+    """A case in English, made once per content hash: what an English question is matched against and what an
+    English answer shows beside the Chinese title."""
+
+    case_id: str
+    content_sha: str = Field(description="Hash of the case's title, provider and text the card was made from")
+    title_en: str
+    gist_en: str = Field("", description="Two or three sentences with the case's key figures")
+    names: list[str] = Field(default_factory=list, description="The case's places and organisations in English/pinyin")
+    generator: str = Field("", description="The backend that wrote it")
+
+    @property
+    def text(self) -> str:
+        return " ".join(p for p in (self.title_en, self.gist_en, "; ".join(self.names)) if p)
+
+
 class Hit(BaseModel):
     """A retrieved chunk with the case it belongs to and how each retriever scored it."""
 
@@ -196,6 +212,7 @@ class Citation(BaseModel):
     section: str
     quote: str = Field(description="Verbatim span of the cited chunk, as in the cleaned document")
     chunk_id: str = ""
+    case_title_en: str = Field("", description="The case's English title (from its card), for English answers")
     page: int | None = Field(None, description="Page of the quoted passage, for paged sources")
 
 

@@ -1,17 +1,20 @@
-"""Process-wide singletons built once, never per question: the loaded index (store.index.shared) and the
-name index of the ingested documents (the proper nouns English questions name in pinyin)."""
+"""Process-wide singletons built once, never per question: the loaded index (store.index.shared), the name
+index of the ingested documents (the proper nouns English questions name in pinyin) and their English cards."""
 
 from __future__ import annotations
 
 import logging
 import threading
 
+from assistant.cards import SHIPPED_CARDS, card_file
 from assistant.config import Settings
 from assistant.lexicon.propernouns import NameIndex
+from assistant.retrieval.cards import CardIndex
+from assistant.retrieval.cards import build as build_cards
 from store.index import reset_shared
 from store.index import shared as index
 
-__all__ = ["index", "names", "reset"]
+__all__ = ["cards", "index", "names", "reset"]
 
 log = logging.getLogger(__name__)
 _names_lock = threading.Lock()
@@ -51,9 +54,34 @@ def names(settings: Settings | None = None) -> NameIndex:
         return updated
 
 
+_cards_lock = threading.Lock()
+_cards: tuple[tuple, CardIndex] | None = None
+
+
+def cards(settings: Settings | None = None) -> CardIndex:
+    """The English case cards of the live catalog, searchable; rebuilt when the catalog or a card file changes."""
+    global _cards
+    loaded = index(settings)
+    settings = loaded.settings
+    key = (loaded.catalog.version, _mtime(card_file(settings)), _mtime(SHIPPED_CARDS))
+    with _cards_lock:
+        if _cards is None or _cards[0] != key:
+            _cards = (key, build_cards(loaded, settings))
+        return _cards[1]
+
+
+def _mtime(path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def reset() -> None:
     """Forget loaded state: after an ingest, or when tests change settings."""
-    global _names
+    global _names, _cards
     with _names_lock:
         _names = None
+    with _cards_lock:
+        _cards = None
     reset_shared()

@@ -154,7 +154,7 @@ def test_unknown_backend_is_a_clear_error():
 
 
 def test_prompt_injection_in_question_does_not_reveal_system_prompt():
-    from assistant.answers.prompts import load
+    from assistant.prompts import load
 
     system = load("system_zh").render()
     mock_generator().enqueue(system)  # a model that obeys the injection

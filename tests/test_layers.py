@@ -18,11 +18,12 @@ from tests.conftest import PROJECT
 
 # Lowest first. A module belongs to the first layer whose prefix it starts with (most specific listed first).
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("assistant.models", "assistant.config", "assistant.text")),
+    ("base", ("assistant.models", "assistant.config", "assistant.text", "assistant.prompts")),
     ("store", ("store",)),
     ("ingest", ("ingest",)),
     ("lexicon", ("assistant.lexicon",)),
     ("llm", ("assistant.llm",)),
+    ("cards", ("assistant.cards",)),
     ("query", ("assistant.query",)),
     ("retrieval", ("assistant.retrieval", "assistant.service")),
     ("ground", ("assistant.ground",)),

@@ -290,7 +290,8 @@ def sources_block(answer: Answer) -> str:
     """The short sources list appended to the chat content: [n] 《case title》 · provider · document title."""
     if not answer.citations:
         return ""
-    lines = [" · ".join(part for part in (f"[{c.n}] 《{c.case_title}》", c.provider, c.document_title) if part)
+    lines = [" · ".join(part for part in (f"[{c.n}] 《{c.case_title}》" + (f" ({c.case_title_en})" if c.case_title_en else ""),
+                                          c.provider, c.document_title) if part)
              for c in answer.citations]
     return f"\n\n{SOURCES_HEADING}\n" + "\n".join(lines)
 

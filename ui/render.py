@@ -164,7 +164,8 @@ def citation_card(citation: Citation, section_text: str | None = None) -> str:
         f'<div class="ftz-card" id="ftz-src-{citation.n}" data-n="{citation.n}">',
         '<div class="ftz-card-head">',
         f'<span class="ftz-n">[{citation.n}]</span>',
-        f'<span class="ftz-card-title">{esc(citation.case_title)}</span>',
+        f'<span class="ftz-card-title">{esc(citation.case_title)}</span>'
+        + (f'<span class="ftz-card-title-en">{esc(citation.case_title_en)}</span>' if citation.case_title_en else ""),
         "</div>",
         '<div class="ftz-card-meta">',
         _provider_chip(citation.provider),

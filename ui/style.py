@@ -121,6 +121,7 @@ footer { display: none !important; }
 .ftz-card-head { display: flex; align-items: baseline; gap: 8px; }
 .ftz-n { flex: none; font-weight: 700; color: #fff; background: var(--ftz-blue-2); border-radius: 5px; font-size: 12.5px; padding: 0 6px; line-height: 1.6; }
 .ftz-card-title { font-weight: 700; font-size: 15px; color: var(--ftz-ink); line-height: 1.45; }
+.ftz-card-title-en { display: block; font-size: 13px; color: var(--ftz-muted); font-style: italic; line-height: 1.4; }
 .ftz-card-meta { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; margin: 6px 0 4px; font-size: 12.5px; color: #475569; }
 .ftz-chip { display: inline-block; background: #f1f5f9; color: #334155; border-radius: 999px; padding: 1px 9px; font-size: 12px; }
 .ftz-chip-provider { background: #fee2e2; color: #9f1239; font-weight: 600; }

@@ -186,8 +186,9 @@ class Renderer:
     """Checked sentences to text with markers renumbered in order of first use, one sentence at a time, so a
     streamed answer shows only verified sentences and the final text is exactly what was streamed."""
 
-    def __init__(self, hits: list[Hit], drop_unsupported_figures: bool = True):
+    def __init__(self, hits: list[Hit], drop_unsupported_figures: bool = True, titles_en: dict[str, str] | None = None):
         self.hits = hits
+        self.titles_en = titles_en or {}
         self.drop_unsupported_figures = drop_unsupported_figures
         self.order: dict[int, int] = {}
         self.citations: list[Citation] = []
@@ -209,7 +210,7 @@ class Renderer:
                     n=self.order[n], case_id=hit.case.id, case_title=hit.case.title, provider=hit.case.provider,
                     document_title=hit.case.document_title, source_file=hit.case.source_file,
                     section=hit.chunk.section, quote=sentence.quotes[n], chunk_id=hit.chunk.id,
-                    page=hit.chunk.page,
+                    page=hit.chunk.page, case_title_en=self.titles_en.get(hit.case.id, ""),
                 ))
             markers += f"[{self.order[n]}]"
         part = _place_markers(sentence.text, markers) + ("\n" if sentence.break_after else "")

@@ -9,7 +9,8 @@ from assistant.lexicon.names import english_name
 from assistant.models import Case, Evidence, Hit, Query
 
 
-def compose(query: Query, evidence: Evidence, stated: list[bool], numbers: list[int], hits: list[Hit]) -> str:
+def compose(query: Query, evidence: Evidence, stated: list[bool], numbers: list[int], hits: list[Hit],
+            titles_en: dict[str, str] | None = None) -> str:
     """An answer of verbatim evidence sentences with [n] markers (numbers[i] is sentence i's index in `hits`),
     in a short frame in the question's language; the asks the evidence does not state are named after it."""
     answered = {k for k, ok in enumerate(stated) if ok}
@@ -37,7 +38,9 @@ def compose(query: Query, evidence: Evidence, stated: list[bool], numbers: list[
             case = cases[case_id]
             who = f", provided by {english_name(case.provider)}" if case.provider else ""
             body = " ".join(f"“{evidence.sentences[i].text}” [{numbers[i]}]" for i in idx)
-            lines.append(f"- Case “{case.title}”{who}: {body}")
+            english = (titles_en or {}).get(case.id)
+            named = f"“{case.title}” ({english})" if english else f"“{case.title}”"
+            lines.append(f"- Case {named}{who}: {body}")
     return "\n".join(lines)
 
 

@@ -9,11 +9,11 @@ evidence costs time to first token; the sentences are a few hundred characters i
 from __future__ import annotations
 
 from assistant.answers import citations
-from assistant.answers.prompts import load as load_prompt
 from assistant.config import Settings
 from assistant.llm.base import BackendError, Generator
 from assistant.llm.registry import get_generator
 from assistant.models import Evidence, Hit, Query
+from assistant.prompts import load as load_prompt
 
 
 def generator_for(name: str, settings: Settings) -> tuple[Generator | None, str | None]:

@@ -58,6 +58,7 @@ class Turn:
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     query: Query | None = None
+    titles_en: dict[str, str] = field(default_factory=dict)  # case id → English title, for English answers
 
     def answer(self, text: str, **fields) -> Answer:
         self.timings["total"] = time.perf_counter() - self.started
@@ -139,6 +140,9 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
     ev_hits, numbers = evidence_hits(evidence, catalog)
     keep = [i for i, s in enumerate(evidence.sentences)
             if numbers[i] and (not s.asks or any(stated[k] for k in s.asks))]
+    # English answers name each case in English too (its card), beside the Chinese title the sources quote.
+    turn.titles_en = ({cid: card.title_en for cid, card in service.cards(settings).cards.items()}
+                      if turn.language == "en" else {})
     yield Retrieved(hits=ev_hits)
     generator, fallback_notice = generator_for(turn.backend, settings)
     if fallback_notice:
@@ -159,9 +163,9 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
 def _extractive(turn: Turn, evidence: Evidence, stated: list[bool], numbers: list[int], hits: list[Hit]) -> Answer:
     assert turn.query is not None
     t = time.perf_counter()
-    raw = extractive.compose(turn.query, evidence, stated, numbers, hits)
+    raw = extractive.compose(turn.query, evidence, stated, numbers, hits, turn.titles_en)
     checked, _ = check(raw, hits)
-    renderer = Renderer(hits)
+    renderer = Renderer(hits, titles_en=turn.titles_en)
     for sentence in checked:
         renderer.add(sentence)
     if renderer.citations:
@@ -181,7 +185,7 @@ def _generate(turn: Turn, generator: Generator, evidence: Evidence, keep: list[i
     assert turn.query is not None
     query = turn.query
     messages = messages_for(query, evidence, keep, numbers, hits, history, settings.llm.evidence_chars)
-    stream, renderer = SentenceStream(), Renderer(hits)
+    stream, renderer = SentenceStream(), Renderer(hits, titles_en=turn.titles_en)
     t = time.perf_counter()
     produced = False
     try:

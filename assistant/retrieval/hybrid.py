@@ -124,6 +124,14 @@ def search(query: Query, k: int | None = None, filters: dict | None = None, *, m
                                  (cfg.provider_weight, provider_cases(named_text, catalog))):
             if case_ids:
                 rankings.append((weight, chunks_of(case_ids, order, catalog, allowed)[: cfg.candidates]))
+    if mode == "hybrid" and language == "en" and cfg.card_weight:
+        # English case cards: the question against each case's English title, gist and names.
+        card_index = service.cards(settings)
+        n_cards = cfg.candidates // 4
+        order = [c for _, ids in rankings for c in ids]
+        for case_ids in (card_index.dense(trace.vector, n_cards), card_index.lexical(text, n_cards)):
+            if case_ids:
+                rankings.append((cfg.card_weight, chunks_of(case_ids, order, catalog, allowed)[: cfg.candidates]))
     if carried:
         # A follow-up keeps talking about the cases of the previous turn.
         chunks = [cid for cid, ch in catalog.chunks.items() if ch.case_id in carried]

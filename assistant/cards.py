@@ -1,0 +1,179 @@
+"""Bilingual case cards: an English title, a two-to-three-sentence English gist with the case's key figures,
+and the case's names in English/pinyin — for English questions about Chinese documents.
+
+A card is made once per case content (its hash) by the configured generator and kept in a cache file; the
+shipped corpus's cards ship as data (corpus/cards.json) so a fresh clone makes none. Names come from the
+documents' own proper nouns (lexicon.propernouns), not from the model. Every figure in a gist must be one the
+case states: a gist sentence with another figure is dropped. With no generator (extractive), ingest still
+finishes and `ftzqa cards` fills the cards later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.lexicon.propernouns import NameIndex
+from assistant.llm.base import BackendError, Generator
+from assistant.models import Case, CaseCard
+from assistant.prompts import load as load_prompt
+from assistant.text import detect_language, has_chinese, has_figure, numbers_in, sentence_spans, split_sentences
+
+log = logging.getLogger(__name__)
+
+SHIPPED_CARDS = PROJECT_ROOT / "corpus" / "cards.json"
+CARD_TEXT_CHARS = 700  # of the case shown to the model: the title, provider and opening (its first figures)
+_lock = threading.Lock()
+
+
+def content_hash(case: Case, text: str) -> str:
+    """What a card is made from: the case's title, provider and text."""
+    return hashlib.sha256(f"{case.title}\n{case.provider or ''}\n{text}".encode()).hexdigest()[:16]
+
+
+class CardStore:
+    """Cards by content hash: the shipped file (read only) and the home cache (written)."""
+
+    def __init__(self, cache_file: Path, shipped: Path = SHIPPED_CARDS):
+        self.cache_file = cache_file
+        self.cards: dict[str, CaseCard] = {}
+        for path in (shipped, cache_file):
+            self.cards.update(_read(path))
+
+    def get(self, sha: str) -> CaseCard | None:
+        return self.cards.get(sha)
+
+    def put(self, card: CaseCard) -> None:
+        with _lock:
+            self.cards[card.content_sha] = card
+            cached = _read(self.cache_file)
+            cached[card.content_sha] = card
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.cache_file.with_suffix(".tmp")
+            tmp.write_text(json.dumps({k: v.model_dump() for k, v in sorted(cached.items())}, ensure_ascii=False,
+                                      indent=1), encoding="utf-8")
+            tmp.replace(self.cache_file)
+
+
+def _read(path: Path) -> dict[str, CaseCard]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError) as exc:
+        log.warning("case cards in %s not read: %s", path, exc)
+        return {}
+    return {sha: CaseCard.model_validate(card) for sha, card in data.items()} if isinstance(data, dict) else {}
+
+
+def card_names(text: str, names: NameIndex | None, limit: int = 8) -> list[str]:
+    """The case's names in English/pinyin, from the documents' proper nouns that its text contains."""
+    if names is None:
+        return []
+    found: list[str] = []
+    nouns = [n for n in names.names().values() if n.kind in ("place", "organisation") and n.text in text and n.forms]
+    for noun in sorted(nouns, key=lambda n: (-text.count(n.text), n.kind != "place", -len(n.text))):
+        # "kaifeng area" over "kaifengpianqu"; a long run of pinyin syllables names nothing to an English reader.
+        form = next((f for f in noun.forms if " " in f), noun.forms[0])
+        if " " not in form and len(form) > 12:
+            continue
+        english = " ".join(w[:1].upper() + w[1:] for w in form.split())
+        if not any(english in f or f in english for f in found):
+            found.append(english)
+        if len(found) >= limit:
+            break
+    return found
+
+
+_FIELD = re.compile(r"^\s*(title|gist)\s*[:：]\s*(.*)$", re.I)
+
+
+def parse_card(reply: str, case_text: str) -> tuple[str, str]:
+    """(English title, gist) from a model's 'Title: …' / 'Gist: …' reply; gist sentences stating a figure the
+    case does not are dropped (a card must not put a wrong number in front of an English reader)."""
+    fields: dict[str, str] = {}
+    current = ""
+    for line in reply.splitlines():
+        m = _FIELD.match(line)
+        if m:
+            current = m.group(1).lower()
+            fields[current] = m.group(2).strip()
+        elif current and line.strip():
+            fields[current] = f"{fields[current]} {line.strip()}".strip()
+    title = fields.get("title", "").strip(" \"“”'")
+    if has_chinese(title) and detect_language(title) == "zh":
+        title = ""
+    stated = numbers_in(case_text.replace(",", ""))
+    kept = [s.strip() for s in split_sentences(fields.get("gist", ""))
+            if s.strip() and not has_chinese(s) and numbers_in(s.replace(",", "")) <= stated]
+    return title[:160], " ".join(kept[:3])
+
+
+def card_source(text: str, limit: int = CARD_TEXT_CHARS) -> str:
+    """What the model reads of a case: its opening sentence, then the sentences that state figures (its results),
+    in order, within the limit — the opening alone is background and states no result."""
+    sentences = [text[a:b].strip() for a, b in sentence_spans(text, 0, len(text)) if len(text[a:b].strip()) >= 8]
+    if not sentences:
+        return text[:limit]
+    picked = [0] + [i for i, s in enumerate(sentences[1:], 1) if has_figure(s)]
+    out = ""
+    for i in picked:
+        if out and len(out) + len(sentences[i]) > limit:
+            break
+        out += sentences[i]
+    return out[: limit * 2]
+
+
+def make_card(case: Case, text: str, generator: Generator, names: NameIndex | None, generator_name: str,
+              max_tokens: int = 180) -> CaseCard:
+    """Ask the generator for a card of one case (raises BackendError when it fails)."""
+    prompt = load_prompt("card_en").render(title=case.title, provider=case.provider or "—", text=card_source(text))
+    reply = "".join(generator.stream([{"role": "user", "content": prompt}], max_tokens=max_tokens))
+    title, gist = parse_card(reply, text)
+    return CaseCard(case_id=case.id, content_sha=content_hash(case, text), title_en=title, gist_en=gist,
+                    names=card_names(text, names), generator=generator_name)
+
+
+def fill_cards(cases: Iterable[Case], case_text: Callable[[Case], str], store: CardStore,
+               generator: Generator | None, names: NameIndex | None, generator_name: str,
+               progress: Callable[[int, int], None] | None = None) -> tuple[int, list[str]]:
+    """Make the missing cards: (how many were made, the cases that failed with the reason)."""
+    todo = [c for c in cases if store.get(content_hash(c, case_text(c))) is None]
+    made, failed = 0, []
+    if progress:
+        progress(0, len(todo))
+    for i, case in enumerate(todo, 1):
+        text = case_text(case)
+        if generator is None:
+            failed.append(f"{case.id}: no generator configured")
+        else:
+            try:
+                card = make_card(case, text, generator, names, generator_name)
+                if card.title_en:
+                    store.put(card)
+                    made += 1
+                else:
+                    failed.append(f"{case.id}: the reply had no English title")
+            except BackendError as exc:
+                failed.append(f"{case.id}: {exc}")
+        if progress:
+            progress(i, len(todo))
+    return made, failed
+
+
+def cards_of(cases: Iterable[Case], case_text: Callable[[Case], str], store: CardStore) -> dict[str, CaseCard]:
+    """Case id → its card, for the cases that have one."""
+    out: dict[str, CaseCard] = {}
+    for case in cases:
+        card = store.get(content_hash(case, case_text(case)))
+        if card is not None:
+            out[case.id] = card.model_copy(update={"case_id": case.id})
+    return out
+
+
+def card_file(settings: Settings) -> Path:
+    return settings.home / "cards.json"
