@@ -27,6 +27,15 @@ def eval_command(
         "--items", exists=True, dir_okay=False,
         help="Eval set to run (default evals/data/eval_v1.jsonl; evals/data/heldout_v1.jsonl is the held-out set)")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars")] = True,
+    docs: Annotated[Path | None, typer.Option(
+        "--docs", exists=True, file_okay=False,
+        help="A folder of documents to index beside the corpus for this run (a scratch index; yours is untouched)")] = None,
+    structure: Annotated[Path | None, typer.Option(
+        "--structure", exists=True, dir_okay=False,
+        help="structure.json of those documents: report whether cases, titles and providers are detected exactly")] = None,
+    cards: Annotated[str | None, typer.Option(
+        "--cards", help="With --docs: have this generator (local | openai:<model>) write the new documents' English "
+                        "cards first, as `ftzqa cards` would after an upload")] = None,
 ) -> None:
     """Score retrieval (and answers) on the fixed eval set; write results.jsonl, report.json/.md and chart.png."""
     from rich.console import Console
@@ -55,7 +64,8 @@ def eval_command(
     try:
         report = run_eval(backend=backend, subset=subset, compare=names, retrieval_only=retrieval_only,
                           out_dir=out, progress=progress, min_gates=min_gates, max_gates=max_gates,
-                          eval_file=items or DEFAULT_EVAL_FILE)
+                          eval_file=items or DEFAULT_EVAL_FILE, documents=docs, structure=structure,
+                          cards_backend=cards)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     except RuntimeError as exc:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 # Metrics where a lower value is better (listed so reports and gates can say so).
 LOWER_IS_BETTER = {"false_refusal"}
 RETRIEVAL_METRICS = ("hit@1", "hit@5", "mrr@10", "recall@5", "passage_hit@5")
-ANSWER_METRICS = ("key_fact_acc", "citation_precision", "citation_recall", "language_match",
+ANSWER_METRICS = ("key_fact_acc", "correct_cited", "citation_precision", "citation_recall", "language_match",
                   "refusal_acc", "false_refusal")
 ALL_METRICS = RETRIEVAL_METRICS + ANSWER_METRICS
 
@@ -199,6 +199,8 @@ def answer_metrics(*, answerable: bool, gold: Sequence[str], must_include: Seque
     out["false_refusal"] = float(bool(refused))
     facts = key_facts_present(text, must_include)
     out["key_fact_acc"] = None if facts is None else float(facts and not refused)
+    # Correct and cited to the right case: the key facts, and a gold case among the citations.
+    out["correct_cited"] = None if facts is None else float(facts and not refused and bool(set(cited) & set(gold)))
     out["citation_precision"] = citation_precision(cited, gold)
     out["citation_recall"] = citation_recall(cited, gold) if not refused else (0.0 if gold else None)
     return out

@@ -28,6 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from evals import metrics as M
+from evals.documents import DocumentCheck, check_structure, with_documents
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +181,8 @@ class Report(BaseModel):
     config_hash: str = ""
     systems: dict[str, SystemReport] = Field(default_factory=dict)
     misses: dict[str, list[str]] = Field(default_factory=dict, description="Item ids to look at, by kind")
+    documents: str = Field("", description="Extra documents indexed beside the corpus for this run")
+    structure: list[DocumentCheck] = Field(default_factory=list, description="Detected structure vs structure.json")
     gates: list[Gate] = Field(default_factory=list)
     out_dir: str = ""
     seconds: float = 0.0
@@ -278,8 +281,15 @@ def _out_folder(out_dir: Path | str | None) -> Path:
 def run_eval(backend: str = "extractive", subset: str | None = None, compare: list[str] | tuple[str, ...] = (),
              retrieval_only: bool = False, out_dir: Path | str | None = None, progress: bool = True, *,
              min_gates: list[str] | tuple[str, ...] = (), max_gates: list[str] | tuple[str, ...] = (),
-             eval_file: Path | str = DEFAULT_EVAL_FILE, console=None) -> Report:
-    """Score ours (hybrid retrieval, and answers unless retrieval_only) plus the named baselines."""
+             eval_file: Path | str = DEFAULT_EVAL_FILE, console=None, documents: Path | None = None,
+             structure: Path | None = None, cards_backend: str | None = None) -> Report:
+    """Score ours (hybrid retrieval, and answers unless retrieval_only) plus the named baselines; with
+    `documents`, on a scratch index of the corpus and that folder (and its structure against `structure`)."""
+    if documents is not None:
+        with with_documents(Path(documents), cards_backend):
+            report = run_eval(backend, subset, compare, retrieval_only, out_dir, progress, min_gates=min_gates,
+                              max_gates=max_gates, eval_file=eval_file, console=console, structure=structure)
+        return report
     from rich.console import Console
     from tqdm import tqdm
 
@@ -359,6 +369,9 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
         systems={s: _system_report(s, records[s], s == OURS and not retrieval_only, seconds[s]) for s in systems},
         misses=_misses(records[OURS], retrieval_only),
     )
+    if structure is not None:
+        report.structure = check_structure(Path(structure))
+        report.documents = str(Path(structure).parent)
     report.gates = evaluate_gates(report, gates)
     report.seconds = round(time.perf_counter() - started, 2)
     write_outputs(report, records, folder)
@@ -410,7 +423,7 @@ def _misses(records: list[dict], retrieval_only: bool) -> dict[str, list[str]]:
 
 # --------------------------------------------------------------------------------------------- output
 LABELS = {"hit@1": "hit@1", "hit@5": "hit@5", "mrr@10": "MRR@10", "recall@5": "recall@5", "passage_hit@5": "passage@5",
-          "key_fact_acc": "key facts", "citation_precision": "cite P", "citation_recall": "cite R",
+          "key_fact_acc": "key facts", "correct_cited": "correct+cited", "citation_precision": "cite P", "citation_recall": "cite R",
           "language_match": "lang ok", "refusal_acc": "refusal acc", "false_refusal": "false refusal"}
 
 
@@ -480,6 +493,15 @@ def render_markdown(report: Report) -> str:
                     for key, row in getattr(ours, attr).items()]
             out += [_md_table(header, rows), ""]
 
+    if report.structure:
+        exact = sum(c.exact for c in report.structure)
+        out += [f"## Structure of the added documents: {exact}/{len(report.structure)} exact", ""]
+        for c in report.structure:
+            out.append(f"- {'EXACT' if c.exact else 'WRONG'} `{c.source_file}`: {len(c.found)} cases found, "
+                       f"{len(c.expected)} expected; title {c.title_found!r}")
+            if not c.exact:
+                out += [f"  - want {e}  found {f}" for e, f in zip(c.expected, c.found) if e != f]
+        out.append("")
     out += ["## Latency (seconds)", ""]
     header = ["system", "stage", "n", "p50", "p95"]
     rows = [[s.name, stage, str(lat.n), _fmt(lat.p50), _fmt(lat.p95)]
@@ -567,6 +589,10 @@ def print_summary(report: Report, console) -> None:
     for kind, ids in report.misses.items():
         if ids:
             console.print(f"[bold]{kind}[/] ({len(ids)}): {', '.join(ids)}")
+    if report.structure:
+        exact = sum(c.exact for c in report.structure)
+        console.print(f"[bold]structure of the added documents[/]: {exact}/{len(report.structure)} exact "
+                      + ", ".join(f"{c.source_file} {'✓' if c.exact else '✗'}" for c in report.structure))
     for gate in report.gates:
         style = "green" if gate.passed else "red"
         console.print(f"[{style}]{'PASS' if gate.passed else 'FAIL'}[/] {gate.spec}: {gate.message}")

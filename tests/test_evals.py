@@ -68,6 +68,7 @@ def eval_index(eval_home, monkeypatch):
 
 HELDOUT_EVAL_FILE = DEFAULT_EVAL_FILE.with_name("heldout_v1.jsonl")
 HELDOUT_V2_EVAL_FILE = DEFAULT_EVAL_FILE.with_name("heldout_v2.jsonl")
+HELDOUT_V3_EVAL_FILE = DEFAULT_EVAL_FILE.with_name("heldout_v3.jsonl")
 
 
 @pytest.fixture(scope="session")
@@ -75,8 +76,8 @@ def items() -> list[EvalItem]:
     return load_items(DEFAULT_EVAL_FILE)
 
 
-@pytest.fixture(scope="session", params=[DEFAULT_EVAL_FILE, HELDOUT_EVAL_FILE, HELDOUT_V2_EVAL_FILE],
-                ids=["eval_v1", "heldout_v1", "heldout_v2"])
+@pytest.fixture(scope="session", params=[DEFAULT_EVAL_FILE, HELDOUT_EVAL_FILE, HELDOUT_V2_EVAL_FILE, HELDOUT_V3_EVAL_FILE],
+                ids=["eval_v1", "heldout_v1", "heldout_v2", "heldout_v3"])
 def any_set(request) -> list[EvalItem]:
     """Both shipped sets: the main one and the held-out one QA runs with --items."""
     return load_items(request.param)
@@ -104,7 +105,8 @@ def test_eval_set_shape(items):
             assert it.answerable and it.gold and it.must_include, it.id
 
 
-@pytest.mark.parametrize("path", [HELDOUT_EVAL_FILE, HELDOUT_V2_EVAL_FILE], ids=["heldout_v1", "heldout_v2"])
+@pytest.mark.parametrize("path", [HELDOUT_EVAL_FILE, HELDOUT_V2_EVAL_FILE, HELDOUT_V3_EVAL_FILE],
+                         ids=["heldout_v1", "heldout_v2", "heldout_v3"])
 def test_heldout_sets_are_separate_from_the_main_set(items, path):
     heldout = load_items(path)
     assert not {it.id for it in heldout} & {it.id for it in items}

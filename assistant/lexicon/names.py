@@ -15,6 +15,10 @@ def provider_keys(provider: str) -> list[str]:
         if not part:
             continue
         keys.append(part)
+        # 广西自贸试验区崇左片区 is also 崇左片区 and 崇左: questions name the area, not the whole zone.
+        area = re.match(r"^.+?(?:自由贸易试验区|自贸试验区|自贸区)(?P<area>.{2,8}(?:片区|新区))$", part)
+        if area:
+            keys += provider_keys(area.group("area"))
         stem = re.sub(r"(自由贸易试验区|自贸试验区|自贸区|片区|综合保税区|市|省|新区)$", "", part)
         stem = re.sub(r"(自由贸易试验区|自贸试验区)$", "", stem)
         if len(stem) >= 2:

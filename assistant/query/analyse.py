@@ -17,7 +17,7 @@ from assistant.lexicon.wordlists import attributes, gazetteer, generic_terms
 from assistant.models import Ask, Attribute, Case, Query
 from assistant.query import asks as ask_rules
 from assistant.query import followup, route
-from assistant.text import detect_language
+from assistant.text import detect_language, has_chinese
 from store.tokenize import tokenize
 
 YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -33,7 +33,8 @@ def terms_and_required(question: str, groups: list[list[str]], places: frozenset
     terms = list(dict.fromkeys(t for g in groups for t in g))
     named = {_core(p) for p in places if p in question or p in terms}
     required = [r for r in named if not any(o != r and o in r for o in named)]  # the loosest form of each
-    required += YEAR.findall(question) + _QUOTED.findall(question)
+    # A quoted Chinese name must be in the case; a quoted English phrase ("single bill") is a translation.
+    required += YEAR.findall(question) + [q for q in _QUOTED.findall(question) if has_chinese(q)]
     required += BATCH.findall(question) + [t for t in terms if BATCH.fullmatch(t)]
     return terms, list(dict.fromkeys(required))
 
@@ -159,7 +160,7 @@ def build_query(question: str, language: str, history: list[dict] | None, cases:
         places=[r for r in required if r in places],
         place_terms=sorted(t for g in groups for t in g if t in places or names is not None and t in names.places()),
         years=YEAR.findall(standalone),
-        quoted=_QUOTED.findall(standalone),
+        quoted=[q for q in _QUOTED.findall(standalone) if has_chinese(q)],
         batches=list(dict.fromkeys(BATCH.findall(standalone) + [t for t in terms if BATCH.fullmatch(t)])),
         attributes=asked(standalone, language), counted=counted(standalone, language),
         wants_figure=wants_figure(standalone),
