@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from assistant.lexicon import glossary
+from assistant.lexicon.translate import english_terms
 from assistant.models import Citation, Hit
 from assistant.text import detect_language, numbers_in, sentence_spans, split_sentences
 
@@ -60,8 +61,9 @@ def support(sentence: str, passage: str) -> float:
         grams = _bigrams(sentence)
         overlap = len(grams & _bigrams(passage)) / len(grams) if grams else 0.0
     else:
-        terms = glossary.expand(sentence)
-        overlap = sum(1 for t in terms if t in passage) / len(terms) if terms else 0.0
+        # Concepts of the English sentence in Chinese (glossary, dictionary): the share the passage holds.
+        groups = _english_groups(sentence)
+        overlap = sum(1 for g in groups if any(t in passage for t in g)) / len(groups) if groups else 0.0
         chinese_quoted = "".join(re.findall(r"[\u4e00-\u9fff]+", sentence))
         if chinese_quoted:  # English answers keep Chinese names: 舟山片区 (Zhoushan Area)
             grams = _bigrams(chinese_quoted)
@@ -69,6 +71,11 @@ def support(sentence: str, passage: str) -> float:
     if figures:
         overlap = min(1.0, overlap + 0.4)
     return overlap
+
+
+@lru_cache(maxsize=4096)
+def _english_groups(sentence: str) -> list[list[str]]:
+    return english_terms(sentence, None)[0]
 
 
 def best_quote(sentence: str, hit: Hit) -> tuple[str, float]:

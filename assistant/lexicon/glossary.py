@@ -15,10 +15,6 @@ from pathlib import Path
 from assistant.lexicon import dictionary
 
 GLOSSARY_FILE = Path(__file__).with_name("data") / "glossary.tsv"
-# The rows the reduction removed (dictionary or name index give them). Transitional: the functions the query
-# stage calls today (expand_groups, expand, names_removed) still read them, so it keeps its tuned behaviour
-# until it calls translate.english_terms; spans() — what english_terms reads — does not.
-_LEGACY = GLOSSARY_FILE.with_name("glossary_removed.tsv")
 
 
 @dataclass(frozen=True)
@@ -44,10 +40,9 @@ def _read(path: Path) -> tuple[Row, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=2)
-def _entries(legacy: bool = False) -> list[tuple[str, re.Pattern[str], list[str]]]:
-    selected = rows() + (_read(_LEGACY) if legacy and _LEGACY.exists() else ())
-    entries = sorted(selected, key=lambda r: -len(r.phrase))  # "bonded marine fuel" before "fuel"
+@lru_cache(maxsize=1)
+def _entries() -> list[tuple[str, re.Pattern[str], list[str]]]:
+    entries = sorted(rows(), key=lambda r: -len(r.phrase))  # "bonded marine fuel" before "fuel"
     return [(r.phrase, re.compile(rf"(?<![a-z]){re.escape(r.phrase)}(?:s|es)?(?![a-z])"), list(r.terms))
             for r in entries]
 
@@ -81,7 +76,7 @@ def names_removed(question: str) -> str:
 def _match(question: str) -> tuple[list[list[str]], str, str]:
     text = masked = question.lower().replace("’", "'")
     groups: list[list[str]] = []
-    for phrase, pattern, chinese in _entries(legacy=True):
+    for phrase, pattern, chinese in _entries():
         if pattern.search(text):
             text = pattern.sub(" ", text)
             if " " in phrase:
@@ -101,7 +96,7 @@ def expand(question: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _reverse() -> dict[str, str]:
     out: dict[str, str] = {}
-    for row in rows() + (_read(_LEGACY) if _LEGACY.exists() else ()):
+    for row in rows():
         if row.terms and row.terms[0] not in out:
             out[row.terms[0]] = row.phrase.title().replace("'S", "'s")
     return out
