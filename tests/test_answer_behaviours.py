@@ -94,3 +94,25 @@ def test_streamed_text_is_exactly_the_final_answer(backend, reply):
     assert final is not None and not final.refused
     assert "".join(pieces) == final.text
     assert "11.7亿吨" in final.text and "19.9" not in final.text
+
+
+def test_a_configured_model_rewrites_the_follow_up_and_the_case_is_kept():
+    # The model's rewrite names the topic; the rule-based resolution keeps the conversation's case.
+    question = "What did Kaifeng save per container by shipping through Lianyungang?"
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": answer(question).text}]
+    mock_generator().enqueue("How long does the Kaifeng–Lianyungang express lane take now?")
+    mock_generator().enqueue("The Kaifeng–Lianyungang express lane now takes only 7 hours [1].")
+    a = answer("And how long does the trip take now?", history, backend="mock")
+    rewrite_prompt = mock_generator().calls[0][-1]["content"]
+    assert "And how long does the trip take now?" in rewrite_prompt and "Kaifeng" in rewrite_prompt
+    assert a.standalone_question.startswith("How long does the Kaifeng")
+    assert not a.refused and KAIFENG in {c.case_id for c in a.citations} and "7 hours" in a.text
+
+
+def test_an_unusable_rewrite_is_ignored():
+    question = "开封到连云港的快运专线现在跑一趟要几个小时？"
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": answer(question).text}]
+    mock_generator().enqueue("Sure! Here is the rewritten question in English: what about the freight?")  # wrong language
+    mock_generator().enqueue("每个集装箱运费降至3850元[1]。")
+    a = answer("那运费呢？", history, backend="mock")
+    assert not a.refused and KAIFENG in {c.case_id for c in a.citations} and "3850" in a.text

@@ -32,6 +32,7 @@ from assistant.ground.coverage import Coverage, coverage
 from assistant.ground.refusal import refusal_text
 from assistant.llm.base import BackendError, Generator
 from assistant.models import Answer, Case, Evidence, Hit, Query, Retrieved
+from assistant.query import condense
 from assistant.query.analyse import build_query
 from assistant.query.normalise import InvalidQuestion, clean_history, validate
 from assistant.retrieval.evidence import evidence_hits
@@ -110,9 +111,24 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
     catalog = index.catalog
     cases = [c for c in catalog.cases.values() if case_matches(c, filters)]
 
+    generator, fallback_notice = generator_for(turn.backend, settings)
+    if fallback_notice:
+        turn.notices.append(fallback_notice)
     t = time.perf_counter()
-    query = turn.query = build_query(cleaned, turn.language, history, list(catalog.cases.values()),
-                                     service.names(settings), settings.retrieval.dictionary_weight)
+    names = service.names(settings)
+    query = turn.query = build_query(cleaned, turn.language, history, list(catalog.cases.values()), names,
+                                     settings.retrieval.dictionary_weight)
+    if query.follow_up and generator is not None:
+        # A generator is at hand: it rewrites the follow-up into a standalone question; the rule-based
+        # resolution keeps the conversation's case either way.
+        rewritten = condense.rewrite(cleaned, history, turn.language, generator)
+        if rewritten:
+            again = build_query(rewritten, turn.language, None, list(catalog.cases.values()), names,
+                                settings.retrieval.dictionary_weight)
+            query = turn.query = again.model_copy(update={
+                "question": query.question, "follow_up": True, "carried_cases": query.carried_cases,
+                "previous_question": query.previous_question,
+                "asks": again.asks if len(again.asks) >= len(query.asks) else query.asks})
     turn.timed("query", t)
 
     t = time.perf_counter()
@@ -144,9 +160,6 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
     turn.titles_en = ({cid: card.title_en for cid, card in service.cards(settings).cards.items()}
                       if turn.language == "en" else {})
     yield Retrieved(hits=ev_hits)
-    generator, fallback_notice = generator_for(turn.backend, settings)
-    if fallback_notice:
-        turn.notices.append(fallback_notice)
     if generator is not None:
         final = yield from _generate(turn, generator, evidence, keep, numbers, ev_hits, stated, history, settings)
         if final is not None:
