@@ -116,7 +116,8 @@ def test_mock_generator_answer_is_verified_and_renumbered():
     mock_generator().enqueue("根据资料，宁波舟山港2020年的货物吞吐量超过11.7亿吨[3]。")
     a = answer("宁波舟山港2020年的货物吞吐量是多少？", backend="mock")
     assert a.backend == "mock" and not a.refused
-    assert a.text == "根据资料，宁波舟山港2020年的货物吞吐量超过11.7亿吨[1]。"
+    # A generated answer opens with the case it comes from (the model leaves that out), then the checked sentence.
+    assert a.text == "根据《浙沪跨港区供油助推长三角海事服务一体化》（舟山片区）：\n根据资料，宁波舟山港2020年的货物吞吐量超过11.7亿吨[1]。"
     assert a.citations[0].case_id == "001_2adf76dceb53e4a4#1"
     system, user = mock_generator().calls[-1][0], mock_generator().calls[-1][-1]
     assert system["role"] == "system" and "[1]" in user["content"] and "宁波舟山港" in user["content"]

@@ -30,12 +30,13 @@ from assistant.config import Settings, get_settings
 from assistant.ground.asks import stated_asks
 from assistant.ground.coverage import Coverage, coverage
 from assistant.ground.refusal import refusal_text
+from assistant.lexicon.names import english_name
 from assistant.llm.base import BackendError, Generator
 from assistant.models import Answer, Case, Evidence, Hit, Query, Retrieved
 from assistant.query import condense
 from assistant.query.analyse import build_query
 from assistant.query.normalise import InvalidQuestion, clean_history, validate
-from assistant.retrieval.evidence import evidence_hits
+from assistant.retrieval.evidence import evidence_hits, names_in
 from assistant.retrieval.hybrid import RetrievalTrace, case_matches, retrieve_with_evidence
 from assistant.text import detect_language, numbers_in
 
@@ -199,6 +200,7 @@ def _generate(turn: Turn, generator: Generator, evidence: Evidence, keep: list[i
     query = turn.query
     messages = messages_for(query, evidence, keep, numbers, hits, history, settings.llm.evidence_chars)
     stream, renderer = SentenceStream(), Renderer(hits, titles_en=turn.titles_en)
+    lead = _lead(query, evidence.cases[0], turn.titles_en) if evidence.cases else ""
     t = time.perf_counter()
     produced = False
     try:
@@ -209,13 +211,13 @@ def _generate(turn: Turn, generator: Generator, evidence: Evidence, keep: list[i
                     turn.timings["first_token"] = time.perf_counter() - t
                     produced = True
                 for raw in stream.feed(delta):
-                    verdict = _accept(raw, hits, renderer, turn)
+                    verdict = _accept(raw, hits, renderer, turn, lead)
                     if verdict is None:
                         return None
                     if verdict:
                         yield verdict
             for raw in stream.close():
-                verdict = _accept(raw, hits, renderer, turn)
+                verdict = _accept(raw, hits, renderer, turn, lead)
                 if verdict is None:
                     return None
                 if verdict:
@@ -242,9 +244,10 @@ def _generate(turn: Turn, generator: Generator, evidence: Evidence, keep: list[i
                        route="rag")
 
 
-def _accept(raw: str, hits: list[Hit], renderer: Renderer, turn: Turn) -> str | None:
+def _accept(raw: str, hits: list[Hit], renderer: Renderer, turn: Turn, lead: str = "") -> str | None:
     """The text one model sentence adds after checking: '' when dropped, None when the whole answer must go
-    (a refusal or the wrong language before anything was shown)."""
+    (a refusal or the wrong language before anything was shown). The first accepted sentence comes after the
+    lead line naming the case."""
     core = strip_markers(raw)
     if not core or repeats_instructions(raw):
         return ""
@@ -258,7 +261,12 @@ def _accept(raw: str, hits: list[Hit], renderer: Renderer, turn: Turn) -> str | 
         # The evidence states what was asked (the ground stage checked): a model's refusal is a false one.
         return None if not renderer.text else ""
     checked = check_sentence(raw, hits)
-    return renderer.add(checked) if checked else ""
+    if not checked:
+        return ""
+    opening = ""
+    if lead and not renderer.text and (checked.cited or not checked.unsupported):
+        opening = renderer.add(CheckedSentence(lead, break_after=True))
+    return opening + renderer.add(checked)
 
 
 def _unstated(query: Query, stated: list[bool], evidence: Evidence, renderer: Renderer) -> Iterator[str]:
@@ -269,14 +277,14 @@ def _unstated(query: Query, stated: list[bool], evidence: Evidence, renderer: Re
 
 def _missing_figures(query: Query, evidence: Evidence, keep: list[int], numbers: list[int], hits: list[Hit],
                      stated: list[bool], renderer: Renderer) -> Iterator[str]:
-    """Each stated ask that wants a figure gets one: when the model's answer has none of the figures of the
-    ask's sentences, the sentence is added verbatim with its citation."""
+    """Each stated ask that wants a figure, a date or a name gets one: when the model's answer has none of those
+    its sentences state, the sentences are added verbatim with their citations."""
     for k, ask in enumerate(query.asks):
-        if not (k < len(stated) and stated[k] and ask.wants_figure):
+        if not (k < len(stated) and stated[k] and ask.wants != "text"):
             continue
         idx = [i for i in keep if k in evidence.sentences[i].asks]
-        figures = set().union(*(numbers_in(evidence.sentences[i].text) for i in idx)) if idx else set()
-        if not figures or figures & numbers_in(renderer.text):
+        answers = set().union(*(_answer_tokens(evidence.sentences[i].text, ask.wants) for i in idx)) if idx else set()
+        if not answers or any(a in renderer.text for a in answers):
             continue
         for i in idx:
             sentence = evidence.sentences[i].text
@@ -284,6 +292,22 @@ def _missing_figures(query: Query, evidence: Evidence, keep: list[int], numbers:
             checked = check_sentence(line, hits)
             if checked and checked.cited:
                 yield renderer.newline() + renderer.add(checked)
+
+
+def _answer_tokens(sentence: str, wants: str) -> set[str]:
+    """What in a sentence answers an ask of this kind: its figures (dates too), or the names it states."""
+    if wants == "name":
+        return set(names_in(sentence))
+    return numbers_in(sentence)
+
+
+def _lead(query: Query, case: Case, titles_en: dict[str, str]) -> str:
+    """The line a generated answer opens with: which case it is from (the model tends to leave that out)."""
+    if query.language == "zh":
+        return f"根据《{case.title}》" + (f"（{case.provider}）" if case.provider else "") + "："
+    english = titles_en.get(case.id)
+    named = f"“{case.title}” ({english})" if english else f"“{case.title}”"
+    return f"From the case {named}" + (f", provided by {english_name(case.provider)}" if case.provider else "") + ":"
 
 
 def _refuse(turn: Turn, hits: list[Hit], cov: Coverage | None, query: Query | None,

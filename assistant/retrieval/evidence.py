@@ -157,11 +157,15 @@ _ORG_SUFFIX = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(?:银行|公司|集团|中�
 _QUOTED_NAME = re.compile(r"[“《「]([^”》」]{2,30})[”》」]")
 
 
+def names_in(text: str) -> list[str]:
+    """The organisations and programmes in quotes a sentence names (宁波银行, “一码通”)."""
+    return [m.group(0) for m in _ORG_SUFFIX.finditer(text)] + _QUOTED_NAME.findall(text)
+
+
 def name_fits(text: str, question: str) -> bool:
     """The sentence names something the question does not: an organisation, a programme in quotes, a person.
     "宁波富立物流有限公司负责人表示" names no person; "宁波银行…打造…平台" names a bank."""
-    named = [m.group(0) for m in _ORG_SUFFIX.finditer(text)] + _QUOTED_NAME.findall(text)
-    if any(n not in question for n in named):
+    if any(n not in question for n in names_in(text)):
         return True
     from store.tokenize import person_names  # jieba's POS tags, loaded only for who-questions
 
