@@ -77,7 +77,7 @@ class Attribute(BaseModel):
         return self.forms[0]
 
 
-AnswerKind = Literal["money", "time", "count", "percent", "quantity", "figure", "date", "name", "place", "text"]
+AnswerKind = Literal["money", "time", "count", "percent", "quantity", "figure", "date", "person", "name", "place", "text"]
 Relation = Literal["", "before", "after", "change"]
 Intent = Literal["lookup", "list", "compare", "provider", "summary"]
 

@@ -1,4 +1,5 @@
-"""Retrieval latency: warm `search_text()` over every eval question, p50/p95/max split zh/en, and per stage.
+"""Retrieval latency: warm `retrieve()` (hybrid search, then the evidence sentences per ask) over every eval
+question, p50/p95/max split zh/en, and per stage.
 
     python -m bench.retrieval_bench [--home DIR] [--repeat 1]
 
@@ -25,15 +26,15 @@ from bench.common import (
 )
 
 NAME = "retrieval"
-STAGES = ("query", "embed", "dense", "bm25", "fusion")
+STAGES = ("query", "embed", "dense", "bm25", "fusion", "evidence")
 TARGET_P50_MS = 50
 TARGET_P95_MS = 150
 
 
 def measure(items: list[dict], repeat: int = 1, k: int | None = None) -> dict:
-    """Latencies (seconds) of search_text() for the items, in the current environment; one warm-up query first."""
+    """Latencies (seconds) of retrieve() for the items, in the current environment; one warm-up query first."""
     from assistant import service
-    from assistant.retrieval.hybrid import RetrievalTrace, search_text
+    from assistant.retrieval.hybrid import RetrievalTrace, analyse_text, retrieve_with_evidence, search_text
 
     t = time.perf_counter()
     service.index().bm25()
@@ -46,7 +47,9 @@ def measure(items: list[dict], repeat: int = 1, k: int | None = None) -> dict:
         for item in items:
             trace = RetrievalTrace()
             t = time.perf_counter()
-            hits = search_text(item["question"], k, item.get("history") or None, trace=trace)
+            query = analyse_text(item["question"], item.get("history") or None)
+            trace.timings["query"] = time.perf_counter() - t
+            hits = retrieve_with_evidence(query, k, trace=trace)[0] if query else []
             rows.append({"id": item["id"], "lang": item["lang"], "seconds": time.perf_counter() - t,
                          "stages": dict(trace.timings), "hits": len(hits)})
     return {"open_seconds": open_seconds, "warmup_seconds": warmup_seconds, "rows": rows}
@@ -82,7 +85,8 @@ def run(home: Path | None = None, repeat: int = 1, variants: bool = True) -> dic
         variant = {"env": {"FTZQA_EMBEDDING__THREADS": "1"}, "summary": summarise(measured_1["rows"]),
                    "rows": measured_1["rows"]}
 
-    table = ResultTable(f"Retrieval latency, warm, hybrid search over {len(items)} eval questions ({chunks} chunks)",
+    table = ResultTable(f"Retrieval latency, warm, retrieve() (hybrid search + evidence sentences) over {len(items)} "
+                        f"eval questions ({chunks} chunks)",
                         ["slice", "n", "p50 ms", "p95 ms", "max ms", "mean ms"])
     for lang in ("zh", "en", "all"):
         s = summary[lang]["total"]

@@ -73,7 +73,22 @@ def test_chinese_follow_up_with_only_a_noun_borrows_the_question():
 
 def test_who_question_without_a_name_in_the_documents_is_refused():
     a = answer("宁波富立物流有限公司的负责人叫什么名字？")
-    assert a.refused and "名称" in a.text
+    assert a.refused and "人名" in a.text
+
+
+@pytest.mark.parametrize("question", [
+    "How does the price of bonded marine fuel in Zhoushan compare with the price in Busan?",
+    "How does the price of bonded bunker fuel in Zhoushan compare with the price in Rotterdam?",
+])
+def test_a_place_no_document_names_is_not_answered_from_another(question):
+    a = answer(question)
+    assert a.refused and a.text.startswith("The documents do not cover")
+
+
+def test_a_model_sentence_that_moves_a_figure_to_another_city_is_dropped():
+    mock_generator().enqueue("There are 2 foreign patent agencies with offices in Shenzhen [1].")
+    a = answer("How many foreign patent agencies have set up representative offices in Guangzhou?", backend="mock")
+    assert "Shenzhen" not in a.text and "广州" in a.text
 
 
 @pytest.mark.parametrize("backend,reply", [

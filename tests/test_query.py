@@ -42,7 +42,9 @@ def test_clauses(question, language, expected):
     ("发运多少标箱", "zh", "quantity"),
     ("开行了多少列班列", "zh", "count"),
     ("同比增长了多少", "zh", "percent"),
-    ("负责人叫什么名字", "zh", "name"),
+    ("负责人叫什么名字", "zh", "person"),
+    ("上海仲裁委员会现任主任是谁", "zh", "person"),
+    ("参与合作的13家银行具体是哪几家", "zh", "name"),
     ("什么时候通过备案", "zh", "date"),
     ("如何降低企业成本", "zh", "text"),  # 成本 as a topic, no figure asked
     ("钱塘区块提升到了多少件", "zh", "count"),  # 钱塘 is a place, not money
@@ -51,6 +53,8 @@ def test_clauses(question, language, expected):
     ("how many trains did it run", "en", "count"),
     ("by what percentage were approval steps cut", "en", "percent"),
     ("which bank built the platform", "en", "name"),
+    ("who is the head of Ningbo Fuli Logistics", "en", "person"),
+    ("who provided the case", "en", "name"),  # not a person: a provider line answers it
     ("when did the pilot start", "en", "date"),
     ("how does the remote inspection work", "en", "text"),
     ("what was it on the old route", "en", "figure"),

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant.lexicon import dictionary
 from assistant.lexicon.translate import english_terms
+from assistant.lexicon.wordlists import places
 from assistant.models import Citation, Hit
 from assistant.text import detect_language, numbers_in, sentence_spans, split_sentences
 
@@ -57,6 +59,8 @@ def support(sentence: str, passage: str) -> float:
     passage_figures = numbers_in(passage)
     if figures and not figures <= passage_figures:
         return 0.0  # a figure the passage does not state is never supported
+    if any(place not in passage for place in places_named(sentence)):
+        return 0.0  # nor a place it does not name: "2 offices in Shenzhen" from a passage about Guangzhou
     if detect_language(sentence) == "zh":
         grams = _bigrams(sentence)
         overlap = len(grams & _bigrams(passage)) / len(grams) if grams else 0.0
@@ -78,12 +82,30 @@ def _english_groups(sentence: str) -> list[list[str]]:
     return english_terms(sentence, None)[0]
 
 
+_CAPITALISED = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?")
+
+
+@lru_cache(maxsize=4096)
+def places_named(sentence: str) -> tuple[str, ...]:
+    """Places an answer sentence names, in Chinese: the country's places for Chinese text, and for English the
+    capitalised words CC-CEDICT knows as places (Shenzhen → 深圳)."""
+    if detect_language(sentence) == "zh":
+        return tuple(p for p in places() if p in sentence)
+    found = []
+    for word in dict.fromkeys(_CAPITALISED.findall(sentence)):
+        for match in dictionary.lookup(word, limit=3):
+            if match.exact and dictionary.proper_kind(match.chinese) == "place":
+                found.append(match.chinese)
+                break
+    return tuple(found)
+
+
 def best_quote(sentence: str, hit: Hit) -> tuple[str, float]:
     """The chunk's sentence that best supports the answer sentence, verbatim, with its score."""
     text = hit.chunk.text
     # The case's title and provider belong to every passage of it: "…由杭州片区提供" is supported
     # by the case header even though the chunk text never repeats it. The quote stays verbatim.
-    header = f"{hit.case.title}（{hit.case.provider or ''}） "
+    header = f"{hit.case.title}（{hit.case.provider or ''}）{hit.case.document_title} "
     best, best_score = "", -1.0
     for a, b in sentence_spans(text, 0, len(text)):
         candidate = text[a:b].strip()

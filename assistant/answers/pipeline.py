@@ -39,6 +39,7 @@ from assistant.query.normalise import InvalidQuestion, clean_history, validate
 from assistant.retrieval.evidence import evidence_hits, names_in
 from assistant.retrieval.hybrid import RetrievalTrace, case_matches, retrieve_with_evidence
 from assistant.text import detect_language, numbers_in
+from store.tokenize import person_names
 
 __all__ = ["InvalidQuestion", "answer", "stream_answer"]
 
@@ -296,8 +297,8 @@ def _missing_figures(query: Query, evidence: Evidence, keep: list[int], numbers:
 
 def _answer_tokens(sentence: str, wants: str) -> set[str]:
     """What in a sentence answers an ask of this kind: its figures (dates too), or the names it states."""
-    if wants == "name":
-        return set(names_in(sentence))
+    if wants in ("name", "person"):
+        return set(names_in(sentence)) | (set(person_names(sentence)) if wants == "person" else set())
     return numbers_in(sentence)
 
 

@@ -15,9 +15,10 @@ REFUSAL = {
 
 
 _KIND_ZH = {"money": "金额", "time": "时间", "count": "数量", "percent": "比例", "quantity": "数量", "figure": "具体数字",
-            "date": "日期", "name": "名称"}
+            "date": "日期", "person": "人名", "name": "名称"}
 _KIND_EN = {"money": "an amount of money", "time": "a duration", "count": "a number", "percent": "a percentage",
-            "quantity": "a quantity", "figure": "a figure", "date": "a date", "name": "a name"}
+            "quantity": "a quantity", "figure": "a figure", "date": "a date", "person": "a person's name",
+            "name": "a name"}
 
 
 def refusal_text(language: str, cov: Coverage | None, closest: list[Case], query: Query | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.lexicon import glossary
+from assistant.lexicon import dictionary, glossary
 from assistant.lexicon.names import provider_keys
 from assistant.lexicon.propernouns import NameIndex, split_suffix
 from assistant.lexicon.translate import english_concepts
@@ -39,6 +39,15 @@ def terms_and_required(question: str, groups: list[list[str]], places: frozenset
     return terms, list(dict.fromkeys(required))
 
 
+def _place_named(question: str, word: str) -> str | None:
+    """The Chinese name of a capitalised word of the question that CC-CEDICT knows as a place, else None."""
+    written = re.search(rf"\b{re.escape(word)}\b", question, re.I)
+    if not written or not written.group(0)[:1].isupper() or written.start() == 0:
+        return None
+    return next((m.chinese for m in dictionary.lookup(written.group(0), limit=4)
+                 if dictionary.proper_kind(m.chinese) == "place"), None)
+
+
 def _named(groups: list[list[str]], weights: list[float]) -> list[list[str]]:
     """The groups the question itself names (full weight), not an English word's dictionary senses."""
     return [g for g, w in zip(groups, weights) if w >= 1.0]
@@ -56,6 +65,13 @@ def term_groups(question: str, language: str, names: NameIndex | None = None,
     generic = generic_terms()
     if language == "en":
         raw, sources, unknown = english_concepts(question, names)
+        # A capitalised word no document uses but CC-CEDICT knows as a place (Busan → 釜山) is a place the
+        # question names: the case must state it, and none does.
+        for word in list(unknown):
+            place = _place_named(question, word)
+            if place:
+                raw, sources = raw + [[place]], sources + ["place"]
+                unknown.remove(word)
         groups, weights = [], []
         for group, source in zip(raw, sources):
             group = [t for t in group if t not in generic]
@@ -147,7 +163,9 @@ def build_query(question: str, language: str, history: list[dict] | None, cases:
         required_here or followup.cases_named_in(question, cases) or _names_provider(question, cases)))
     standalone = resolved.question
     groups, unknown, weights = term_groups(standalone, language, names, dictionary_weight)
-    terms, required = terms_and_required(standalone, _named(groups, weights), places)
+    foreign = frozenset(g[0] for g in groups if len(g) == 1 and g[0] not in places and dictionary.is_proper_name(g[0])
+                        and dictionary.proper_kind(g[0]) == "place" and not (names and names.uses(g[0])))
+    terms, required = terms_and_required(standalone, _named(groups, weights), places | foreign)
     terms = list(dict.fromkeys(t for g in groups for t in g))
     intent = route.intent_of(question, language)
     if intent == "lookup" and resolved.follow_up and followup.elliptic(question, language):
@@ -157,7 +175,7 @@ def build_query(question: str, language: str, history: list[dict] | None, cases:
         carried_cases=resolved.carried_cases, previous_question=resolved.previous_question, intent=intent,
         count_only=route.counts_only(question), concepts=groups, concept_weights=weights, unknown_words=unknown,
         expansion=list(dict.fromkeys(t for g in groups for t in g)) if language == "en" else [],
-        places=[r for r in required if r in places],
+        places=[r for r in required if r in places or r in foreign],
         place_terms=sorted(t for g in groups for t in g if t in places or names is not None and t in names.places()),
         years=YEAR.findall(standalone),
         quoted=[q for q in _QUOTED.findall(standalone) if has_chinese(q)],

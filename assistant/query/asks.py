@@ -92,8 +92,10 @@ def units_of(clause: str, language: str) -> list[str]:
 # Order matters: the first kind whose pattern matches wins.
 _KINDS_ZH: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("date", re.compile(r"何时|什么时候|哪一?年|哪一?天|哪个月|几月|几号|哪个时间|什么时间(?!内)|时间是")),
+    ("person", re.compile(r"(?:负责人|主任|院长|局长|研究员|董事长|总经理|市长|厅长|书记|专家|经理|主席|法官|仲裁员)"
+                          r"[^，,。？?]{0,6}(?:是谁|叫什么|名字|姓名)|哪位|谁(?:是|担任|负责)")),
     ("name", re.compile(r"叫什么|名字|名称|谁|哪位|哪家|哪个(?:银行|企业|公司|平台|部门|机构|单位|协会|交易所|法院|港口)"
-                        r"|哪些(?:银行|企业|公司|平台|部门|机构|单位)|什么(?:银行|企业|公司|平台|系统|产品|机构)")),
+                        r"|哪些(?:银行|企业|公司|平台|部门|机构|单位|船运公司)|哪几(?:家|个|位)|什么(?:银行|企业|公司|平台|系统|产品|机构)")),
     ("percent", re.compile(r"百分之|比例|比重|占比|增速|增幅|增长率|同比|百分点|[%％]|几成|提高了多少|增长了多少|下降了多少|降低了多少")),
     ("time", re.compile(r"多长时间|多久|几(?:个)?(?:小时|分钟|天|月)|多少(?:个)?(?:小时|分钟|天|秒|工作日|年)|用时|耗时|时长|时间"
                         r"|缩短|提前|周期|时效")),
@@ -107,6 +109,9 @@ _KINDS_ZH: list[tuple[AnswerKind, re.Pattern[str]]] = [
 ]
 _KINDS_EN: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("date", re.compile(r"\bwhen\b|what (?:year|date|month|day)|which (?:year|date|month|day)|\bon what date\b", re.I)),
+    ("person", re.compile(r"\bwho (?:is|was|are|were|heads?|leads?|chairs?|runs?)\b(?!.*\b(?:provided|submitted|proposed)\b)"
+                          r"|\bname of the (?:head|director|chairman|president|manager|researcher|official|person)\b"
+                          r"|\bwhat is the name of the (?:head|director|chairman|researcher|person)\b", re.I)),
     ("name", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|which (?:bank|company|firm|enterprise|platform|agency|department|authority|"
                         r"institution|organi[sz]ation|exchange|court|operator|lender|insurer|university|port|association)"
                         r"|what (?:bank|company|platform|product|system|agency|institution)\b|\bcalled\b|\bname[sd]?\b", re.I)),

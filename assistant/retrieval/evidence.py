@@ -172,6 +172,13 @@ def name_fits(text: str, question: str) -> bool:
     return any(n not in question for n in person_names(text))
 
 
+def person_fits(text: str, question: str) -> bool:
+    """The sentence names a person the question does not ("who heads the commission?")."""
+    from store.tokenize import person_names  # jieba's POS tags, loaded only for who-questions
+
+    return any(n not in question for n in person_names(text))
+
+
 def _relation_fits(relation: str, text: str) -> float:
     """+1 when the sentence speaks of the time the ask wants, -1 when only of the other one ("此前…5500元"
     answers "what was it before", not "what is it now")."""
@@ -274,6 +281,8 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
         kind_ok = fit >= 1.0 or not (ask.wants_figure or ask.wants == "date")
         if ask.wants == "name":
             kind_ok = any(name_fits(sentences[j].text, query.question) for j in chosen)
+        elif ask.wants == "person":
+            kind_ok = any(person_fits(sentences[j].text, query.question) for j in chosen)
         findings.append(Finding(ask=k, sentence=i, score=round(score, 4), lexical=round(lex, 4),
                                 dense=round(dense_i, 4), kind_ok=kind_ok))
     if query.intent == "summary":
