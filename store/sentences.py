@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.models import Case, Document
 from assistant.text import sentence_spans
-from store.vectors import VectorStore
+from store.vectors import VectorStore, delete_except
 
 _BATCH = 256
 MIN_SENTENCE = 6  # characters; shorter spans are list markers and stray headings
@@ -74,12 +74,7 @@ class SentenceVectors:
 
     def delete_except(self, live_shas: set[str]) -> None:
         """Drop the sentences of document versions that are no longer live."""
-        if live_shas:
-            self.collection.delete(where={"doc_sha": {"$nin": sorted(live_shas)}})
-        else:
-            ids = self.collection.get(include=[])["ids"]
-            for i in range(0, len(ids), _BATCH):
-                self.collection.delete(ids=ids[i : i + _BATCH])
+        delete_except(self.collection, live_shas)
 
     def count(self) -> int:
         return self.collection.count()

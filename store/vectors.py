@@ -15,6 +15,17 @@ from assistant.models import Case, Chunk, Document
 _BATCH = 256
 
 
+def delete_except(collection: Any, live_shas: set[str]) -> None:
+    """Drop every record of `collection` whose `doc_sha` is not live. With nothing live, ids are deleted in batches:
+    Chroma has no "delete all" and an empty `$nin` list is rejected."""
+    if live_shas:
+        collection.delete(where={"doc_sha": {"$nin": sorted(live_shas)}})
+    else:
+        ids = collection.get(include=[])["ids"]
+        for i in range(0, len(ids), _BATCH):
+            collection.delete(ids=ids[i : i + _BATCH])
+
+
 class VectorStore:
     """One Chroma collection per (embedding model, chunking) — the name is the settings hash."""
 
@@ -62,12 +73,7 @@ class VectorStore:
 
     def delete_except(self, live_shas: set[str]) -> None:
         """Drop every vector of a document version that is no longer live (changed, removed, or orphaned)."""
-        if live_shas:
-            self.collection.delete(where={"doc_sha": {"$nin": sorted(live_shas)}})
-        else:
-            ids = self.collection.get(include=[])["ids"]
-            for i in range(0, len(ids), _BATCH):
-                self.collection.delete(ids=ids[i : i + _BATCH])
+        delete_except(self.collection, live_shas)
 
     def query(self, embedding: list[float], n: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first."""

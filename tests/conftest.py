@@ -79,3 +79,17 @@ def copy_of_shipped_index(shipped_index, tmp_path_factory):
         return home
 
     return make
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per browser-test module (tests/_browser.py skips the module when it is missing)."""
+    from playwright import sync_api
+
+    from tests._browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

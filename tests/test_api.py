@@ -12,7 +12,7 @@ import openai
 import pytest
 
 from assistant.models import Answer, Citation
-from tests._server import running
+from tests._server import open_app
 from ui import api
 
 Q_CENTRE = "哪个片区提供了“全球中心仓”案例？"
@@ -23,20 +23,9 @@ CENTRE_TITLE = "“全球中心仓”"
 @pytest.fixture(scope="module")
 def api_url(shipped_index):
     """create_app() over the session's shipped index, open (loopback, nothing configured); stopped after."""
-    from assistant import service
-    from assistant.config import get_settings
-    from ui.server import create_app
-
-    with pytest.MonkeyPatch.context() as mp:
-        for name in ("FTZQA_UI__AUTH", "FTZQA_UI__API_KEYS", "FTZQA_UI__ADMIN_API_KEYS", "FTZQA_UI__HOST"):
-            mp.delenv(name, raising=False)
-        mp.setenv("FTZQA_LLM__BACKEND", "extractive")
-        service.reset()
-        settings = get_settings()
+    with open_app() as (url, settings):
         assert settings.ui.host == "127.0.0.1" and not settings.ui.api_keys and not settings.ui.auth
-        with running(create_app(settings)) as url:
-            yield url
-    service.reset()
+        yield url
 
 
 @pytest.fixture

@@ -11,26 +11,15 @@ import openai
 import pytest
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
-from assistant.config import Settings, get_settings
-from tests._server import running
+from assistant.config import Settings
+from tests._server import running, settings_with
 from ui import api
 from ui.auth import is_loopback, is_open, refusal_to_serve, require, role_for_key, role_for_user
 
 KEY = "sk-ftzqa-viewer-" + secrets.token_hex(16)
 ADMIN_KEY = "sk-ftzqa-admin-" + secrets.token_hex(16)
 Q_CENTRE = "哪个片区提供了“全球中心仓”案例？"
-
-
-def _settings(host="127.0.0.1", auth=(), keys=(), admin_keys=(), admins=()) -> Settings:
-    settings = get_settings().model_copy(deep=True)
-    settings.ui.host = host
-    settings.ui.auth = list(auth)
-    settings.ui.admins = list(admins)
-    settings.ui.api_keys = [SecretStr(k) for k in keys]
-    settings.ui.admin_api_keys = [SecretStr(k) for k in admin_keys]
-    return settings
 
 
 # ---------------------------------------------------------------- the rule, as a table
@@ -56,13 +45,13 @@ def test_is_loopback(host, expected):
     ({"host": "0.0.0.0", "auth": ["alice:pw"]}, False, False),
 ])
 def test_open_and_refused(kw, open_, refused):
-    settings = _settings(**kw)
+    settings = settings_with(**kw)
     assert is_open(settings) is open_
     assert (refusal_to_serve(settings) is not None) is refused
 
 
 def test_roles():
-    settings = _settings(keys=[KEY], admin_keys=[ADMIN_KEY], auth=["alice:pw", "bob:pw"], admins=["alice"])
+    settings = settings_with(keys=[KEY], admin_keys=[ADMIN_KEY], auth=["alice:pw", "bob:pw"], admins=["alice"])
     assert role_for_key(settings, KEY) == "viewer" and role_for_key(settings, ADMIN_KEY) == "admin"
     for wrong in (None, "", KEY[:-1], KEY + "x", KEY.upper(), " " + KEY):
         assert role_for_key(settings, wrong) is None
@@ -91,7 +80,7 @@ def test_serve_refuses_the_network_without_credentials():
 
 
 def test_admin_routes_need_an_admin_key():
-    settings = _settings(host="0.0.0.0", keys=[KEY], admin_keys=[ADMIN_KEY])
+    settings = settings_with(host="0.0.0.0", keys=[KEY], admin_keys=[ADMIN_KEY])
     app = FastAPI()
     app.state.settings = settings
     api.install_error_handlers(app)
@@ -121,7 +110,7 @@ def locked_url(shipped_index):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FTZQA_LLM__BACKEND", "extractive")
         service.reset()
-        settings = _settings(host="0.0.0.0", keys=[KEY], admin_keys=[ADMIN_KEY])
+        settings = settings_with(host="0.0.0.0", keys=[KEY], admin_keys=[ADMIN_KEY])
         assert not is_open(settings) and refusal_to_serve(settings) is None
         with running(create_app(settings), log_level="debug") as url:
             yield url

@@ -10,7 +10,7 @@ import time
 import openai
 import pytest
 
-from tests._server import running
+from tests._server import open_app
 
 CLIENTS = 20
 BUDGET = 180  # s for all twenty together
@@ -22,18 +22,8 @@ CASE_IDS = [f"001_2adf76dceb53e4a4#{n}" for n in range(1, 11)] + \
 
 @pytest.fixture(scope="module")
 def api_url(shipped_index):
-    from assistant import service
-    from assistant.config import get_settings
-    from ui.server import create_app
-
-    with pytest.MonkeyPatch.context() as mp:
-        for name in ("FTZQA_UI__AUTH", "FTZQA_UI__API_KEYS", "FTZQA_UI__ADMIN_API_KEYS", "FTZQA_UI__HOST"):
-            mp.delenv(name, raising=False)
-        mp.setenv("FTZQA_LLM__BACKEND", "extractive")
-        service.reset()
-        with running(create_app(get_settings())) as url:
-            yield url
-    service.reset()
+    with open_app() as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")

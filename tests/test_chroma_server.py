@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests._server import free_port, stop_group
 from tests.conftest import CORPUS, PROJECT
 
 CHROMA = Path(sys.executable).with_name("chroma")
@@ -40,12 +39,6 @@ def _questions() -> list[str]:
     return zh + en
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _heartbeat(port: int) -> bool:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -62,7 +55,7 @@ def _heartbeat(port: int) -> bool:
 @pytest.fixture
 def chroma_server(tmp_path):
     """URL of a fresh Chroma server on a free port; the server's process group is killed afterwards."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "chroma-server.log"
     env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
     with open(log_path, "wb") as log:
@@ -80,17 +73,7 @@ def chroma_server(tmp_path):
             time.sleep(0.3)
         yield f"http://127.0.0.1:{port}"
     finally:
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            if proc.poll() is not None:
-                break
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(timeout=wait)
-            except subprocess.TimeoutExpired:
-                continue
+        stop_group(proc, term_wait=10)
 
 
 def _exact_collection(settings) -> None:

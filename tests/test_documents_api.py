@@ -19,7 +19,7 @@ import pytest
 
 from ingest.readers import SUPPORTED_SUFFIXES
 from tests import _documents as d
-from tests._server import running
+from tests._server import open_app
 from tests.conftest import CORPUS
 
 LIMIT_MB = 1
@@ -27,23 +27,10 @@ LIMIT_MB = 1
 
 @pytest.fixture(scope="module")
 def server(copy_of_shipped_index):
-    from assistant import service
-    from assistant.config import get_settings
-    from ui.server import create_app
-
     home = copy_of_shipped_index("documents-api")
-    with pytest.MonkeyPatch.context() as mp:
-        for name in ("FTZQA_UI__AUTH", "FTZQA_UI__API_KEYS", "FTZQA_UI__ADMIN_API_KEYS", "FTZQA_UI__HOST"):
-            mp.delenv(name, raising=False)
-        mp.setenv("FTZQA_HOME", str(home))
-        mp.setenv("FTZQA_LLM__BACKEND", "extractive")
-        mp.setenv("FTZQA_INGEST__MAX_UPLOAD_MB", str(LIMIT_MB))
-        service.reset()
-        settings = get_settings()
+    with open_app(FTZQA_HOME=str(home), FTZQA_INGEST__MAX_UPLOAD_MB=str(LIMIT_MB)) as (url, settings):
         assert settings.upload_folder == home / "documents"
-        with running(create_app(settings)) as url:
-            yield {"url": url, "home": home, "settings": settings}
-    service.reset()
+        yield {"url": url, "home": home, "settings": settings}
 
 
 def _bomb() -> bytes:

@@ -7,73 +7,30 @@ Needs the Debian `chromium` package (scripts/system-deps.sh); never `playwright 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from tests import _documents as d
-from tests._server import running
+from tests._browser import FINAL, expect, new_page, shot
+from tests._browser import ask as ask_on_page
+from tests._server import open_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-VIEWPORT = {"width": 1400, "height": 900}
-ANSWER_TIMEOUT = 90_000  # ms
 INDEX_TIMEOUT = 120_000  # ms; embedding the uploaded file on a busy 2-core machine
-FINAL = "#ftz-chat .ftz-answer:not(.ftz-pending):not(.ftz-streaming)"
 FILE_NAME = "冷链案例.docx"
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"{CHROMIUM} is missing: run scripts/system-deps.sh as root to install chromium",
-                allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
-expect = sync_api.expect
 
 
 @pytest.fixture(scope="module")
 def server(copy_of_shipped_index):
-    from assistant import service
-    from assistant.config import get_settings
-    from ui.server import create_app
-
     home = copy_of_shipped_index("documents-browser")
-    with pytest.MonkeyPatch.context() as mp:
-        for name in ("FTZQA_UI__AUTH", "FTZQA_UI__API_KEYS", "FTZQA_UI__ADMIN_API_KEYS", "FTZQA_UI__HOST"):
-            mp.delenv(name, raising=False)
-        mp.setenv("FTZQA_HOME", str(home))
-        mp.setenv("FTZQA_LLM__BACKEND", "extractive")
-        service.reset()
-        with running(create_app(get_settings())) as url:
-            yield {"url": url, "home": home}
-    service.reset()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def shot(pg, name: str) -> None:
-    pg.wait_for_timeout(400)
-    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    with open_app(FTZQA_HOME=str(home)) as (url, _):
+        yield {"url": url, "home": home}
 
 
 def ask(pg, question: str) -> None:
     pg.get_by_role("tab", name="问答 / Ask").click()
-    before = pg.locator(FINAL).count()
-    box = pg.locator("#ftz-question textarea")
-    box.fill(question)
-    box.press("Enter")
-    expect(pg.locator(FINAL)).to_have_count(before + 1, timeout=ANSWER_TIMEOUT)
+    ask_on_page(pg, question)
 
 
 def rows(pg, *texts: str):
@@ -87,9 +44,8 @@ def rows(pg, *texts: str):
 def test_upload_ask_remove_in_the_browser(browser, server, tmp_path):
     docx_path = tmp_path / FILE_NAME
     docx_path.write_bytes(d.docx_bytes())
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg = new_page(browser)
+    context = pg.context
     try:
         pg.goto(server["url"])
         expect(pg.locator("#ftz-question textarea")).to_be_visible(timeout=60_000)

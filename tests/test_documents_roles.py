@@ -9,25 +9,13 @@ import secrets
 import gradio as gr
 import httpx
 import pytest
-from pydantic import SecretStr
 
-from assistant.config import Settings, get_settings
 from tests import _documents as d
-from tests._server import running
+from tests._server import running, settings_with
 from ui.auth import admin_routes_open, has_admin, page_role, refusal_to_serve
 
 KEY = "sk-ftzqa-viewer-" + secrets.token_hex(16)
 ADMIN_KEY = "sk-ftzqa-admin-" + secrets.token_hex(16)
-
-
-def _settings(host="127.0.0.1", auth=(), keys=(), admin_keys=(), admins=()) -> Settings:
-    settings = get_settings().model_copy(deep=True)
-    settings.ui.host = host
-    settings.ui.auth = list(auth)
-    settings.ui.admins = list(admins)
-    settings.ui.api_keys = [SecretStr(k) for k in keys]
-    settings.ui.admin_api_keys = [SecretStr(k) for k in admin_keys]
-    return settings
 
 
 @pytest.mark.parametrize("kw,user,role", [
@@ -41,7 +29,7 @@ def _settings(host="127.0.0.1", auth=(), keys=(), admin_keys=(), admins=()) -> S
     ({"auth": ["bob:pw"]}, "bob", "viewer"),                                # a login not in ui.admins, even locally
 ])
 def test_page_role(kw, user, role):
-    assert page_role(_settings(**kw), user) == role
+    assert page_role(settings_with(**kw), user) == role
 
 
 @pytest.mark.parametrize("kw,refused,admin", [
@@ -54,7 +42,7 @@ def test_page_role(kw, user, role):
     ({}, False, False),                                                     # loopback: the desktop
 ])
 def test_serve_refuses_when_admin_actions_would_be_open(kw, refused, admin):
-    settings = _settings(**kw)
+    settings = settings_with(**kw)
     assert (refusal_to_serve(settings) is not None) is refused
     assert has_admin(settings) is admin
     if settings.ui.host != "127.0.0.1":
@@ -76,7 +64,7 @@ def locked(homes):
         mp.setenv("FTZQA_HOME", str(homes))
         mp.setenv("FTZQA_LLM__BACKEND", "extractive")
         service.reset()
-        settings = _settings(host="0.0.0.0", keys=[KEY], admin_keys=[ADMIN_KEY])
+        settings = settings_with(host="0.0.0.0", keys=[KEY], admin_keys=[ADMIN_KEY])
         assert refusal_to_serve(settings) is None
         with running(create_app(settings)) as url:
             yield url
@@ -118,7 +106,7 @@ def test_open_settings_off_loopback_still_refuse_admin_routes(homes):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FTZQA_HOME", str(homes))
         service.reset()
-        with running(create_app(_settings(host="0.0.0.0"))) as url:
+        with running(create_app(settings_with(host="0.0.0.0"))) as url:
             assert _call("POST", url + "api/documents", files={"file": ("x.txt", b"x" * 50)}).status_code == 401
             assert _call("DELETE", url + "api/documents/x.txt").status_code == 401
     service.reset()
@@ -138,7 +126,7 @@ def test_page_handlers_check_the_role_on_the_server(homes, tmp_path):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FTZQA_HOME", str(homes))
         service.reset()
-        settings = _settings(host="0.0.0.0", auth=["alice:pw", "bob:pw"], admins=["alice"])
+        settings = settings_with(host="0.0.0.0", auth=["alice:pw", "bob:pw"], admins=["alice"])
         demo = build_app(settings)
         upload, remove = _handler(demo, "upload"), _handler(demo, "do_removal")
         path = tmp_path / "viewer.txt"

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests._server import running
-from tests.test_ui_browser import ANSWER_TIMEOUT, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, FINAL, VIEWPORT
+from tests._browser import ARTIFACTS, FINAL, expect, new_page
+from tests._browser import ask as ask_on_page
+from tests._server import open_app
 
 pytestmark = pytest.mark.browser
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
-expect = sync_api.expect
 
 Q_CENTRE = "哪个片区提供了“全球中心仓”案例？"
 Q_FOLLOW = "它的主要做法是什么？"
@@ -19,34 +18,14 @@ Q_FOLLOW = "它的主要做法是什么？"
 
 @pytest.fixture(scope="module")
 def app_url(shipped_index):
-    from assistant import service
-    from assistant.config import get_settings
-    from ui.server import create_app
-
-    with pytest.MonkeyPatch.context() as mp:
-        for name in ("FTZQA_UI__AUTH", "FTZQA_UI__API_KEYS", "FTZQA_UI__ADMIN_API_KEYS"):
-            mp.delenv(name, raising=False)
-        mp.setenv("FTZQA_LLM__BACKEND", "extractive")
-        service.reset()
-        with running(create_app(get_settings())) as url:
-            yield url
-    service.reset()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with open_app() as (url, _):
+        yield url
 
 
 @pytest.fixture
 def page(browser, app_url):
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg = new_page(browser, accept_downloads=True)
+    context = pg.context
     pg.goto(app_url)
     expect(pg.locator("#ftz-question textarea")).to_be_visible(timeout=60_000)
     yield pg
@@ -55,11 +34,7 @@ def page(browser, app_url):
 
 def ask(pg, question: str) -> None:
     """Ask, wait for the final answer and for the export files made for it."""
-    before = pg.locator(FINAL).count()
-    box = pg.locator("#ftz-question textarea")
-    box.fill(question)
-    box.press("Enter")
-    expect(pg.locator(FINAL)).to_have_count(before + 1, timeout=ANSWER_TIMEOUT)
+    ask_on_page(pg, question)
     expect(pg.locator("#ftz-export-status")).to_contain_text(question)
 
 

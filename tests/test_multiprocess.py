@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ import pytest
 
 from tests import _documents as d
 from tests import test_chroma_server as chroma
-from tests._server import free_port
+from tests._server import free_port, stop_group
 from tests.conftest import CORPUS, PROJECT
 
 pytestmark = pytest.mark.skipif(not chroma.CHROMA.exists(), reason="the chroma CLI is not installed")
@@ -57,17 +56,7 @@ def serve(home: Path, env: dict[str, str], log: Path) -> Iterator[str]:
             time.sleep(0.5)
         yield url
     finally:
-        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-            if proc.poll() is not None:
-                break
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(timeout=wait)
-            except subprocess.TimeoutExpired:
-                continue
+        stop_group(proc, term_wait=15)
 
 
 def _until(check, timeout: float, what: str):

@@ -6,38 +6,19 @@ Screenshots of every state go to test-artifacts/ (1400x900 viewport, full page).
 
 from __future__ import annotations
 
-import os
-import socket
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from tests._browser import ANSWER_TIMEOUT, FINAL, VIEWPORT, ask, expect, new_page, shot
+from tests._server import free_port
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-VIEWPORT = {"width": 1400, "height": 900}
-ANSWER_TIMEOUT = 90_000  # ms; the first question loads the encoder
-FINAL = "#ftz-chat .ftz-answer:not(.ftz-pending):not(.ftz-streaming)"
 Q_CENTRE = "哪个片区提供了“全球中心仓”案例？"
 Q_FUEL = "What did the Zhoushan Area do about bonded fuel supply between Zhejiang and Shanghai ports?"
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"{CHROMIUM} is missing: run scripts/system-deps.sh as root to install chromium",
-                allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
-expect = sync_api.expect
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +43,13 @@ def server(tmp_path_factory):
         assert settings.feedback_file == feedback and not settings.ui.auth
 
         demo = build_app(settings)
-        port = _free_port()
+        port = free_port()
         launch(demo, settings, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True)
 
         secured = settings.model_copy(deep=True)
         secured.ui.auth = ["alice:secret"]
         locked = build_app(secured)
-        locked_port = _free_port()
+        locked_port = free_port()
         launch(locked, secured, host="127.0.0.1", port=locked_port, prevent_thread_lock=True, quiet=True)
         try:
             yield {"url": f"http://127.0.0.1:{port}/", "locked_url": f"http://127.0.0.1:{locked_port}/",
@@ -79,39 +60,14 @@ def server(tmp_path_factory):
     service.reset()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg = new_page(browser)
+    context = pg.context
     pg.goto(server["url"])
     expect(pg.locator("#ftz-question textarea")).to_be_visible(timeout=60_000)
     yield pg
     context.close()
-
-
-def shot(pg, name: str) -> None:
-    pg.wait_for_timeout(400)  # let the last render settle
-    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def ask(pg, question: str) -> None:
-    """Type a question, press Enter, wait for the final (not pending/streaming) answer."""
-    before = pg.locator(FINAL).count()
-    box = pg.locator("#ftz-question textarea")
-    box.fill(question)
-    box.press("Enter")
-    expect(pg.locator(FINAL)).to_have_count(before + 1, timeout=ANSWER_TIMEOUT)
-    expect(box).to_have_value("")
 
 
 def last_answer(pg):

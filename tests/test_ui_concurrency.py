@@ -18,7 +18,6 @@ import concurrent.futures
 import html
 import logging
 import re
-import socket
 import threading
 import time
 import urllib.error
@@ -26,6 +25,7 @@ import urllib.request
 
 import pytest
 
+from tests._server import free_port
 from tests.test_hostile import CASES
 
 gradio_client = pytest.importorskip("gradio_client")
@@ -48,12 +48,6 @@ TRACEBACK_MARKS = ("Traceback", 'File "')
 CARD_TITLE = re.compile(r'<span class="ftz-card-title">(.*?)</span>', re.S)
 RAW_TAG = re.compile(r"<\s*(script|img|iframe|svg)\b"  # a live tag, not &lt;script&gt;
                      r"|\bon(error|load)\s*=\s*[\"']?alert|href\s*=\s*[\"']?\s*javascript:", re.I)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _reachable(url: str) -> bool:
@@ -86,7 +80,7 @@ def app_url(shipped_index, tmp_path_factory):
         assert service.index().catalog.cases, "the shipped index is empty"
 
         demo = build_app(settings)
-        port = _free_port()
+        port = free_port()
         launch(demo, settings, host="127.0.0.1", port=port, prevent_thread_lock=True, quiet=True)
         url = f"http://127.0.0.1:{port}/"
         try:
