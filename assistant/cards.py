@@ -18,12 +18,24 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import jieba
+
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.lexicon.dictionary import english_for
 from assistant.lexicon.propernouns import NameIndex
 from assistant.llm.base import BackendError, Generator
 from assistant.models import Case, CaseCard
 from assistant.prompts import load as load_prompt
-from assistant.text import detect_language, has_chinese, has_figure, numbers_in, sentence_spans, split_sentences
+from assistant.text import (
+    detect_language,
+    has_chinese,
+    has_figure,
+    magnitudes_match,
+    numbers_in,
+    sentence_spans,
+    split_sentences,
+    unscaled_numbers,
+)
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +119,36 @@ def parse_card(reply: str, case_text: str) -> tuple[str, str]:
     title = fields.get("title", "").strip(" \"“”'")
     if has_chinese(title) and detect_language(title) == "zh":
         title = ""
+    title = english_only(title)
+    return title[:160], clean_gist(fields.get("gist", ""), case_text)
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def english_only(title: str) -> str:
+    """A title the model left partly in Chinese ("Innovative粮油 Regulation Mode") with each Chinese word in
+    English from CC-CEDICT, or in pinyin when it has no entry: an English reader cannot read the characters."""
+    from pypinyin import lazy_pinyin  # only titles that need it pay for the import
+
+    def english(match: re.Match[str]) -> str:
+        words = []
+        for token in jieba.cut(match.group()):
+            gloss = next((g for g in english_for(token, 3) if len(g.split()) <= 3), None)
+            words.append(gloss or "".join(lazy_pinyin(token)).capitalize())
+        return f" {' '.join(words)} "
+
+    return re.sub(r"\s+", " ", _HAN_RUN.sub(english, title)).replace(" ,", ",").strip()
+
+
+def clean_gist(gist: str, case_text: str) -> str:
+    """The gist's English sentences whose figures the case states — digits and magnitude: "4349.49 million pieces"
+    for 4349.49万件 (43.5 million) is dropped like any other wrong figure."""
     stated = numbers_in(case_text.replace(",", ""))
-    kept = [s.strip() for s in split_sentences(fields.get("gist", ""))
-            if s.strip() and not has_chinese(s) and numbers_in(s.replace(",", "")) <= stated]
-    return title[:160], " ".join(kept[:3])
+    kept = [s.strip() for s in split_sentences(gist)
+            if s.strip() and not has_chinese(s) and unscaled_numbers(s.replace(",", "")) <= stated
+            and magnitudes_match(s, case_text)]
+    return " ".join(kept[:3])
 
 
 def card_source(text: str, limit: int = CARD_TEXT_CHARS) -> str:
@@ -134,19 +172,28 @@ def make_card(case: Case, text: str, generator: Generator, names: NameIndex | No
     prompt = load_prompt("card_en").render(title=case.title, provider=case.provider or "—", text=card_source(text))
     reply = "".join(generator.stream([{"role": "user", "content": prompt}], max_tokens=max_tokens))
     title, gist = parse_card(reply, text)
+    if not title:
+        # A small model sometimes copies the Chinese title into its card; asked for the translation alone, it gives it.
+        ask = load_prompt("card_title_en").render(title=case.title)
+        reply = "".join(generator.stream([{"role": "user", "content": ask}], max_tokens=40))
+        title = parse_card(f"Title: {reply.strip().splitlines()[0] if reply.strip() else ''}", text)[0]
     return CaseCard(case_id=case.id, content_sha=content_hash(case, text), title_en=title, gist_en=gist,
                     names=card_names(text, names), generator=generator_name)
 
 
 def fill_cards(cases: Iterable[Case], case_text: Callable[[Case], str], store: CardStore,
                generator: Generator | None, names: NameIndex | None, generator_name: str,
-               progress: Callable[[int, int], None] | None = None) -> tuple[int, list[str]]:
-    """Make the missing cards: (how many were made, the cases that failed with the reason)."""
+               progress: Callable[[int, int], None] | None = None,
+               stop: Callable[[], bool] | None = None) -> tuple[int, list[str]]:
+    """Make the missing cards: (how many were made, the cases that failed with the reason). `stop` is asked
+    before each case; when it says so, the rest is left for a later call (each card is saved as it is made)."""
     todo = [c for c in cases if store.get(content_hash(c, case_text(c))) is None]
     made, failed = 0, []
     if progress:
         progress(0, len(todo))
     for i, case in enumerate(todo, 1):
+        if stop is not None and stop():
+            break
         text = case_text(case)
         if generator is None:
             failed.append(f"{case.id}: no generator configured")
@@ -163,6 +210,11 @@ def fill_cards(cases: Iterable[Case], case_text: Callable[[Case], str], store: C
         if progress:
             progress(i, len(todo))
     return made, failed
+
+
+def missing(cases: Iterable[Case], case_text: Callable[[Case], str], store: CardStore) -> int:
+    """How many of the cases have no card yet."""
+    return sum(store.get(content_hash(c, case_text(c))) is None for c in cases)
 
 
 def cards_of(cases: Iterable[Case], case_text: Callable[[Case], str], store: CardStore) -> dict[str, CaseCard]:

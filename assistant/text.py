@@ -77,6 +77,37 @@ def numbers_in(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text) if len(n.replace(",", "").replace(".", "")) >= 2}
 
 
+_SCALED_EN = re.compile(r"(\d+(?:[.,]\d+)*)\s*(thousand|million|billion|trillion)\b", re.I)
+_SCALED_ZH = re.compile(r"(\d+(?:[.,]\d+)*)\s*(万亿|千亿|百亿|亿|千万|百万|万|千)")
+_EN_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_ZH_SCALE = {"千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "百亿": 1e10, "千亿": 1e11, "万亿": 1e12}
+
+
+def scaled_values(text: str) -> set[float]:
+    """Amounts a text states with a magnitude word, as plain values: '50亿元' → 5e9, '4.3 billion' → 4.3e9."""
+    out = set()
+    for number, scale in _SCALED_EN.findall(text):
+        out.add(float(number.replace(",", "")) * _EN_SCALE[scale.lower()])
+    for number, scale in _SCALED_ZH.findall(text):
+        out.add(float(number.replace(",", "")) * _ZH_SCALE[scale])
+    return out
+
+
+def unscaled_numbers(text: str) -> set[str]:
+    """numbers_in() of the text without its English magnitude amounts (checked by value, magnitudes_match)."""
+    return numbers_in(_SCALED_EN.sub(" ", text))
+
+
+def magnitudes_match(sentence: str, source: str) -> bool:
+    """Every amount an English sentence gives with a magnitude word ('50 billion yuan') is one the source states
+    ('50亿元' is 5 billion): a small model translating 万 and 亿 gets the magnitude wrong while keeping the digits."""
+    wanted = [float(n.replace(",", "")) * _EN_SCALE[s.lower()] for n, s in _SCALED_EN.findall(sentence)]
+    if not wanted:
+        return True
+    stated = scaled_values(source) | {float(n.replace(",", "")) for n in _NUMBER.findall(source)}
+    return all(any(abs(w - v) <= 0.01 * max(w, v) for v in stated) for w in wanted)
+
+
 def has_figure(sentence: str) -> bool:
     """A quantity (a number with its unit), not a date or a code."""
     return bool(_FIGURE.search(_DATE.sub(" ", sentence)))
