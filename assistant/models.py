@@ -183,6 +183,8 @@ class Finding(BaseModel):
     lexical: float = Field(0.0, description="Share of the ask's terms the sentence (and its neighbour) contains")
     dense: float = Field(0.0, description="Cosine of ask and sentence, above the case's mean")
     kind_ok: bool = Field(False, description="The sentence states an answer of the kind wanted (a sum, a time…)")
+    focus: float = Field(1.0, description="Share of the ask's focus terms (next to the question word) the chosen "
+                         "sentences hold; 1.0 when the ask has no focus apart from its terms")
 
 
 class Evidence(BaseModel):

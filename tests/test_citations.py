@@ -98,3 +98,15 @@ def test_english_sentence_supported_via_glossary_and_chinese_names():
 def test_framing_line_needs_no_citation():
     out, cites, unsupported = _render("According to the documents:\n宁波舟山港2020年的货物吞吐量超过11.7亿吨[1]。")
     assert unsupported == 0 and out.startswith("According to the documents:\n")
+
+
+@pytest.mark.parametrize("sentence,passage,supported", [
+    ("Hainan plans to issue up to 50 billion yuan of offshore RMB local government bonds [1].",
+     "海南省计划发行不超过50亿元离岸人民币地方政府债券。", False),  # 50亿 is 5 billion
+    ("Hainan plans to issue up to 5 billion yuan of offshore RMB local government bonds [1].",
+     "海南省计划发行不超过50亿元离岸人民币地方政府债券。", True),
+    ("It saved importers 43.21 million yuan [1].", "共享仓运行一年，为进口企业节约成本4321万元。", True),
+    ("Fees of 1.23 billion yuan were waived [1].", "累计免收企业交易费、场地使用费1.23亿元。", False),
+])
+def test_an_amount_at_another_magnitude_is_unsupported(sentence, passage, supported):
+    assert (citations.support(sentence, passage) > 0) is supported

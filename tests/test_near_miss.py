@@ -112,3 +112,30 @@ def test_counted_nouns(question, expected):
 def test_cost_stated_with_a_figure(sentence, with_figure, expected):
     cost = next(a for a in asked("How much did it cost?", "en") if a.chinese == "成本")
     assert stated(cost, sentence, with_figure) is expected
+
+
+# ------------------------------------------------------------------ what the question word asks about
+@pytest.mark.parametrize("unstated, answerable, figure", [
+    # The route's case gives freight per container, not what a driver earns: 司机 is what is asked.
+    ("开封到连云港的专线，司机跑一趟能挣多少钱？", "开通专线后，每个集装箱的运费降到了多少？", "3850"),
+    # The plan's targets have years; nothing says when the State Council approved the zone (批复设立).
+    ("湖州跨境电商综试区是哪一年经国务院批复设立的？", "湖州跨境电商综试区力争到2022年实现跨境电子商务交易额多少？", "500亿元"),
+])
+def test_the_words_next_to_the_question_word_must_be_stated(unstated, answerable, figure):
+    assert answer(unstated).refused
+    given = answer(answerable)
+    assert not given.refused and figure in given.text
+
+
+def test_a_lookup_place_must_be_in_the_case_that_answers():
+    # Guangzhou's patent-agency case; 深圳 is only in another retrieved case.
+    a = answer("How many foreign patent agencies have set up representative offices in Shenzhen?")
+    assert a.refused and "Shenzhen" in a.text
+    given = answer("How many foreign patent agencies have set up representative offices in Guangzhou?")
+    assert not given.refused and given.citations[0].case_title == "创新开展专利代理对外开放试点"
+
+
+def test_a_price_per_hour_is_money_not_time():
+    # "charge … per core-hour" asks for a price; the supercomputing case states none.
+    a = answer("How much does Guangzhou Supercomputing charge Hong Kong teams per core-hour on Tianhe-2?")
+    assert a.refused and "charge" in a.text

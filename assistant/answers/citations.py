@@ -15,7 +15,14 @@ from assistant.lexicon import dictionary
 from assistant.lexicon.translate import english_terms
 from assistant.lexicon.wordlists import places
 from assistant.models import Citation, Hit
-from assistant.text import detect_language, numbers_in, sentence_spans, split_sentences
+from assistant.text import (
+    detect_language,
+    magnitudes_match,
+    numbers_in,
+    sentence_spans,
+    split_sentences,
+    unscaled_numbers,
+)
 
 # [1] [1,2] [1, 2] [1-3] 【1】 ［1］ [^1] (1 and 2 forms as models write them)
 MARKER = re.compile(r"[\[【［]\^?\s*(\d{1,2}(?:\s*[,，、\-–]\s*\d{1,2})*)\s*[\]】］]")
@@ -56,9 +63,10 @@ def _bigrams(text: str) -> set[str]:
 def support(sentence: str, passage: str) -> float:
     """How well a passage (sentence) supports an answer sentence, 0..1."""
     figures = numbers_in(sentence)
-    passage_figures = numbers_in(passage)
-    if figures and not figures <= passage_figures:
+    if not unscaled_numbers(sentence) <= numbers_in(passage):
         return 0.0  # a figure the passage does not state is never supported
+    if not magnitudes_match(sentence, passage):
+        return 0.0  # nor an amount at another magnitude: "50 billion" for 50亿 (5 billion); 43.21 million = 4321万
     if any(place not in passage for place in places_named(sentence)):
         return 0.0  # nor a place it does not name: "2 offices in Shenzhen" from a passage about Guangzhou
     if detect_language(sentence) == "zh":

@@ -23,6 +23,11 @@ def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings) -> l
             verdicts.append(True)  # "谁报送的？": the case's provider line answers it
             continue
         about = finding.lexical >= settings.ask_min_lexical or finding.dense >= settings.ask_min_dense
+        if query.language == "zh" and finding.focus <= 0 and ask is not None and ask.wants != "text":
+            # "司机跑一趟能挣多少钱？": the route's case states freight costs, not a driver's pay. The words next to the
+            # question word are what it asks; a sentence holding only the clause's context does not state it.
+            # (English focus terms come through a dictionary and miss too often to be required.)
+            about = False
         if ask is None or not (ask.terms or ask.attribute) or on_topic:
             # An ask that names nothing of its own ("原来是多少？"), or a follow-up about the case the conversation
             # is on ("And how long does the trip take now?"), is about that case: what it needs is its kind.

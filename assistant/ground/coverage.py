@@ -79,6 +79,12 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
     # document's title (十佳案例（2021年第一批）) or preamble dates the collection, not the case; its
     # batch does name the collection.
     passages = " ".join(text for _, text in by_case.values())
+    if query.intent in ("lookup", "summary"):
+        # A lookup's place must be where its answer is: the retrieved passages of an answering case, its title,
+        # provider or document title ("How many foreign patent agencies … in Shenzhen?" is not answered by
+        # Guangzhou's case because another retrieved case mentions 深圳).
+        passages = " ".join(f"{by_case[case.id][1]} {case.title} {case.document_title} {case.provider or ''}"
+                            for case, _ in answering)
     undated_text = " ".join(text.replace(case.document_title, " ") for case, text in answering
                             if case.kind != "preamble" or case is result.best_case)
     result.missing_required = [r for r in required if r not in (

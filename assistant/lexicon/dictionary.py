@@ -401,3 +401,47 @@ def english_names(chinese: str) -> list[str]:
 def is_english_word(word: str) -> bool:
     """True when some definition writes the word in lower case ('change', 'women'; not 'Beijing')."""
     return word.lower() in _index().lowercase_words
+
+
+# ---------------------------------------------------------------- forward: the English of a Chinese text
+
+_gloss_word_cache: dict[str, frozenset[str]] = {}
+
+
+def _gloss_words_of(headword: str) -> frozenset[str]:
+    """Normalised English words of every common-word gloss of a headword (进口 → import, imported, entrance…)."""
+    found = _gloss_word_cache.get(headword)
+    if found is None:
+        index = _index()
+        words: set[str] = set()
+        for entry in index.entries(headword):
+            if index.proper[entry]:
+                continue  # a name's glosses ("prefecture-level city in …") say nothing of what a sentence states
+            for gloss in _glosses_of(index, entry):
+                words.update(english_words(_PAREN.sub(" ", index.glosses[gloss])))
+        found = _gloss_word_cache[headword] = frozenset(words)
+    return found
+
+
+def gloss_words(text: str) -> frozenset[str]:
+    """The English words CC-CEDICT glosses a Chinese text's words with — 共享仓运行一年，为进口企业节约成本 →
+    share, import, company, cost… — so an English question's own words can be looked for in a Chinese sentence
+    even when its reverse look-up picked other headwords (importers → 进口商, the text says 进口企业). Single
+    characters are left out: their glosses cover too much."""
+    if not jieba.dt.initialized:
+        warm_up()
+    words: set[str] = set()
+    for token in set(jieba.cut_for_search(text)):
+        if len(token) >= 2 and "\u4e00" <= token[0] <= "\u9fff":
+            words |= _gloss_words_of(token)
+    return frozenset(words)
+
+
+def word_forms(word: str) -> tuple[str, ...]:
+    """A normalised English word and the stems a gloss may write it as: shared → share, importer → import."""
+    forms = [word]
+    for variant in _variants([word])[1:]:
+        forms.append(variant[0])
+    if word.endswith("er") and len(word) > 5:
+        forms.append(word[:-2])  # importer → import, exporter → export
+    return tuple(dict.fromkeys(forms))

@@ -151,3 +151,12 @@ def _alternatives(chinese: list[str], names: NameIndex | None) -> list[str]:
         chinese = [c for c in chinese if names.uses(c)]
     longer = [c for c in chinese if len(c) > 1]
     return (longer or chinese)[:_MAX_ALTERNATIVES]
+
+
+def content_words(question: str) -> list[str]:
+    """An English question's own content words, normalised as dictionary glosses are (question framing, stop
+    words and figures left out): "How much did the shared warehouse save importers?" → shared, warehouse, save,
+    importer."""
+    skip = english_stopwords() | generic_terms()
+    words = [w for w in dictionary.english_words(question) if w not in skip and not w[0].isdigit() and len(w) > 1]
+    return list(dict.fromkeys(words))

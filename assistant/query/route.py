@@ -8,7 +8,7 @@ import re
 # "哪些做法提升了效率" and "what results did the practices achieve" ask about practices, not for a list.
 _LIST_ZH = re.compile(r"(列出|列举|所有|全部|哪些|哪几个|几个|多少个|多少项|多少条|共有|一共|清单|目录)")
 _UNIT_ZH = re.compile(r"(案例|方案|新闻|条目)")
-_LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b(?:\s+[\w'’-]+){0,4}?\s+(cases|plans|examples)\b",
+_LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b(?:\s+[\w'’-]+){0,6}?\s+(cases|plans|examples)\b",
                       re.I)
 
 # "是哪些城市提供的" asks for the provider of one case, not for a list of cases.

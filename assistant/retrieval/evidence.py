@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.config import EvidenceSettings
+from assistant.lexicon.dictionary import gloss_words, word_forms
+from assistant.lexicon.translate import content_words
 from assistant.lexicon.wordlists import section_role
 from assistant.models import Ask, Case, Chunk, Evidence, EvidenceSentence, Finding, Hit, Query
 from assistant.retrieval.signals import case_chunks
@@ -45,6 +47,14 @@ class _Sentence:
     section: str
     kinds: set[str]
     vector: np.ndarray | None = None
+    _glosses: frozenset[str] | None = None
+
+    @property
+    def glosses(self) -> frozenset[str]:
+        """The English words the dictionary glosses this sentence's words with (for English asks)."""
+        if self._glosses is None:
+            self._glosses = gloss_words(self.text)
+        return self._glosses
 
 
 def choose_cases(query: Query, hits: list[Hit]) -> list[Case]:
@@ -114,6 +124,28 @@ def _lexical(groups: list[list[str]], weights: list[float], text: str) -> float:
     if not total:
         return 0.0
     return sum(w for g, w in zip(groups, weights) if any(t in text for t in g)) / total
+
+
+def _gloss_weights(words: list[tuple[str, ...]], sentences: list[_Sentence]) -> list[float]:
+    n = max(len(sentences), 1)
+    return [math.log(1 + n / (1 + sum(1 for s in sentences if any(f in s.glosses for f in forms)))) for forms in words]
+
+
+def _gloss_lexical(words: list[tuple[str, ...]], weights: list[float], sentences: list[_Sentence], i: int) -> float:
+    """Share of an English ask's own words that the sentence's Chinese words are glossed with (the sentence before
+    it at a discount): "save importers" finds 为进口企业节约成本 through 进口 (import) although the reverse
+    look-up of "importer" gave 进口商. The other side of the bridge from the ask's Chinese terms."""
+    total = sum(weights)
+    if not total:
+        return 0.0
+
+    def share(glosses: frozenset[str]) -> float:
+        return sum(w for forms, w in zip(words, weights) if any(f in glosses for f in forms)) / total
+
+    own = share(sentences[i].glosses)
+    if i and sentences[i - 1].case is sentences[i].case:
+        return max(own, CONTEXT_DISCOUNT * share(sentences[i - 1].glosses | sentences[i].glosses))
+    return own
 
 
 def _windowed(groups: list[list[str]], weights: list[float], sentences: list[_Sentence], i: int) -> float:
@@ -219,6 +251,8 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
         weights = _weights(groups, sentences)
         focus = ask.focus if ask.focus and ask.focus != groups else []
         focus_weights = _weights(focus, sentences)
+        own_words = [word_forms(w) for w in content_words(ask.text)] if query.language == "en" else []
+        own_weights = _gloss_weights(own_words, sentences)
         best: tuple[float, int, float, float, float] | None = None
         scores = []
         side = ask.side if ask.side and any(ask.side in f"{s.case.title}{s.case.provider or ''}{s.text}"
@@ -230,6 +264,8 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
             lex = _windowed(groups, weights, sentences, i)
             if focus:
                 lex = (1 - settings.focus_share) * lex + settings.focus_share * _windowed(focus, focus_weights, sentences, i)
+            if own_words:
+                lex = max(lex, _gloss_lexical(own_words, own_weights, sentences, i))
             fit = kind_fits(ask.wants, s.kinds, ask.units, s.text) if ask.wants_figure or ask.wants == "date" else 0.0
             if years and not any(y in f"{sentences[i - 1].text if i else ''}{s.text}" for y in years):
                 fit = min(fit, 0.5)  # "2021年开行多少列": a count from another year is not the one asked for
@@ -283,8 +319,11 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
             kind_ok = any(name_fits(sentences[j].text, query.question) for j in chosen)
         elif ask.wants == "person":
             kind_ok = any(person_fits(sentences[j].text, query.question) for j in chosen)
+        # 票数 is stated as "86 票", 企业数量 as "1万家企业": the measured thing without its 数/量/额 counts as held.
+        stems = [list(g) + [t[:-1] for t in g if len(t) >= 2 and t[-1] in "数量额"] for g in focus]
+        focus_held = max((_windowed(stems, focus_weights, sentences, j) for j in chosen), default=0.0) if focus else 1.0
         findings.append(Finding(ask=k, sentence=i, score=round(score, 4), lexical=round(lex, 4),
-                                dense=round(dense_i, 4), kind_ok=kind_ok))
+                                dense=round(dense_i, 4), kind_ok=kind_ok, focus=round(focus_held, 4)))
     if query.intent == "summary":
         # "What did X do and what did it achieve?": the strongest sentences of the lead case, at most two from one
         # section so that both what was done and what it achieved are there; results with figures preferred.
