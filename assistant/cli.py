@@ -33,7 +33,7 @@ def setup(
         except Exception as exc:  # noqa: BLE001 - the assistant still runs with the extractive backend
             err.print(f"[yellow]local model not available ({exc}); answers will use the extractive backend[/]")
     if not skip_ingest:
-        _run_ingest([], rebuild=False)
+        _run_ingest([], rebuild=False, cards=False)
 
 
 def ensure_index() -> None:
@@ -48,19 +48,21 @@ def ensure_index() -> None:
         raise typer.Exit(2) from exc
     if empty:
         err.print("[dim]index is empty: ingesting the shipped corpus first…[/]")
-        _run_ingest([], rebuild=False)
+        _run_ingest([], rebuild=False, cards=False)
 
 
 @app.command()
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the corpus folder and the uploads folder)")] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index")] = False,
+    cards: Annotated[bool, typer.Option("--cards/--no-cards", help="Then write the new cases' English cards with "
+                                        "the configured generator (about 30 s a case with the local model)")] = True,
 ) -> None:
     """Index documents: unchanged files are skipped, changed ones re-indexed, removed ones dropped."""
-    _run_ingest(paths or [], rebuild)
+    _run_ingest(paths or [], rebuild, cards)
 
 
-def _run_ingest(paths: list[Path], rebuild: bool) -> None:
+def _run_ingest(paths: list[Path], rebuild: bool, cards: bool = True) -> None:
     from ingest.pipeline import ingest as run
     from store.catalog import IndexCorrupted
 
@@ -80,6 +82,30 @@ def _run_ingest(paths: list[Path], rebuild: bool) -> None:
         console.print(f"[yellow]skipped[/] {skipped.path}: {skipped.reason}")
     for removed in report.removed:
         console.print(f"[dim]removed[/] {removed}")
+    _cards_after_ingest(cards)
+
+
+def _cards_after_ingest(write: bool) -> None:
+    """English questions find a case through its card: write the missing ones when a generator is configured,
+    otherwise say how to (ingest never fails for want of a card)."""
+    from assistant import service
+    from assistant.config import get_settings
+    from assistant.llm.registry import get_generator
+
+    service.reset()
+    missing = service.cards_missing()
+    if not missing:
+        return
+    backend = get_settings().llm.backend
+    try:
+        generator = get_generator(backend) if write else None
+    except Exception:  # noqa: BLE001 - an unusable backend only means no cards now
+        generator = None
+    if generator is None:
+        console.print(f"[dim]{missing} case(s) have no English card yet: `ftzqa cards --backend local` writes them "
+                      "(English questions still work through the dictionary and the documents' names)[/]")
+        return
+    _write_cards(backend)
 
 
 @app.command()
@@ -206,41 +232,41 @@ def cards(
                                              "corpus's cards live in corpus/cards.json)")] = None,
 ) -> None:
     """Write the missing English case cards: an English title, a short gist with the key figures, names in pinyin."""
-    from tqdm import tqdm
-
-    from assistant import service
-    from assistant.cards import SHIPPED_CARDS, CardStore, card_file, fill_cards
+    from assistant.cards import card_file
     from assistant.config import get_settings
-    from assistant.llm.base import BackendError
-    from assistant.llm.registry import get_generator
 
     ensure_index()
     settings = get_settings()
-    name = backend or settings.llm.backend
-    try:
-        generator = get_generator(name, settings)
-    except BackendError as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from exc
-    if generator is None:
-        err.print("[red]cards need a generator (local or openai:<model>); the extractive backend writes none[/]")
+    if not _write_cards(backend or settings.llm.backend, out):
         raise typer.Exit(2)
-    target = out or card_file(settings)
-    store = CardStore(target, shipped=SHIPPED_CARDS if target != SHIPPED_CARDS else target)
-    catalog = service.index(settings).catalog
-    bar = tqdm(desc="cards", unit="case", disable=not sys.stderr.isatty())
+    console.print(f"cards are in {out or card_file(settings)}")
+
+
+def _write_cards(backend: str, out: Path | None = None) -> bool:
+    """Fill the missing cards with a progress bar; False (with the reason printed) when the backend cannot."""
+    from tqdm import tqdm
+
+    from assistant import service
+    from assistant.llm.base import BackendError
+
+    bar = tqdm(desc="English cards", unit="case", disable=not sys.stderr.isatty())
 
     def progress(done: int, total: int) -> None:
         bar.total = total
         bar.n = done
         bar.refresh()
 
-    made, failed = fill_cards(sorted(catalog.cases.values(), key=lambda c: c.id), catalog.case_text, store,
-                              generator, service.names(settings), name, progress)
-    bar.close()
-    console.print(f"{made} card(s) written to {target}")
+    try:
+        made, failed = service.write_cards(backend=backend, out=out, progress=progress)
+    except (BackendError, ValueError) as exc:
+        err.print(f"[red]English cards not written: {exc}[/]")
+        return False
+    finally:
+        bar.close()
+    console.print(f"{made} English card(s) written")
     for reason in failed:
-        console.print(f"[yellow]not written[/] {reason}")
+        console.print(f"[yellow]card not written[/] {reason}")
+    return True
 
 
 @app.command()

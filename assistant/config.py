@@ -49,6 +49,10 @@ class IngestSettings(_Section):
         default_factory=lambda: [".txt", ".md", ".docx", ".pdf", ".png", ".jpg", ".jpeg"],
         description="File types accepted for upload (lower case, with the dot); only those the readers can read "
                     "are offered, so images need the OCR reader")
+    cards_after_upload: bool = Field(
+        True, description="After an upload is indexed, and while no other upload waits, the configured generator "
+        "writes the English cards of its cases (about 30 s a case with the local model; a question asked meanwhile "
+        "waits for the card being written). Off, or with the extractive backend, `ftzqa cards` writes them later")
 
 
 class EmbeddingSettings(_Section):

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
-from assistant.cards import SHIPPED_CARDS, card_file
-from assistant.config import Settings
+from assistant import cards as case_cards
+from assistant.cards import SHIPPED_CARDS, CardStore, card_file
+from assistant.config import Settings, get_settings
 from assistant.lexicon.propernouns import NameIndex
+from assistant.llm.registry import get_generator
 from assistant.retrieval.cards import CardIndex
 from assistant.retrieval.cards import build as build_cards
 from store.index import reset_shared
 from store.index import shared as index
 
-__all__ = ["cards", "index", "names", "reset"]
+__all__ = ["cards", "cards_missing", "cases_with_cards", "index", "names", "reset", "write_cards"]
 
 log = logging.getLogger(__name__)
 _names_lock = threading.Lock()
@@ -68,6 +72,41 @@ def cards(settings: Settings | None = None) -> CardIndex:
         if _cards is None or _cards[0] != key:
             _cards = (key, build_cards(loaded, settings))
         return _cards[1]
+
+
+def _store(settings: Settings, out: Path | None) -> CardStore:
+    target = out or card_file(settings)
+    return CardStore(target, shipped=target if target == SHIPPED_CARDS else SHIPPED_CARDS)
+
+
+def cards_missing(settings: Settings | None = None, out: Path | None = None) -> int:
+    """How many cases of the live catalog have no English card."""
+    catalog = index(settings).catalog
+    settings = settings or get_settings()
+    return case_cards.missing(catalog.cases.values(), catalog.case_text, _store(settings, out))
+
+
+def cases_with_cards(settings: Settings | None = None) -> set[str]:
+    """Ids of the live catalog's cases that have an English card."""
+    catalog = index(settings).catalog
+    settings = settings or get_settings()
+    return set(case_cards.cards_of(catalog.cases.values(), catalog.case_text, _store(settings, None)))
+
+
+def write_cards(settings: Settings | None = None, backend: str | None = None, out: Path | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                stop: Callable[[], bool] | None = None) -> tuple[int, list[str]]:
+    """Write the missing English cards of the live catalog with `backend` (default: the configured generator)
+    into `out` (default <home>/cards.json): (cards made, cases not done with the reason). Raises BackendError
+    when the backend cannot be loaded, ValueError when it is not a generator (extractive writes no cards)."""
+    catalog = index(settings).catalog  # the shared index: passing its own settings object would load another
+    settings = settings or get_settings()
+    name = backend or settings.llm.backend
+    generator = get_generator(name, settings)  # BackendError: the caller says why in its own words
+    if generator is None:
+        raise ValueError(f"cards need a generator (local or openai:<model>); {name!r} writes none")
+    return case_cards.fill_cards(sorted(catalog.cases.values(), key=lambda c: c.id), catalog.case_text,
+                                 _store(settings, out), generator, names(settings), name, progress, stop)
 
 
 def _mtime(path) -> float:

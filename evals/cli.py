@@ -35,7 +35,8 @@ def eval_command(
         help="structure.json of those documents: report whether cases, titles and providers are detected exactly")] = None,
     cards: Annotated[str | None, typer.Option(
         "--cards", help="With --docs: have this generator (local | openai:<model>) write the new documents' English "
-                        "cards first, as `ftzqa cards` would after an upload")] = None,
+                        "cards first, as `ftzqa cards` would after an upload (kept as <out>/cards.json); or such a "
+                        "cards.json from an earlier run, reused (cards are kept per content hash)")] = None,
 ) -> None:
     """Score retrieval (and answers) on the fixed eval set; write results.jsonl, report.json/.md and chart.png."""
     from rich.console import Console

@@ -286,7 +286,8 @@ def run_eval(backend: str = "extractive", subset: str | None = None, compare: li
     """Score ours (hybrid retrieval, and answers unless retrieval_only) plus the named baselines; with
     `documents`, on a scratch index of the corpus and that folder (and its structure against `structure`)."""
     if documents is not None:
-        with with_documents(Path(documents), cards_backend):
+        out_dir = _out_folder(out_dir)
+        with with_documents(Path(documents), cards_backend, keep_cards=out_dir / "cards.json"):
             report = run_eval(backend, subset, compare, retrieval_only, out_dir, progress, min_gates=min_gates,
                               max_gates=max_gates, eval_file=eval_file, console=console, structure=structure)
         return report

@@ -48,6 +48,11 @@ class IngestReport(BaseModel):
     seconds: float = 0.0
 
 
+#: Files beside the documents that describe them rather than being one: titles for documents that state none
+#: (documents.json) and the English case cards written for them (cards.json, see assistant/cards.py).
+SIDECARS = frozenset({"documents.json", "cards.json"})
+
+
 def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Path], list[SkippedFile]]:
     """Files to ingest as (path, name relative to its folder), the folders scanned, and unsupported files."""
     files: list[tuple[Path, str]] = []
@@ -58,7 +63,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Path],
         if path.is_dir():
             folders.append(path)
             for f in sorted(p for p in path.rglob("*") if p.is_file()):
-                if f.name.startswith(".") or f.name == "documents.json":
+                if f.name.startswith(".") or f.name in SIDECARS:
                     continue
                 if f.suffix.lower() in SUPPORTED_SUFFIXES:
                     files.append((f, f.relative_to(path).as_posix()))
@@ -139,7 +144,7 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
         tick = _ticker(relative, len(texts) + len(sentences), on_progress)
         vectors = [tick(embedder.get_text_embedding(t)) for t in tqdm(texts, desc=relative[:30], unit="chunk",
                                                                       disable=not progress, leave=False)]
-        index.vectors.upsert(parsed.document, cases, todo, vectors)
+        index.vectors.upsert(parsed.document, cases, todo, vectors, text=parsed.text)
         report.embedded_chunks += len(todo)
         report.embedded_sentences += _embed_sentences(index, parsed.document, sentences, parsed.text, embedder,
                                                       progress, tick)

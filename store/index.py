@@ -42,10 +42,12 @@ class Index:
             if stored is not None and stored.version != self.catalog.version:
                 # Another process committed to the shared Chroma server: its catalog comes from the records.
                 self.catalog = _catalog_of(stored, self.vectors.all_records())
+                self._exact_texts()
                 self.loaded_version = stored.version
             elif stored is None and not self.catalog.documents and self.vectors.count():
                 # A store filled before versions were recorded: every record counts.
                 self.catalog = catalog_from_records(self.vectors.all_records())
+                self._exact_texts()
         self.checked_at = time.monotonic()
         self._bm25: BM25Index | None = None
         self._lock = threading.Lock()
@@ -59,7 +61,8 @@ class Index:
             # folder under a live client would leave the old collection answering.
             store = VectorStore(settings.index_name, path=folder / "chroma", url=settings.store.chroma_url)
             for name in (SentenceVectors(store, settings.index_name).name,
-                         CatalogVersion(store.client, settings.index_name).name, settings.index_name):
+                         CatalogVersion(store.client, settings.index_name).name, store.texts.name,
+                         settings.index_name):
                 store.client.delete_collection(name)
         except Exception:  # noqa: BLE001 - a damaged store is removed with its folder below
             pass
@@ -105,6 +108,14 @@ class Index:
             log.warning("cannot read the catalog version from the Chroma server: %s", type(exc).__name__)
             return False
         return current is not None and current != self.loaded_version
+
+    def _exact_texts(self) -> None:
+        """The stored document texts in place of those laid back from the chunks."""
+        docs = self.catalog.documents
+        stored = self.vectors.stored_texts(sorted({d.sha256 for d in docs.values()}))
+        for doc_id, doc in docs.items():
+            if doc.sha256 in stored:
+                self.catalog.texts[doc_id] = stored[doc.sha256]
 
     def case(self, case_id: str) -> Case | None:
         return self.catalog.cases.get(case_id)

@@ -46,6 +46,9 @@ class VectorStore:
             # search_ef 200: the default 100 let two builds of the same vectors swap near-tied hits.
             collection_name, metadata={"hnsw:space": "cosine", "hnsw:search_ef": 200}, embedding_function=None
         )
+        # Each document's cleaned text, so a catalog rebuilt from the store alone has the exact text (chunks leave
+        # out headings and title lines): its sentences, and the content hashes its English cards are kept by.
+        self.texts: Any = self.client.get_or_create_collection(f"{collection_name}_texts", embedding_function=None)
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
@@ -54,8 +57,11 @@ class VectorStore:
         return found
 
     def upsert(self, document: Document, cases: dict[str, Case], chunks: list[Chunk],
-               embeddings: list[list[float]]) -> None:
-        """Store vectors with enough metadata to rebuild the catalog from the store alone."""
+               embeddings: list[list[float]], text: str | None = None) -> None:
+        """Store vectors with enough metadata to rebuild the catalog from the store alone (and the text)."""
+        if text is not None:  # a one-number vector: the collection is looked up by id, never searched
+            self.texts.upsert(ids=[document.sha256], embeddings=[[1.0]], documents=[text],
+                              metadatas=[{"doc_id": document.id, "doc_sha": document.sha256}])
         doc_json = document.model_dump_json()
         for i in range(0, len(chunks), _BATCH):
             part = chunks[i : i + _BATCH]
@@ -74,6 +80,7 @@ class VectorStore:
     def delete_except(self, live_shas: set[str]) -> None:
         """Drop every vector of a document version that is no longer live (changed, removed, or orphaned)."""
         delete_except(self.collection, live_shas)
+        delete_except(self.texts, live_shas)
 
     def query(self, embedding: list[float], n: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first."""
@@ -89,6 +96,14 @@ class VectorStore:
         """Every stored chunk's metadata, for rebuilding a missing catalog."""
         got = self.collection.get(include=["metadatas"])
         return [json.loads(json.dumps(m)) for m in got["metadatas"]]
+
+    def stored_texts(self, shas: list[str]) -> dict[str, str]:
+        """Document sha256 → its stored text (documents indexed before texts were stored have none)."""
+        out: dict[str, str] = {}
+        for i in range(0, len(shas), _BATCH):
+            got = self.texts.get(ids=shas[i : i + _BATCH], include=["documents"])
+            out.update({sha: text for sha, text in zip(got["ids"], got["documents"]) if text is not None})
+        return out
 
     def count(self) -> int:
         return self.collection.count()

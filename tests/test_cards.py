@@ -14,8 +14,10 @@ TEXT = "通关时间由48小时压缩至6小时，为企业节约成本3200万�
 
 
 @pytest.mark.parametrize("reply,title,gist", [
-    ("Title: One-window customs reform\nGist: Clearance fell from 48 to 6 hours. Firms saved 32 million yuan.",
-     "One-window customs reform", "Clearance fell from 48 to 6 hours."),  # 32 is not a figure the case states
+    ("Title: One-window customs reform\nGist: Clearance fell from 48 to 6 hours. Firms saved 3.2 billion yuan.",
+     "One-window customs reform", "Clearance fell from 48 to 6 hours."),  # 3200万元 is 32 million, not 3.2 billion
+    ("Title: Reform\nGist: Firms saved 32 million yuan. It covers 1,500 firms. It covers 15 cities.",
+     "Reform", "Firms saved 32 million yuan. It covers 1,500 firms."),  # 3200万元 = 32 million; 15 is not stated
     ("Title: Reform\nGist: Clearance fell from 48 hours to 6 hours.\nIt covers 1500 firms.",
      "Reform", "Clearance fell from 48 hours to 6 hours. It covers 1500 firms."),  # a gist may wrap
     ("标题：通关改革\nGist: 通关时间压缩。", "", ""),  # Chinese is no English card
@@ -67,3 +69,73 @@ def test_english_answers_show_the_english_title(shipped_index):
     cited = [c for c in a.citations if c.case_id in english]
     assert cited and all(c.case_title_en == english[c.case_id].title_en for c in cited)
     assert english[cited[0].case_id].title_en in a.text
+
+
+class _CardWriter:
+    """A fake generator that writes a plausible card for the cold-chain case of tests/_documents.py, and one with no
+    figure for any other case (so no gist sentence is dropped for stating a figure the case does not)."""
+
+    def stream(self, messages, *, max_tokens, temperature=0.0):
+        from tests import _documents as d
+
+        prompt = messages[-1]["content"]
+        if d.CASE_TITLE in prompt:
+            yield "Title: Shared cold-chain consolidation warehouse\nGist: Importers declare once and collect in batches."
+        else:
+            yield "Title: Digital bill of lading for sea-rail transport\nGist: Bills move between carriers online."
+
+
+def test_an_upload_gets_its_english_cards_while_the_queue_is_empty(copy_of_shipped_index, monkeypatch):
+    """An official uploads a batch: once it is indexed, the configured generator writes its cases' English cards,
+    the Documents list counts them, and an English answer about the new case shows its English title."""
+    import io
+    import time
+
+    from assistant import answer, service
+    from assistant.config import get_settings
+    from assistant.llm import registry
+    from tests import _documents as d
+    from ui.documents import Library
+
+    registry.register("cardwriter", _CardWriter)
+    monkeypatch.setenv("FTZQA_HOME", str(copy_of_shipped_index("cards-upload")))
+    monkeypatch.setenv("FTZQA_LLM__BACKEND", "cardwriter")
+    service.reset()
+    try:
+        library = Library(get_settings())
+        accepted = library.submit("冷链.docx", io.BytesIO(d.docx_bytes()))
+        deadline = time.monotonic() + 180
+        row = library.document(accepted.name)
+        while not (row and row.status == "ready" and row.cards_en == row.cases == 2):
+            assert time.monotonic() < deadline, f"no English cards after upload: {row}"
+            time.sleep(0.5)
+            row = library.document(accepted.name)
+
+        a = answer("How much did the shared cold-chain consolidation warehouse save importers?", backend="extractive")
+        assert not a.refused and "4321" in a.text
+        assert a.citations[0].case_title == d.CASE_TITLE
+        assert a.citations[0].case_title_en == "Shared cold-chain consolidation warehouse"
+    finally:
+        monkeypatch.undo()
+        service.reset()
+
+
+def test_the_documents_list_says_when_english_cards_are_still_missing():
+    from ui.documents import DocumentInfo
+    from ui.render import document_status
+
+    row = dict(name="a.docx", status="ready", cases=2, source="uploads", removable=True)
+    assert document_status(DocumentInfo(**row, cards_en=1)).endswith("English cards 1/2")
+    assert document_status(DocumentInfo(**row, cards_en=2)) == "就绪 / ready"
+
+
+def test_a_title_left_in_chinese_is_asked_for_again_and_mixed_titles_get_english(tmp_path):
+    model = MockGenerator()
+    model.enqueue("Title: 通关改革\nGist: Clearance fell from 48 to 6 hours.")
+    model.enqueue("One-window customs reform")
+    store = CardStore(tmp_path / "cards.json", shipped=tmp_path / "none.json")
+    assert fill_cards([_case(1)], lambda c: TEXT, store, model, None, "mock") == (1, [])
+    card = store.get(content_hash(_case(1), TEXT))
+    assert card.title_en == "One-window customs reform" and len(model.calls) == 2
+    # A title with a Chinese word in it keeps its English and gets that word from the dictionary or in pinyin.
+    assert parse_card("Title: Shared保税 Fuel Supply\nGist: x", TEXT)[0] == "Shared bonded Fuel Supply"

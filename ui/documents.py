@@ -60,6 +60,8 @@ class DocumentInfo(BaseModel):
     removable: bool = Field(description="Can an admin remove it here")
     sha256: str | None = None
     original_name: str | None = Field(None, description="The name it was uploaded under, when it differs")
+    cards_en: int = Field(0, description="Of its cases, those with an English card (title and gist English questions "
+                          "are matched against); written after indexing when a generator is configured")
 
 
 class UploadAccepted(BaseModel):
@@ -88,6 +90,7 @@ class Library:
         self.incoming = settings.home / "incoming"
         self.board = JobBoard(settings.jobs_file)
         self._submit_lock = threading.Lock()  # duplicate check, naming and queueing as one step
+        self._cards_due = False  # an upload was indexed: its English cards are written when the queue is empty
         self._recover()
         self._worker = threading.Thread(target=self._work, name="ftzqa-documents", daemon=True)
         self._worker.start()
@@ -104,6 +107,8 @@ class Library:
         rows = [self._job_row(j) for j in reversed(jobs)
                 if j.action == "add" and j.state != "ready" and (j.name, j.sha256) not in indexed]
         counts = Counter(c.document_id for c in catalog.cases.values() if c.kind != "preamble")
+        with_card = service.cases_with_cards()
+        cards = Counter(c.document_id for c in catalog.cases.values() if c.kind != "preamble" and c.id in with_card)
         chunks = Counter(c.case_id.split("#")[0] for c in catalog.chunks.values())
         docs = []
         for doc_id, doc in catalog.documents.items():
@@ -117,7 +122,8 @@ class Library:
                 status, error = "failed", failed_removals[doc.source_file].error
             docs.append(DocumentInfo(
                 name=doc.source_file, title=doc.title, cases=counts[doc_id], chunks=chunks[doc_id], status=status,
-                error=error, added=_mtime(origin), source=source, removable=source == "uploads", sha256=doc.sha256))
+                error=error, added=_mtime(origin), source=source, removable=source == "uploads", sha256=doc.sha256,
+                cards_en=cards[doc_id]))
         docs.sort(key=lambda d: (d.source != "uploads", -(d.added.timestamp() if d.added else 0), d.name))
         return rows + docs
 
@@ -255,9 +261,12 @@ class Library:
         while True:
             with self.board.changed:
                 job = self.board.next_queued()
-                while job is None:
+                while job is None and not self._cards_due:
                     self.board.changed.wait(IDLE_WAIT)
                     job = self.board.next_queued()
+            if job is None:
+                self._write_cards()
+                continue
             try:
                 self._run(job)
             except Exception:  # noqa: BLE001 - the worker outlives any one job
@@ -294,6 +303,19 @@ class Library:
             service.reset()  # the next question reads the committed catalog
         self._settle(job, report, str(target.resolve()))
 
+    def _write_cards(self) -> None:
+        """English cards of the indexed uploads' cases, one case at a time, giving way to any upload or removal
+        queued meanwhile (the rest is written when the queue is empty again)."""
+        self._cards_due = False
+        try:
+            made, failed = service.write_cards(stop=lambda: self.board.next_queued() is not None)
+        except Exception as exc:  # noqa: BLE001 - no generator, or it cannot load: the documents stay answerable
+            log.info("English cards not written after upload: %s", exc)
+            return
+        if self.board.next_queued() is not None:
+            self._cards_due = True
+        log.info("English cards after upload: %d written%s", made, f", {len(failed)} not: {failed[:3]}" if failed else "")
+
     def _settle(self, job: Job, report: IngestReport, origin: str) -> None:
         if job.action == "remove":
             self.board.drop(job)
@@ -303,6 +325,7 @@ class Library:
             self._fail(job, skipped.reason)
         elif job.name in (*report.added, *report.updated, *report.unchanged):
             self.board.drop(job)  # ready: the catalog is its record now
+            self._cards_due = self.settings.ingest.cards_after_upload
             log.info("indexed %s", job.name)
         else:
             self._fail(job, "the file was not indexed")
