@@ -125,6 +125,9 @@ def test_units_of(clause, language, units):
     ("衢州和丽水的方案对交易额增速分别提了多少？", "zh", "compare"),
     ("宁波舟山港2020年的货物吞吐量是多少？", "zh", "lookup"),
     ("Which of the five city plans mentions Longquan swords?", "en", "lookup"),  # one of them, not the list
+    ("嘉兴方案提出要培育多少个自主品牌？", "zh", "lookup"),  # counts brands, not plans
+    ("案例里，四川报了哪几个？", "zh", "list"),
+    ("How many commercial mediation cases were accepted in 2022?", "en", "lookup"),  # a court's cases, not ours
 ])
 def test_intent(question, language, intent):
     assert route.intent_of(question, language) == intent
@@ -152,6 +155,16 @@ def test_follow_up_carries_the_case_and_the_time_shift_borrows_the_previous_asks
     query = build_query("那现在跑一趟要几个小时？以前呢？", "zh", HISTORY, CASES)
     assert query.follow_up and query.carried_cases == ["doc#1"]
     assert [(a.wants, a.relation) for a in query.asks] == [("time", "after"), ("time", "before")]
+
+
+@pytest.mark.parametrize("question,language,own", [
+    ("那它到2025年底的交易额目标是多少？", "zh", True),
+    ("And how long does the trip take now?", "en", True),
+    ("那四川的呢？", "zh", False),
+    ("What about Sichuan?", "en", False),
+])
+def test_a_follow_up_with_its_own_question_word_keeps_its_own_intent(question, language, own):
+    assert asks.asks_own_question(question, language) is own
 
 
 def test_elliptic_follow_up_takes_the_kind_from_its_noun():

@@ -168,7 +168,8 @@ def build_query(question: str, language: str, history: list[dict] | None, cases:
     terms, required = terms_and_required(standalone, _named(groups, weights), places | foreign)
     terms = list(dict.fromkeys(t for g in groups for t in g))
     intent = route.intent_of(question, language)
-    if intent == "lookup" and resolved.follow_up and followup.elliptic(question, language):
+    if (intent == "lookup" and resolved.follow_up and followup.elliptic(question, language)
+            and not ask_rules.asks_own_question(question, language)):
         intent = route.intent_of(resolved.previous_question, detect_language(resolved.previous_question))  # "那四川的呢？"
     query = Query(
         question=question, language=language, standalone=standalone, follow_up=resolved.follow_up,

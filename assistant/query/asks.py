@@ -31,6 +31,15 @@ _SOFT_BREAK_EN = re.compile(r",\s*(?:and\s+)?|\s+and\s+(?=(?:how|what|which|who|
                             r"|\s*\band\b\s+(?=(?:the|its|their)\s+\w+(?:\s+\w+)?\s+(?:is|was|were|are)\b)", re.I)
 
 
+_BORROWING = re.compile(r"呢[？?。]?\s*$|\b(?:what|how)\s+about\b", re.I)
+
+
+def asks_own_question(question: str, language: str) -> bool:
+    """"那它的目标是多少？" / "And how long does it take?" ask a question of their own; "那四川的呢？" and
+    "What about Sichuan?" only name a new topic and borrow the previous question."""
+    return bool((_WH_ZH if language == "zh" else _WH_EN).search(_BORROWING.sub("", question)))
+
+
 def _pieces(text: str, pattern: re.Pattern[str]) -> list[str]:
     return [p.strip(" ，,、:：") for p in pattern.split(text) if p and p.strip(" ，,、:：")]
 

@@ -6,10 +6,18 @@ import re
 
 # A list is asked for when the question wants the cases themselves: "哪些案例", "列出…方案", "how many cases".
 # "哪些做法提升了效率" and "what results did the practices achieve" ask about practices, not for a list.
-_LIST_ZH = re.compile(r"(列出|列举|所有|全部|哪些|哪几个|几个|多少个|多少项|多少条|共有|一共|清单|目录)")
-_UNIT_ZH = re.compile(r"(案例|方案|新闻|条目)")
+# The list word must bear on the cases: "嘉兴方案…培育多少个自主品牌" counts brands, not plans.
+_LIST_ZH = re.compile(r"(列出|列举|所有|全部|哪些|哪几个|几个|多少个|多少项|多少条|共有|一共)[^，,。？?；;]{0,12}(案例|方案|新闻|条目)"
+                      r"|(案例|方案|新闻|条目)[^，,。？?；;]{0,6}(有哪些|包括哪些|包括|清单|目录|列表)"
+                      r"|(案例|方案|新闻|条目).*(哪几个|哪些|几个|多少个|多少项|多少条)(?:呢)?[？?]?\s*$")  # "案例里，X报了哪几个？"
 _LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b(?:\s+[\w'’-]+){0,6}?\s+(cases|plans|examples)\b",
                       re.I)
+# "How many commercial mediation cases were accepted", "typical environmental cases released at the conference": cases
+# a court or a mediation centre handles, which the documents count — not the documents' own cases.
+_HANDLED_CASES_EN = re.compile(r"\b(?:mediation|dispute|court|legal|lawsuit|criminal|civil|commercial|judicial|trial|"
+                               r"arbitration|infringement|litigation|environmental)\s+cases\b|\bcases\b[^?]{0,40}\b(?:"
+                               r"accepted|handled|heard|filed|mediated|resolved|concluded|tried|settled|closed|released|"
+                               r"received|investigated|prosecuted)\b", re.I)
 
 # "是哪些城市提供的" asks for the provider of one case, not for a list of cases.
 _ASKS_WHO_ZH = re.compile(r"(哪些|哪个|哪几个|哪)(城市|片区|地区|省份?|自贸试验区|单位|部门)")
@@ -50,10 +58,10 @@ def intent_of(question: str, language: str) -> str:
 def is_catalog_question(question: str, language: str) -> bool:
     if (_ASKS_WHO_ZH if language == "zh" else _ASKS_WHO_EN).search(question):
         return False
-    if language == "en" and _ONE_OF_EN.search(question):
+    if language == "en" and (_ONE_OF_EN.search(question) or _HANDLED_CASES_EN.search(question)):
         return False
     if language == "zh":
-        return bool(_LIST_ZH.search(question) and _UNIT_ZH.search(question))
+        return bool(_LIST_ZH.search(question))
     return bool(_LIST_EN.search(question))
 
 
