@@ -585,3 +585,19 @@ def test_docx_numbering_defined_by_the_heading_style(tmp_path):
     path = tmp_path / "style-numbering.docx"
     d.save(path)
     assert read_text(path).split("\n\n") == ["## 案例3.甲", "正文。", "## 案例4.乙"]
+
+
+def test_a_figures_table_row_says_which_figure_is_before_and_which_after(tmp_path):
+    """A table row is quoted alone as evidence: its cells carry their column's label, so
+    "由多少天降到多少天" finds the before and the after in it. Label tables (no figures) stay as they are."""
+    from ingest.readers import read_text
+
+    d = _docx()
+    _table(d, [["指标", "改革前", "改革后"], ["平均堆存时间", "3.2天", "0.8天"]])
+    d.add_paragraph("正文。")
+    _table(d, [["改革领域", "贸易便利化", "口岸"], ["报送单位", "测试口岸办", "测试市"]])
+    path = tmp_path / "figures-table.docx"
+    d.save(path)
+    blocks = read_text(path).split("\n\n")
+    assert "| 平均堆存时间 | 改革前：3.2天 | 改革后：0.8天 |" in blocks
+    assert "| 报送单位 | 测试口岸办 | 测试市 |" in blocks

@@ -128,6 +128,8 @@ def test_units_of(clause, language, units):
     ("嘉兴方案提出要培育多少个自主品牌？", "zh", "lookup"),  # counts brands, not plans
     ("案例里，四川报了哪几个？", "zh", "list"),
     ("How many commercial mediation cases were accepted in 2022?", "en", "lookup"),  # a court's cases, not ours
+    ("How much does each TEU save in transshipment fees?", "en", "lookup"),  # per unit, not two sides
+    ("How many cross-border e-commerce industrial parks do the Taizhou and Lishui plans each target?", "en", "compare"),
 ])
 def test_intent(question, language, intent):
     assert route.intent_of(question, language) == intent
@@ -155,6 +157,13 @@ def test_follow_up_carries_the_case_and_the_time_shift_borrows_the_previous_asks
     query = build_query("那现在跑一趟要几个小时？以前呢？", "zh", HISTORY, CASES)
     assert query.follow_up and query.carried_cases == ["doc#1"]
     assert [(a.wants, a.relation) for a in query.asks] == [("time", "after"), ("time", "before")]
+
+
+def test_a_quote_nested_in_a_quoted_name_is_not_required_as_written():
+    from assistant.query.analyse import quoted_names
+    assert quoted_names("“汉江船舶过闸‘水上ETC’预约调度”这一案例是哪个片区供稿的？") == ["汉江船舶过闸", "水上ETC", "预约调度"]
+    assert quoted_names("“全球中心仓”是哪个片区的？") == ["全球中心仓"]
+    assert quoted_names('What is the "single bill" scheme?') == []
 
 
 @pytest.mark.parametrize("question,language,own", [

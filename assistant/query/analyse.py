@@ -23,7 +23,15 @@ from store.tokenize import tokenize
 YEAR = re.compile(r"(?:19|20)\d{2}")
 # Editions: 第二批 is not the 第一批 the corpus has, and a 2.0版 list is not its 1.0.
 BATCH = re.compile(r"第[一二三四五六七八九十\d]+[批版期]|\d+\.\d+\s*版")
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
+_INNER_QUOTES = re.compile(r"[‘’'“”「」『』]+")
+
+
+def quoted_names(text: str) -> list[str]:
+    """Quoted Chinese names, split at quotes nested inside them: "汉江船舶过闸‘水上ETC’预约调度" is written
+    汉江船舶过闸“水上ETC”预约调度 in the document, so each piece must be stated, not the quote marks."""
+    return [piece for q in _QUOTED.findall(text) if has_chinese(q)
+            for piece in _INNER_QUOTES.split(q) if len(piece) >= 2]
 
 
 def terms_and_required(question: str, groups: list[list[str]], places: frozenset[str]) -> tuple[list[str], list[str]]:
@@ -34,7 +42,7 @@ def terms_and_required(question: str, groups: list[list[str]], places: frozenset
     named = {_core(p) for p in places if p in question or p in terms}
     required = [r for r in named if not any(o != r and o in r for o in named)]  # the loosest form of each
     # A quoted Chinese name must be in the case; a quoted English phrase ("single bill") is a translation.
-    required += YEAR.findall(question) + [q for q in _QUOTED.findall(question) if has_chinese(q)]
+    required += YEAR.findall(question) + quoted_names(question)
     required += BATCH.findall(question) + [t for t in terms if BATCH.fullmatch(t)]
     return terms, list(dict.fromkeys(required))
 
@@ -179,7 +187,7 @@ def build_query(question: str, language: str, history: list[dict] | None, cases:
         places=[r for r in required if r in places or r in foreign],
         place_terms=sorted(t for g in groups for t in g if t in places or names is not None and t in names.places()),
         years=YEAR.findall(standalone),
-        quoted=[q for q in _QUOTED.findall(standalone) if has_chinese(q)],
+        quoted=quoted_names(standalone),
         batches=list(dict.fromkeys(BATCH.findall(standalone) + [t for t in terms if BATCH.fullmatch(t)])),
         attributes=asked(standalone, language), counted=counted(standalone, language),
         wants_figure=wants_figure(standalone),

@@ -28,7 +28,9 @@ _ONE_OF_EN = re.compile(r"\bwhich (?:one )?of (?:the|these|its)\b[^?]*?\b(?:ment
                         r"sets|targets|focuses|deals|aims|talks|proposes|calls)\b", re.I)
 
 _COMPARES = re.compile(r"比较|对比|区别|异同|分别|两个|两者|两项|前者|后者|compare|comparison|difference|differ|versus|"
-                       r"\bvs\b|\bboth\b|\beach\b|\bformer\b|\blatter\b|\brespectively\b", re.I)
+                       r"\bvs\b|\bboth\b|\bformer\b|\blatter\b|\brespectively\b"
+                       # "the Taizhou and Lishui plans each target": two sides; "each TEU saves" is per unit
+                       r"|\band\b.*\beach\b", re.I)
 
 _ASKS_PROVIDER_ZH = re.compile(r"(哪个|哪家|哪一个|哪些|哪|谁)(个)?(片区|城市|地方|省份?|自贸试验区|单位|地区)?.{0,8}(提供|报送|推荐|来自)|由(哪|谁)")
 _ASKS_PROVIDER_EN = re.compile(r"\b(which|what)\s+(area|city|zone|province|ftz|region|locality|sub-zone)\b|"
