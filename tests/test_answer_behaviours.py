@@ -39,6 +39,13 @@ def test_two_figures_asked_two_figures_answered():
     assert not a.refused and "5万件" in a.text and "30万件" in a.text
 
 
+def test_a_figure_the_model_leaves_out_of_a_two_figure_sentence_is_quoted():
+    # One sentence answers both asks; the model keeps the first figure only.
+    mock_generator().enqueue("钱塘区块的监管能力提升到了每月30万件[1]。")
+    a = answer("钱塘区块的“上链赋码”项目把杭州综保区进口退货商品的监管能力从每月多少件提升到了多少件？", backend="mock")
+    assert not a.refused and "30万件" in a.text and "5万件" in a.text
+
+
 def test_now_and_before_are_both_answered():
     a = answer("国际航行船舶转港数据复用以后，一单申报现在几分钟能搞定？以前要多长时间？")
     assert not a.refused and "5分钟" in a.text and "1个小时" in a.text

@@ -38,7 +38,7 @@ from assistant.query.analyse import build_query
 from assistant.query.normalise import InvalidQuestion, clean_history, validate
 from assistant.retrieval.evidence import evidence_hits, names_in
 from assistant.retrieval.hybrid import RetrievalTrace, case_matches, retrieve_with_evidence
-from assistant.text import detect_language, numbers_in
+from assistant.text import detect_language, numbers_in, scaled_values
 from store.tokenize import person_names
 
 __all__ = ["InvalidQuestion", "answer", "stream_answer"]
@@ -120,6 +120,7 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
     names = service.names(settings)
     query = turn.query = build_query(cleaned, turn.language, history, list(catalog.cases.values()), names,
                                      settings.retrieval.dictionary_weight)
+    resolved = query
     if query.follow_up and generator is not None:
         # A generator is at hand: it rewrites the follow-up into a standalone question; the rule-based
         # resolution keeps the conversation's case either way.
@@ -143,14 +144,12 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
                                            for i, c in enumerate(listing.cases, 1)], route="catalog")
         return
 
-    trace = RetrievalTrace()
-    hits, evidence = retrieve_with_evidence(query, settings.retrieval.k, filters, settings=settings, trace=trace)
-    turn.timings.update({f"retrieve_{k}": v for k, v in trace.timings.items() if k != "evidence"})
-    turn.timings["retrieve"] = sum(v for k, v in trace.timings.items() if k != "evidence")
-    turn.timings["evidence"] = trace.timings.get("evidence", 0.0)
-    cov = coverage(query, hits, settings.ground, case_text=catalog.case_text, similarity=trace.top_similarity,
-                   off_topic_similarity=settings.off_topic_similarity())
-    stated = stated_asks(query, evidence, settings.ground)
+    hits, evidence, cov, stated = _ground(turn, query, filters, settings)
+    if (not hits or not cov.strong or not any(stated)) and resolved is not query:
+        # The model's rewrite can bring words the documents do not use ("费用" for 成本); the rule-based
+        # resolution (the previous question and case beside this one) is grounded before refusing.
+        query = turn.query = resolved
+        hits, evidence, cov, stated = _ground(turn, query, filters, settings)
     if not hits or not cov.strong or not any(stated):
         yield from _refuse(turn, hits, cov, query, stated)
         return
@@ -173,6 +172,20 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
         return
     yield final.text
     yield final
+
+
+def _ground(turn: Turn, query: Query, filters: dict | None, settings: Settings
+            ) -> tuple[list[Hit], Evidence, Coverage, list[bool]]:
+    """Retrieval, the evidence for each ask, and whether the documents state it."""
+    catalog = service.index(settings).catalog
+    trace = RetrievalTrace()
+    hits, evidence = retrieve_with_evidence(query, settings.retrieval.k, filters, settings=settings, trace=trace)
+    turn.timings.update({f"retrieve_{k}": v for k, v in trace.timings.items() if k != "evidence"})
+    turn.timings["retrieve"] = sum(v for k, v in trace.timings.items() if k != "evidence")
+    turn.timings["evidence"] = trace.timings.get("evidence", 0.0)
+    cov = coverage(query, hits, settings.ground, case_text=catalog.case_text, similarity=trace.top_similarity,
+                   off_topic_similarity=settings.off_topic_similarity())
+    return hits, evidence, cov, stated_asks(query, evidence, settings.ground)
 
 
 def _extractive(turn: Turn, evidence: Evidence, stated: list[bool], numbers: list[int], hits: list[Hit]) -> Answer:
@@ -280,19 +293,33 @@ def _missing_figures(query: Query, evidence: Evidence, keep: list[int], numbers:
                      stated: list[bool], renderer: Renderer) -> Iterator[str]:
     """Each stated ask that wants a figure, a date or a name gets one: when the model's answer has none of those
     its sentences state, the sentences are added verbatim with their citations."""
+    added: set[int] = set()
     for k, ask in enumerate(query.asks):
         if not (k < len(stated) and stated[k] and ask.wants != "text"):
             continue
-        idx = [i for i in keep if k in evidence.sentences[i].asks]
-        answers = set().union(*(_answer_tokens(evidence.sentences[i].text, ask.wants) for i in idx)) if idx else set()
-        if not answers or any(a in renderer.text for a in answers):
-            continue
+        idx = [i for i in keep if k in evidence.sentences[i].asks and i not in added]
+        # A sentence can answer two asks ("283家企业…，数据5.42亿条"): the model's keeping one of its figures
+        # does not show it kept the other, so each sentence whose figures the answer lacks is quoted.
+        idx = [i for i in idx if _lacks(renderer.text, evidence.sentences[i].text, ask.wants)]
         for i in idx:
+            added.add(i)
             sentence = evidence.sentences[i].text
             line = f"资料原文：{sentence}[{numbers[i]}]" if query.language == "zh" else f"The source says: “{sentence}” [{numbers[i]}]"
             checked = check_sentence(line, hits)
             if checked and checked.cited:
                 yield renderer.newline() + renderer.add(checked)
+
+
+def _lacks(answer_text: str, sentence: str, wants: str) -> bool:
+    """Whether an answer leaves out something the sentence states for an ask of this kind: a name, or a figure —
+    '5万件' counts as kept when the answer says 50,000 or 5万, not when it only says 30万."""
+    if wants in ("name", "person"):
+        tokens = _answer_tokens(sentence, wants)
+        return bool(tokens) and not all(t in answer_text for t in tokens)
+    plain = numbers_in(answer_text)
+    values = scaled_values(answer_text) | {float(n) for n in plain if n.replace(".", "", 1).isdigit()}
+    return bool(numbers_in(sentence) - plain - {n for n in numbers_in(sentence) if n in answer_text}) or any(
+        all(abs(v - w) > 1e-6 * max(v, 1.0) for w in values) for v in scaled_values(sentence))
 
 
 def _answer_tokens(sentence: str, wants: str) -> set[str]:
