@@ -139,3 +139,10 @@ def test_a_price_per_hour_is_money_not_time():
     # "charge … per core-hour" asks for a price; the supercomputing case states none.
     a = answer("How much does Guangzhou Supercomputing charge Hong Kong teams per core-hour on Tianhe-2?")
     assert a.refused and "charge" in a.text
+
+
+def test_a_plan_target_does_not_answer_what_actually_happened():
+    # The Jiaxing plan sets a growth target for 2020 (不低于30%); nothing says what growth was achieved.
+    assert answer("嘉兴跨境电商综试区2020年跨境网络零售出口实际增长了多少？").refused
+    given = answer("嘉兴综试区方案对2020年跨境网络零售出口增速提出的目标是多少？")
+    assert not given.refused and "30%" in given.text

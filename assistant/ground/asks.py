@@ -8,8 +8,24 @@ the case talks about the centre but gives no price: a general check, not a longe
 
 from __future__ import annotations
 
+import re
+
 from assistant.config import GroundSettings
 from assistant.models import Evidence, Query
+
+# "2020年实际增长了多少？", "was the 50 billion target achieved?": the outcome, not the plan. A plan's sentence
+# ("力争实现交易额超500亿元", "aims to reach…") states a target, which does not answer it.
+_ASKS_ACTUAL = re.compile(r"实际|实现了[吗没]|是否实现|完成了[吗没]|是否完成|达到了[吗没]|是否达到|达标了?吗|"
+                          r"\bactual(?:ly)?\b|\bachieved?\b|\b(?:did|was|were|has|have)\b[^?]{0,40}\b(?:reach|met|meet|hit|achiev)", re.I)
+_STATES_TARGET = re.compile(r"力争|争取|目标|计划|预计|拟|将达到|不低于|不少于|力求|\baims?\b|\btargets?\b|\bplans?\b")
+_STATES_OUTCOME = re.compile(r"已|累计|同比|实现了|完成了|达到了|增长了|截至")
+
+
+def _only_targets(query: Query, evidence: Evidence, k: int) -> bool:
+    """The question asks what actually happened, and every sentence chosen for the ask states a plan's target."""
+    texts = [s.text for s in evidence.sentences if k in s.asks]
+    return bool(texts) and bool(_ASKS_ACTUAL.search(query.asks[k].text)) and all(
+        _STATES_TARGET.search(t) and not _STATES_OUTCOME.search(t) for t in texts)
 
 
 def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings) -> list[bool]:
@@ -32,5 +48,7 @@ def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings) -> l
             # An ask that names nothing of its own ("原来是多少？"), or a follow-up about the case the conversation
             # is on ("And how long does the trip take now?"), is about that case: what it needs is its kind.
             about = True
+        if ask is not None and _only_targets(query, evidence, finding.ask):
+            about = False
         verdicts.append(finding.sentence is not None and about and finding.kind_ok)
     return verdicts
