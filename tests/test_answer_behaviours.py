@@ -34,6 +34,27 @@ def test_practices_and_results_are_answered_not_listed(question):
     assert len(a.citations) >= 1 and "共有" not in a.text and "The documents list" not in a.text
 
 
+def test_a_summary_states_what_the_case_achieved_with_its_figures():
+    a = answer("杭州片区的“全球中心仓”是怎么运作的，取得了什么效果？")
+    assert not a.refused and "四个同仓" in a.text and "5.5亿元" in a.text
+
+
+def test_a_summary_of_a_case_whose_results_have_no_heading_quotes_them(isolated_home, tmp_path):
+    """"【成效】…" opens the sentence in a new layout: the results are found without a section heading."""
+    from ingest.pipeline import ingest
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "测试案例集.txt").write_text(
+        "测试案例集\n案例1 | 测试口岸联检新模式\n来源单位：测试片区\n【问题】过去测试口岸通关手续繁琐，联检模式落后。\n"
+        "【举措】测试口岸推行联检新模式，联合查验。\n测试口岸联检新模式实行数据互换。\n测试口岸联检新模式实行预约查验。\n"
+        "测试口岸联检新模式建设联检平台。\n测试口岸联检新模式实现一次申报。\n"
+        "【成效】车辆通关时间由9.5小时压缩至1.5小时，企业年均节约费用约3600万元。\n",
+        encoding="utf-8")
+    assert not ingest([folder]).skipped
+    a = answer("请概括测试口岸联检新模式这个案例。")
+    assert not a.refused and "1.5小时" in a.text
+
+
 def test_two_figures_asked_two_figures_answered():
     a = answer("钱塘区块的“上链赋码”项目把杭州综保区进口退货商品的监管能力从每月多少件提升到了多少件？")
     assert not a.refused and "5万件" in a.text and "30万件" in a.text

@@ -329,9 +329,10 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
         # section so that both what was done and what it achieved are there; results with figures preferred.
         role_bonus = {"practice": settings.summary_section_bonus, "result": settings.summary_section_bonus,
                       "background": -settings.summary_section_bonus}
+        roles = [_role(s) for s in sentences]
         ranked = sorted(range(len(sentences)), key=lambda i: -(
             q_lex[i] + 2 * (q_dense[i] - q_dense.mean()) + 0.3 * ("figure" in sentences[i].kinds)
-            + role_bonus.get(section_role(sentences[i].section), 0.0)))
+            + role_bonus.get(roles[i], 0.0)))
         per_section: dict[str, int] = {}
         for i in picked:
             per_section[sentences[i].section] = per_section.get(sentences[i].section, 0) + 1
@@ -342,6 +343,13 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
             if i not in picked and per_section.get(section, 0) < 2 and sentences[i].case is cases[0]:
                 picked.setdefault(i, set())
                 per_section[section] = per_section.get(section, 0) + 1
+        # What it achieved, with its figures, is what an official quotes from a summary: when the sentences so far
+        # state no change with its figures ("由16小时缩短至2.5小时"), the lead case's best-ranked one joins them, and
+        # so does its best result sentence when none is there yet.
+        lead = [i for i in ranked if sentences[i].case is cases[0] and "figure" in sentences[i].kinds]
+        for wanted in ([i for i in lead if _CHANGE.search(sentences[i].text)], [i for i in lead if roles[i] == "result"]):
+            if wanted and not any(i in wanted for i in picked):
+                picked.setdefault(wanted[0], set())
     order = sorted(picked, key=lambda i: ([c.id for c in cases].index(sentences[i].case.id), sentences[i].start))
     renumber = {i: n for n, i in enumerate(order)}
     chosen_sentences = [EvidenceSentence(case_id=sentences[i].case.id, start=sentences[i].start, end=sentences[i].end,
@@ -350,6 +358,22 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
     for finding in findings:
         finding.sentence = renumber.get(finding.sentence) if finding.sentence is not None else None
     return Evidence(cases=cases, sentences=chosen_sentences, findings=findings)
+
+
+# A sentence that opens with its own label ("【成效】…", "成效：…", "**做法：**…") says its role even where the
+# layout gives it no section heading.
+_LEAD_LABEL = re.compile(r"^[*\s]*[【\[（(]?([^\s【】\[\]（）()：:，,。]{2,8})[】\]）)：:]")
+# "由6.5小时压缩至1.2小时", "增长至21.5亿元", "reduced from … to": a change stated with its figures.
+_CHANGE = re.compile(r"由[^，。；]{0,30}(?:缩短|压缩|减少|降|提升|提高|增加|增长|扩大)至|(?:缩短|压缩|减少|降低|提升|提高|增加|增长)"
+                     r"(?:了|至|到)?[约近超]?\d|同比(?:增长|下降)")
+
+
+def _role(sentence: _Sentence) -> str:
+    role = section_role(sentence.section)
+    if not role:
+        label = _LEAD_LABEL.match(sentence.text)
+        role = section_role(label.group(1)) if label else ""
+    return role
 
 
 def evidence_hits(evidence: Evidence, catalog: Catalog) -> tuple[list[Hit], list[int]]:
