@@ -1,7 +1,7 @@
 """Bilingual case cards: an English title, a two-to-three-sentence English gist with the case's key figures,
 and the case's names in English/pinyin — for English questions about Chinese documents.
 
-A card is made once per case content (its hash) by the configured generator and kept in a cache file; the
+A card is made once per case content (its hash) by the configured card writer (llm.cards_backend) and kept in a cache file; the
 shipped corpus's cards ship as data (corpus/cards.json) so a fresh clone makes none. Names come from the
 documents' own proper nouns (lexicon.propernouns), not from the model. Every figure in a gist must be one the
 case states: a gist sentence with another figure is dropped. With no generator (extractive), ingest still

@@ -56,7 +56,7 @@ def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the corpus folder and the uploads folder)")] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index")] = False,
     cards: Annotated[bool, typer.Option("--cards/--no-cards", help="Then write the new cases' English cards with "
-                                        "the configured generator (about 30 s a case with the local model)")] = True,
+                                        "llm.cards_backend (about 30 s a case with the local model)")] = True,
 ) -> None:
     """Index documents: unchanged files are skipped, changed ones re-indexed, removed ones dropped."""
     _run_ingest(paths or [], rebuild, cards)
@@ -86,7 +86,7 @@ def _run_ingest(paths: list[Path], rebuild: bool, cards: bool = True) -> None:
 
 
 def _cards_after_ingest(write: bool) -> None:
-    """English questions find a case through its card: write the missing ones when a generator is configured,
+    """English questions find a case through its card: write the missing ones when llm.cards_backend is a generator,
     otherwise say how to (ingest never fails for want of a card)."""
     from assistant import service
     from assistant.config import get_settings
@@ -96,7 +96,7 @@ def _cards_after_ingest(write: bool) -> None:
     missing = service.cards_missing()
     if not missing:
         return
-    backend = get_settings().llm.backend
+    backend = get_settings().llm.cards_backend
     try:
         generator = get_generator(backend) if write else None
     except Exception:  # noqa: BLE001 - an unusable backend only means no cards now
@@ -227,7 +227,8 @@ def chat(
 
 @app.command()
 def cards(
-    backend: Annotated[str | None, typer.Option(help="Generator that writes them: local | openai:<model>")] = None,
+    backend: Annotated[str | None, typer.Option(help="Generator that writes them: local | openai:<model> "
+                                                "(default: llm.cards_backend)")] = None,
     out: Annotated[Path | None, typer.Option(help="Card file to fill (default <home>/cards.json; the shipped "
                                              "corpus's cards live in corpus/cards.json)")] = None,
 ) -> None:
@@ -237,7 +238,7 @@ def cards(
 
     ensure_index()
     settings = get_settings()
-    if not _write_cards(backend or settings.llm.backend, out):
+    if not _write_cards(backend or settings.llm.cards_backend, out):
         raise typer.Exit(2)
     console.print(f"cards are in {out or card_file(settings)}")
 

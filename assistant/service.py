@@ -96,12 +96,12 @@ def cases_with_cards(settings: Settings | None = None) -> set[str]:
 def write_cards(settings: Settings | None = None, backend: str | None = None, out: Path | None = None,
                 progress: Callable[[int, int], None] | None = None,
                 stop: Callable[[], bool] | None = None) -> tuple[int, list[str]]:
-    """Write the missing English cards of the live catalog with `backend` (default: the configured generator)
+    """Write the missing English cards of the live catalog with `backend` (default: llm.cards_backend)
     into `out` (default <home>/cards.json): (cards made, cases not done with the reason). Raises BackendError
     when the backend cannot be loaded, ValueError when it is not a generator (extractive writes no cards)."""
     catalog = index(settings).catalog  # the shared index: passing its own settings object would load another
     settings = settings or get_settings()
-    name = backend or settings.llm.backend
+    name = backend or settings.llm.cards_backend
     generator = get_generator(name, settings)  # BackendError: the caller says why in its own words
     if generator is None:
         raise ValueError(f"cards need a generator (local or openai:<model>); {name!r} writes none")

@@ -12,6 +12,7 @@ import pytest
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="ftzqa-test-"))
 os.environ["FTZQA_HOME"] = str(_SESSION_HOME)
 os.environ["FTZQA_LLM__BACKEND"] = "extractive"
+os.environ["FTZQA_LLM__CARDS_BACKEND"] = "extractive"  # no card writing unless a test asks for it
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 

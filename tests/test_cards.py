@@ -100,6 +100,7 @@ def test_an_upload_gets_its_english_cards_while_the_queue_is_empty(copy_of_shipp
     registry.register("cardwriter", _CardWriter)
     monkeypatch.setenv("FTZQA_HOME", str(copy_of_shipped_index("cards-upload")))
     monkeypatch.setenv("FTZQA_LLM__BACKEND", "cardwriter")
+    monkeypatch.setenv("FTZQA_LLM__CARDS_BACKEND", "cardwriter")
     service.reset()
     try:
         library = Library(get_settings())

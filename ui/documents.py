@@ -61,7 +61,7 @@ class DocumentInfo(BaseModel):
     sha256: str | None = None
     original_name: str | None = Field(None, description="The name it was uploaded under, when it differs")
     cards_en: int = Field(0, description="Of its cases, those with an English card (title and gist English questions "
-                          "are matched against); written after indexing when a generator is configured")
+                          "are matched against); written after indexing by llm.cards_backend")
 
 
 class UploadAccepted(BaseModel):
