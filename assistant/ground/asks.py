@@ -16,7 +16,9 @@ from assistant.models import Evidence, Query
 # "2020年实际增长了多少？", "was the 50 billion target achieved?": the outcome, not the plan. A plan's sentence
 # ("力争实现交易额超500亿元", "aims to reach…") states a target, which does not answer it.
 _ASKS_ACTUAL = re.compile(r"实际|实现了[吗没]|是否实现|完成了[吗没]|是否完成|达到了[吗没]|是否达到|达标了?吗|"
-                          r"\bactual(?:ly)?\b|\bachieved?\b|\b(?:did|was|were|has|have)\b[^?]{0,40}\b(?:reach|met|meet|hit|achiev)", re.I)
+                          # "What did X achieve?" asks for results, not whether a target was met
+                          r"\bactual(?:ly)?\b|\b(?:did|was|were|has|have)\b[^?]{0,40}\b(?:reach|met|meet|hit)\b[^?]{0,30}"
+                          r"\b(?:target|goal)", re.I)
 _STATES_TARGET = re.compile(r"力争|争取|目标|计划|预计|拟|将达到|不低于|不少于|力求|\baims?\b|\btargets?\b|\bplans?\b")
 _STATES_OUTCOME = re.compile(r"已|累计|同比|实现了|完成了|达到了|增长了|截至")
 

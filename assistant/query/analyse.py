@@ -23,7 +23,7 @@ from store.tokenize import tokenize
 YEAR = re.compile(r"(?:19|20)\d{2}")
 # Editions: 第二批 is not the 第一批 the corpus has, and a 2.0版 list is not its 1.0.
 BATCH = re.compile(r"第[一二三四五六七八九十\d]+[批版期]|\d+\.\d+\s*版")
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 _INNER_QUOTES = re.compile(r"[‘’'“”「」『』]+")
 
 
