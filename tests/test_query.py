@@ -40,6 +40,7 @@ def test_clauses(question, language, expected):
     ("通关时间缩短了多少", "zh", "time"),
     ("一单申报现在几分钟能搞定", "zh", "time"),
     ("发运多少标箱", "zh", "quantity"),
+    ("How much did the block raise monthly supervision capacity", "en", "figure"),  # 件 as often as 吨
     ("开行了多少列班列", "zh", "count"),
     ("同比增长了多少", "zh", "percent"),
     ("负责人叫什么名字", "zh", "person"),

@@ -142,7 +142,8 @@ _KINDS_EN: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("money", re.compile(r"\bcost|\bsav(?:e|ed|es|ing|ings)\b|\bcharge|\bfee|\bprice|\bspen[dt]|\bpa(?:y|id)\b|\bearn|\binvest|\bfund|"
                          r"\bloan|\bfinanc|\bcredit|\byuan\b|\brmb\b|\bmoney|\bworth\b|\bvalue\b|\brevenue|\bincome|\bfreight\b|"
                          r"\bfare\b|\btax|\bduties\b|\bduty\b|\bdeposit|\bguarantee|\bsubsid|\bprofit|\bturnover|\bbudget|\bamount\b", re.I)),
-    ("quantity", re.compile(r"\btons?\b|\btonnes?\b|\bteu\b|kilomet|\bkm\b|square|\bhectares?\b|\bvolume\b|throughput|\bcapacity\b|"
+    # "capacity" and "volume" are counted in 件 as often as weighed in 吨: they ask for a figure of any kind.
+    ("quantity", re.compile(r"\btons?\b|\btonnes?\b|\bteu\b|kilomet|\bkm\b|square|\bhectares?\b|throughput|"
                             r"\barea\b(?= of)|\bmu\b", re.I)),
     ("count", re.compile(r"how many|\bnumber of\b|\bcount\b", re.I)),
     ("figure", re.compile(r"how much|what (?:is|was|were|are) (?:it|they|that)\b|\bwhat figure\b|\blevel\b", re.I)),
