@@ -106,6 +106,7 @@ def test_from_to(clause, language, yes):
     ("节约了多少成本", "zh", []),
     ("how many days earlier", "en", ["天", "日", "工作日"]),
     ("how many overseas arbitrators", "en", ["名", "位"]),
+    ("how many exporters", "en", ["家", "户"]),  # 1278户出口企业
     ("how much did it save", "en", []),
 ])
 def test_units_of(clause, language, units):
