@@ -39,6 +39,7 @@ from assistant.query.normalise import InvalidQuestion, clean_history, validate
 from assistant.retrieval.evidence import evidence_hits, names_in
 from assistant.retrieval.hybrid import RetrievalTrace, case_matches, retrieve_with_evidence
 from assistant.text import detect_language, numbers_in, scaled_values
+from store.catalog import Catalog
 from store.tokenize import person_names
 
 __all__ = ["InvalidQuestion", "answer", "stream_answer"]
@@ -144,12 +145,12 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
                                            for i, c in enumerate(listing.cases, 1)], route="catalog")
         return
 
-    hits, evidence, cov, stated = _ground(turn, query, filters, settings)
+    hits, evidence, cov, stated = _ground(turn, query, filters, catalog, settings)
     if (not hits or not cov.strong or not any(stated)) and resolved is not query:
         # The model's rewrite can bring words the documents do not use ("费用" for 成本); the rule-based
         # resolution (the previous question and case beside this one) is grounded before refusing.
         query = turn.query = resolved
-        hits, evidence, cov, stated = _ground(turn, query, filters, settings)
+        hits, evidence, cov, stated = _ground(turn, query, filters, catalog, settings)
     if not hits or not cov.strong or not any(stated):
         yield from _refuse(turn, hits, cov, query, stated)
         return
@@ -174,10 +175,9 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
     yield final
 
 
-def _ground(turn: Turn, query: Query, filters: dict | None, settings: Settings
+def _ground(turn: Turn, query: Query, filters: dict | None, catalog: Catalog, settings: Settings
             ) -> tuple[list[Hit], Evidence, Coverage, list[bool]]:
     """Retrieval, the evidence for each ask, and whether the documents state it."""
-    catalog = service.index(settings).catalog
     trace = RetrievalTrace()
     hits, evidence = retrieve_with_evidence(query, settings.retrieval.k, filters, settings=settings, trace=trace)
     turn.timings.update({f"retrieve_{k}": v for k, v in trace.timings.items() if k != "evidence"})
@@ -318,7 +318,7 @@ def _lacks(answer_text: str, sentence: str, wants: str) -> bool:
         return bool(tokens) and not all(t in answer_text for t in tokens)
     plain = numbers_in(answer_text)
     values = scaled_values(answer_text) | {float(n) for n in plain if n.replace(".", "", 1).isdigit()}
-    return bool(numbers_in(sentence) - plain - {n for n in numbers_in(sentence) if n in answer_text}) or any(
+    return any(n not in plain and n not in answer_text for n in numbers_in(sentence)) or any(
         all(abs(v - w) > 1e-6 * max(v, 1.0) for w in values) for v in scaled_values(sentence))
 
 

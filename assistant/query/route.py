@@ -7,9 +7,11 @@ import re
 # A list is asked for when the question wants the cases themselves: "哪些案例", "列出…方案", "how many cases".
 # "哪些做法提升了效率" and "what results did the practices achieve" ask about practices, not for a list.
 # The list word must bear on the cases: "嘉兴方案…培育多少个自主品牌" counts brands, not plans.
-_LIST_ZH = re.compile(r"(列出|列举|所有|全部|哪些|哪几个|几个|多少个|多少项|多少条|共有|一共)[^，,。？?；;]{0,12}(案例|方案|新闻|条目)"
-                      r"|(案例|方案|新闻|条目)[^，,。？?；;]{0,6}(有哪些|包括哪些|包括|清单|目录|列表)"
-                      r"|(案例|方案|新闻|条目).*(哪几个|哪些|几个|多少个|多少项|多少条)(?:呢)?[？?]?\s*$")  # "案例里，X报了哪几个？"
+_UNIT_ZH = r"(?:案例|方案|新闻|条目)"
+_HOW_MANY_ZH = r"(?:哪几个|哪些|几个|多少个|多少项|多少条)"
+_LIST_ZH = re.compile(rf"(?:列出|列举|所有|全部|{_HOW_MANY_ZH}|共有|一共)[^，,。？?；;]{{0,12}}{_UNIT_ZH}"
+                      rf"|{_UNIT_ZH}[^，,。？?；;]{{0,6}}(?:有哪些|包括哪些|包括|清单|目录|列表)"
+                      rf"|{_UNIT_ZH}.*{_HOW_MANY_ZH}(?:呢)?[？?]?\s*$")  # "案例里，X报了哪几个？"
 _LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b(?:\s+[\w'’-]+){0,6}?\s+(cases|plans|examples)\b",
                       re.I)
 # "How many commercial mediation cases were accepted", "typical environmental cases released at the conference": cases
