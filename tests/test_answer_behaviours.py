@@ -40,7 +40,8 @@ def test_a_summary_states_what_the_case_achieved_with_its_figures():
 
 
 def test_a_summary_of_a_case_whose_results_have_no_heading_quotes_them(isolated_home, tmp_path):
-    """"【成效】…" opens the sentence in a new layout: the results are found without a section heading."""
+    """A case in a new layout whose parts are labelled inline (【问题】/【举措】/【成效】): its summary carries the results.
+    (This passes on ranking alone today; it guards the behaviour, the shipped-corpus test above the mechanism.)"""
     from ingest.pipeline import ingest
     folder = tmp_path / "docs"
     folder.mkdir()
