@@ -97,9 +97,10 @@ def test_chinese_question_answer_with_source(page):
 
 
 def test_example_question_click_asks_it(page):
-    page.locator("#ftz-chat button.example", has_text="Which cases did Chongqing provide?").click()
+    # The examples are written from the loaded catalog (ui/examples.py): a list by provider, in English.
+    page.locator("#ftz-chat button.example", has_text="Which cases did").click()
     expect(page.locator(FINAL)).to_have_count(1, timeout=ANSWER_TIMEOUT)
-    expect(last_answer(page)).to_contain_text("重庆")
+    expect(last_answer(page)).to_contain_text("The documents list")
     expect(page.locator("#ftz-sources .ftz-card").first).to_be_visible()
 
 

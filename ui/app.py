@@ -20,6 +20,7 @@ from assistant.config import Settings, get_settings
 from assistant.models import Retrieved
 from ui import downloads, render
 from ui.documents_tab import build_documents_tab
+from ui.examples import examples
 from ui.feedback import append_feedback, make_record
 from ui.style import CSS, HEAD, HEADER, theme
 
@@ -32,15 +33,6 @@ GENERIC_ERROR = ("抱歉，处理这个问题时出错了，请稍后重试或�
                  "Sorry, something went wrong while answering. Please try again or rephrase the question.")
 INDEX_ERROR = ("资料索引暂不可用，请联系管理员（运行 ftzqa ingest）。\n"
                "The document index is not available; ask the administrator to run `ftzqa ingest`.")
-EXAMPLES = [
-    ("宁波舟山港2020年的货物吞吐量是多少？", "宁波舟山港2020年的货物吞吐量是多少？"),
-    ("哪个片区提供了“全球中心仓”案例？", "哪个片区提供了“全球中心仓”案例？"),
-    ("列出四川自贸试验区提供的所有案例", "列出四川自贸试验区提供的所有案例"),
-    ("What did the Zhoushan Area do to enable bonded fuel supply across Zhejiang and Shanghai ports?",
-     "What did the Zhoushan Area do to enable bonded fuel supply across Zhejiang and Shanghai ports?"),
-    ("Which cases did Chongqing provide?", "Which cases did Chongqing provide?"),
-]
-EXAMPLE_QUESTIONS = [q for q, _ in EXAMPLES]
 PLACEHOLDER = (
     '<div style="text-align:center;color:#64748b;line-height:1.8">'
     '<div style="font-size:18px;font-weight:700;color:#0b3a82">您好，请就自贸试验区案例提问</div>'
@@ -282,13 +274,25 @@ def _header(catalog) -> str:
     return HEADER % {"stats": stats}
 
 
+def _examples(catalog) -> list[Any]:
+    """The chat's example buttons, about the cases loaded now."""
+    if catalog is None:
+        return []
+    try:
+        cards = service.cards().cards
+    except Exception:  # noqa: BLE001 - without cards the examples are simply all Chinese
+        log.exception("cannot load the English cards")
+        cards = {}
+    return [{"text": q, "display_text": q} for q in examples(list(catalog.cases.values()), cards)]
+
+
 def refresh_catalog_views() -> tuple:
-    """On page load: filters, header and case browser follow the current index."""
+    """On page load and after an upload: filters, header, case browser and examples follow the current index."""
     catalog = _safe_catalog()
     docs = render.document_choices(catalog.documents.values()) if catalog else []
     providers = render.provider_choices(catalog.cases.values()) if catalog else []
     return (_header(catalog), gr.update(choices=docs), gr.update(choices=providers), _case_frame(catalog),
-            gr.update(choices=_case_choices(catalog)))
+            gr.update(choices=_case_choices(catalog)), gr.update(examples=_examples(catalog) or None))
 
 
 # ---------------------------------------------------------------- the app
@@ -325,7 +329,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                             elem_id="ftz-chat", label="对话 / Conversation", show_label=False, height=440,
                             placeholder=PLACEHOLDER, feedback_options=None, buttons=["copy"],
                             latex_delimiters=[], group_consecutive_messages=False,
-                            examples=[{"text": q, "display_text": d} for q, d in EXAMPLES],
+                            examples=_examples(catalog) or None,
                         )
                         with gr.Row(equal_height=True, elem_id="ftz-input-row"):
                             question = gr.Textbox(
@@ -373,7 +377,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 case_text = gr.HTML(render.case_view(None), js_on_load=None, elem_id="ftz-case-view")
 
             with gr.Tab("资料管理 / Documents", id="documents"):
-                build_documents_tab(demo, settings, [header, doc_filter, provider_filter, case_table, case_pick],
+                build_documents_tab(demo, settings, [header, doc_filter, provider_filter, case_table, case_pick, chatbot],
                                     refresh_catalog_views)
 
         # ---- events
@@ -403,7 +407,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         case_search.change(search_cases, case_search, case_table, queue=False, **private)
         case_table.select(case_from_row, None, case_pick, queue=False, **private)
         case_pick.change(show_case, case_pick, case_text, queue=False, **private)
-        demo.load(refresh_catalog_views, None, [header, doc_filter, provider_filter, case_table, case_pick],
+        demo.load(refresh_catalog_views, None, [header, doc_filter, provider_filter, case_table, case_pick, chatbot],
                   queue=False, show_progress="hidden", **private)
 
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_MAX, api_open=False)
