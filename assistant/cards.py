@@ -21,7 +21,7 @@ from pathlib import Path
 import jieba
 
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.lexicon.dictionary import english_for
+from assistant.lexicon.dictionary import chinese_for, english_for, english_names, is_english_word, proper_kind
 from assistant.lexicon.propernouns import NameIndex
 from assistant.llm.base import BackendError, Generator
 from assistant.models import Case, CaseCard
@@ -141,6 +141,41 @@ def english_only(title: str) -> str:
     return re.sub(r"\s+", " ", _HAN_RUN.sub(english, title)).replace(" ,", ",").strip()
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
+
+
+def _romanised(chinese: str) -> str:
+    from pypinyin import lazy_pinyin  # only cards pay for the import
+
+    return "".join(lazy_pinyin(chinese)).lower()
+
+
+def checked_places(english: str, case: Case, case_text: str) -> str:
+    """The card text with every place it names that the case does not: a 1.5B model writes "China (Shangqiu)"
+    for 中国（嘉兴） or "Liushui" for 丽水, and an official reading the English title would be sent to the wrong city.
+
+    A capitalised word that no dictionary definition writes in lower case and that spells a Chinese name in pinyin
+    is a name; it stands when that name is in the case, or when it spells a word of the title or provider. A wrong one is replaced by
+    the place of the Chinese title that the English leaves out (when exactly one is), otherwise dropped."""
+    head = f"{case.title} {case.provider or ''}"
+    tokens = [t for t in jieba.cut(head) if len(t) >= 2]
+    spelled = {_romanised(t) for t in tokens}
+    for word in dict.fromkeys(_CAPITALISED.findall(english)):
+        if is_english_word(word) or word.lower() in spelled:
+            continue
+        # Only a word that spells one of its Chinese readings in pinyin is a name ("Deduction" is English).
+        readings = [r for r in chinese_for(word, 8) if _romanised(r) == word.lower()]
+        if not readings or any(r in case_text or r in head for r in readings):
+            continue
+        missing = list(dict.fromkeys(
+            name for t in tokens if proper_kind(t) == "place"
+            for name in [next(iter(english_names(t)), "") or _romanised(t).capitalize()]
+            if name and name.lower() not in english.lower()))
+        english = re.sub(rf"\b{word}\b", missing[0] if len(missing) == 1 else "", english)
+    english = re.sub(r"\(\s*\)", "", english)
+    return re.sub(r"\s{2,}", " ", re.sub(r"\(\s+", "(", english)).strip()
+
+
 def clean_gist(gist: str, case_text: str) -> str:
     """The gist's English sentences whose figures the case states — digits and magnitude: "4349.49 million pieces"
     for 4349.49万件 (43.5 million) is dropped like any other wrong figure."""
@@ -177,8 +212,8 @@ def make_card(case: Case, text: str, generator: Generator, names: NameIndex | No
         ask = load_prompt("card_title_en").render(title=case.title)
         reply = "".join(generator.stream([{"role": "user", "content": ask}], max_tokens=40))
         title = parse_card(f"Title: {reply.strip().splitlines()[0] if reply.strip() else ''}", text)[0]
-    return CaseCard(case_id=case.id, content_sha=content_hash(case, text), title_en=title, gist_en=gist,
-                    names=card_names(text, names), generator=generator_name)
+    return CaseCard(case_id=case.id, content_sha=content_hash(case, text), title_en=checked_places(title, case, text),
+                    gist_en=checked_places(gist, case, text), names=card_names(text, names), generator=generator_name)
 
 
 def fill_cards(cases: Iterable[Case], case_text: Callable[[Case], str], store: CardStore,
@@ -218,12 +253,15 @@ def missing(cases: Iterable[Case], case_text: Callable[[Case], str], store: Card
 
 
 def cards_of(cases: Iterable[Case], case_text: Callable[[Case], str], store: CardStore) -> dict[str, CaseCard]:
-    """Case id → its card, for the cases that have one."""
+    """Case id → its card, for the cases that have one (places checked again: caches older than the check)."""
     out: dict[str, CaseCard] = {}
     for case in cases:
-        card = store.get(content_hash(case, case_text(case)))
+        text = case_text(case)
+        card = store.get(content_hash(case, text))
         if card is not None:
-            out[case.id] = card.model_copy(update={"case_id": case.id})
+            out[case.id] = card.model_copy(update={"case_id": case.id,
+                                                   "title_en": checked_places(card.title_en, case, text),
+                                                   "gist_en": checked_places(card.gist_en, case, text)})
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.cards import CardStore, content_hash, fill_cards, parse_card
+from assistant.cards import CardStore, checked_places, content_hash, fill_cards, parse_card
 from assistant.models import Case
 from tests.fakes import MockGenerator
 
@@ -140,3 +140,25 @@ def test_a_title_left_in_chinese_is_asked_for_again_and_mixed_titles_get_english
     assert card.title_en == "One-window customs reform" and len(model.calls) == 2
     # A title with a Chinese word in it keeps its English and gets that word from the dictionary or in pinyin.
     assert parse_card("Title: Shared保税 Fuel Supply\nGist: x", TEXT)[0] == "Shared bonded Fuel Supply"
+
+
+def _plan(title: str, provider: str) -> Case:
+    return Case(id="d#1", number=1, title=title, provider=provider, document_id="d", document_title="汇编",
+                source_file="d.txt", start=0, end=10)
+
+
+@pytest.mark.parametrize("english,want", [
+    # a city the case never names is replaced by the title's own place …
+    ("China (Shangqiu) Cross-Border E-commerce Zone Plan", "China (Jiaxing) Cross-Border E-commerce Zone Plan"),
+    # … English words that happen to be pinyin-like, and names the case uses, stay
+    ("Data Mode of the Jiaxing Zone", "Data Mode of the Jiaxing Zone"),
+    ("Deduction Forms in Jiaxing", "Deduction Forms in Jiaxing"),
+])
+def test_a_card_never_names_a_city_the_case_does_not(english, want):
+    case = _plan("中国（嘉兴）跨境电子商务综合试验区实施方案", "嘉兴市")
+    assert checked_places(english, case, "嘉兴市将建设跨境电商园区，数据共享。") == want
+
+
+def test_a_wrong_city_with_no_place_to_put_instead_is_dropped():
+    case = _plan("跨境电商综合试验区实施方案", "")
+    assert checked_places("The Shangqiu (Shangqiu) plan", case, "建设跨境电商园区。") == "The plan"
