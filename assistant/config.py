@@ -114,7 +114,10 @@ class EvidenceSettings(_Section):
     figure_margin: float = Field(0.8, ge=0, description="The best sentence stating the kind of figure asked joins the "
                                  "best sentence if this close in score")
     neighbour_margin: float = Field(0.6, ge=0, description="A neighbour stating the figure joins if this close in score")
-    summary_sentences: int = Field(5, ge=1, description="Sentences a summary answer draws on")
+    summary_sentences: int = Field(4, ge=1, description="Sentences a summary answer draws on")
+    summary_per_section: int = Field(2, ge=1, description="Of those, at most this many from one section")
+    summary_results: int = Field(4, ge=0, description="…and besides them, the case's result sentences with the most "
+                                 "figures (what it achieved)")
     summary_section_bonus: float = Field(0.6, ge=0, description="For a summary: practice and result sections up, "
                                          "background (which restates the title) down")
     runner_ups: int = Field(1, ge=0, description="Further sentences per figure ask, when close to the best and stating "

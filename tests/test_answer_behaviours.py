@@ -39,6 +39,13 @@ def test_a_summary_states_what_the_case_achieved_with_its_figures():
     assert not a.refused and "四个同仓" in a.text and "5.5亿元" in a.text
 
 
+def test_a_summary_quotes_the_results_section_with_its_figures():
+    # The results sit under "二、实践效果 › （一）构建…机制": the outer heading says result, though the inner one
+    # names a mechanism; they share few words with the question, so closeness alone would never reach them.
+    a = answer("What has Chengdu's Belt and Road commercial dispute mechanism achieved?", [], backend="extractive")
+    assert "3419" in a.text and "43" in a.text
+
+
 def test_a_summary_of_a_case_whose_results_have_no_heading_quotes_them(isolated_home, tmp_path):
     """A case in a new layout whose parts are labelled inline (【问题】/【举措】/【成效】): its summary carries the results.
     (This passes on ranking alone today; it guards the behaviour, the shipped-corpus test above the mechanism.)"""

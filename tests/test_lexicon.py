@@ -229,3 +229,16 @@ def test_glossary_functions_on_the_three_column_file():
     assert "investment" not in glossary.names_removed("the climate investment pilot")
     assert glossary.reverse("舟山") == "Zhoushan"
     assert glossary.spans("bonded marine fuel")[0][:3] == (0, 18, "bonded marine fuel")
+
+
+@pytest.mark.parametrize("path,role", [
+    ("二、实践效果 › （一）构建“一带一路”国际商事争端全链条解决机制", "result"),  # the outer heading decides
+    ("一、主要做法 › （二）优化审批流程", "practice"),
+    ("（一）完善运行机制", "practice"),
+    ("三、下一步工作思路 › （一）强化服务能力", "lessons"),
+    ("", ""),
+])
+def test_a_section_role_is_read_from_the_outermost_heading_that_says_one(path, role):
+    from assistant.lexicon.wordlists import section_role
+
+    assert section_role(path) == role

@@ -95,8 +95,10 @@ def section_roles() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def section_role(label: str) -> str:
-    """The role of a section by its heading path ('' when the heading says nothing about it)."""
-    for role, words in section_roles():
-        if any(w in label for w in words):
-            return role
+    """The role of a section by its heading path ('' when the heading says nothing about it). The outermost
+    heading that says something decides: under "二、实践效果", "（一）构建…解决机制" is a result, not a practice."""
+    for part in label.split("›"):
+        for role, words in section_roles():
+            if any(w in part for w in words):
+                return role
     return ""

@@ -40,10 +40,11 @@ _ASKS_PROVIDER_EN = re.compile(r"\b(which|what)\s+(area|city|zone|province|ftz|r
 
 
 _SUMMARY_ZH = re.compile(r"怎么做|怎样做|如何做|做法|措施|举措|成效|效果|成果|经验|介绍|概括|概述|总结|怎么运作|如何运作|怎么样|什么样|内容"
-                         r"|特色|亮点|特点|创新点|哪些改革|哪些创新|如何构建|如何建立|怎么构建|是如何|是怎样|主要做了|定位")
+                         r"|特色|亮点|特点|创新点|哪些改革|哪些创新|如何构建|如何建立|怎么构建|是如何|是怎样|主要做了|定位|成绩|进展|怎么回事")
 _SUMMARY_EN = re.compile(r"summari[sz]e|\bdescribe\b|\bexplain\b|\boverview\b|\bwhat did\b.*\bdo\b|\bhow (?:does|did|do|has|have)\b|"
                          r"\bmain (?:building blocks|features|measures|elements|components|points)\b|\bhighlights?\b|"
-                         r"\bwhat (?:results|measures|practices|steps|effects|outcomes)\b|\bachiev|\bwhat is\b.*\babout\b", re.I)
+                         r"\bwhat (?:results|measures|practices|steps|effects|outcomes)\b|\bachiev|\bwhat is\b.*\babout\b|\bput in place\b|"
+                         r"\bdelivered\b|\bprogress\b|\bwhat (?:has|have) (?:it|they) (?:done|delivered)\b", re.I)
 
 
 def intent_of(question: str, language: str) -> str:

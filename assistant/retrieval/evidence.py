@@ -325,31 +325,7 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
         findings.append(Finding(ask=k, sentence=i, score=round(score, 4), lexical=round(lex, 4),
                                 dense=round(dense_i, 4), kind_ok=kind_ok, focus=round(focus_held, 4)))
     if query.intent == "summary":
-        # "What did X do and what did it achieve?": the strongest sentences of the lead case, at most two from one
-        # section so that both what was done and what it achieved are there; results with figures preferred.
-        role_bonus = {"practice": settings.summary_section_bonus, "result": settings.summary_section_bonus,
-                      "background": -settings.summary_section_bonus}
-        roles = [_role(s) for s in sentences]
-        ranked = sorted(range(len(sentences)), key=lambda i: -(
-            q_lex[i] + 2 * (q_dense[i] - q_dense.mean()) + 0.3 * ("figure" in sentences[i].kinds)
-            + role_bonus.get(roles[i], 0.0)))
-        per_section: dict[str, int] = {}
-        for i in picked:
-            per_section[sentences[i].section] = per_section.get(sentences[i].section, 0) + 1
-        for i in ranked:
-            if len(picked) >= settings.summary_sentences:
-                break
-            section = sentences[i].section
-            if i not in picked and per_section.get(section, 0) < 2 and sentences[i].case is cases[0]:
-                picked.setdefault(i, set())
-                per_section[section] = per_section.get(section, 0) + 1
-        # What it achieved, with its figures, is what an official quotes from a summary: when the sentences so far
-        # state no change with its figures ("由16小时缩短至2.5小时"), the lead case's best-ranked one joins them, and
-        # so does its best result sentence when none is there yet.
-        lead = [i for i in ranked if sentences[i].case is cases[0] and "figure" in sentences[i].kinds]
-        for wanted in ([i for i in lead if _CHANGE.search(sentences[i].text)], [i for i in lead if roles[i] == "result"]):
-            if wanted and not any(i in wanted for i in picked):
-                picked.setdefault(wanted[0], set())
+        _summary(sentences, cases[0], picked, q_lex + 2 * (q_dense - q_dense.mean()), settings)
     order = sorted(picked, key=lambda i: ([c.id for c in cases].index(sentences[i].case.id), sentences[i].start))
     renumber = {i: n for n, i in enumerate(order)}
     chosen_sentences = [EvidenceSentence(case_id=sentences[i].case.id, start=sentences[i].start, end=sentences[i].end,
@@ -358,6 +334,40 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
     for finding in findings:
         finding.sentence = renumber.get(finding.sentence) if finding.sentence is not None else None
     return Evidence(cases=cases, sentences=chosen_sentences, findings=findings)
+
+
+def _summary(sentences: list[_Sentence], lead: Case, picked: dict[int, set[int]], relevance: np.ndarray,
+             settings: EvidenceSettings) -> None:
+    """"What did X do and what did it achieve?": what was done — the lead case's sentences closest to the question,
+    at most `summary_per_section` from one section, background last — and what it achieved: its result sentences
+    with the most figures (an official quotes a summary for its numbers; the result section rarely shares the
+    question's words, so closeness alone never reaches it)."""
+    roles = [_role(s) for s in sentences]
+    own = [i for i in range(len(sentences)) if sentences[i].case is lead]
+    figures = {i: len(_DIGITS.findall(sentences[i].text)) for i in own}
+    results = [i for i in own if figures[i] and (roles[i] == "result" or (
+        not any(roles[j] == "result" for j in own) and (_CHANGE.search(sentences[i].text) or _OUTCOME.search(sentences[i].text))))]
+    # A change stated with its figures ("降至3850元，降幅近40%") first, then the sentences with the most figures.
+    results = sorted(results, key=lambda i: (-bool(_CHANGE.search(sentences[i].text)) - min(figures[i], 3) / 3,
+                                             -relevance[i]))[: settings.summary_results]
+    bonus = {"practice": settings.summary_section_bonus, "background": -settings.summary_section_bonus}
+    ranked = sorted((i for i in own if i not in results), key=lambda i: -(relevance[i] + bonus.get(roles[i], 0.0)))
+    per_section: dict[str, int] = {}
+    for i in picked:
+        per_section[sentences[i].section] = per_section.get(sentences[i].section, 0) + 1
+    for i in ranked:
+        if len(picked) >= settings.summary_sentences:
+            break
+        if i not in picked and per_section.get(sentences[i].section, 0) < settings.summary_per_section:
+            picked.setdefault(i, set())
+            per_section[sentences[i].section] = per_section.get(sentences[i].section, 0) + 1
+    for i in results:
+        picked.setdefault(i, set())
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+# "累计…", "已…", "同比…": an outcome, where a case's text has no results heading.
+_OUTCOME = re.compile(r"累计|已(?:经)?[^，。；]{0,12}\d|同比|实现|达到|截至")
 
 
 # A sentence that opens with its own label ("【成效】…", "成效：…", "**做法：**…") says its role even where the
