@@ -71,6 +71,16 @@ def test_english_answers_show_the_english_title(shipped_index):
     assert english[cited[0].case_id].title_en in a.text
 
 
+def test_an_english_list_names_each_case_in_english(shipped_index):
+    from assistant import answer, service
+
+    a = answer("Which cases did Sichuan provide?")
+    english = service.cards().cards
+    listed = [c.case_id for c in a.citations]
+    assert a.route == "catalog" and len(listed) >= 2
+    assert all(english[cid].title_en in a.text for cid in listed if cid in english)
+
+
 class _CardWriter:
     """A fake generator that writes a plausible card for the cold-chain case of tests/_documents.py, and one with no
     figure for any other case (so no gist sentence is dropped for stating a figure the case does not)."""

@@ -73,15 +73,19 @@ def _match_document(text: str, documents: list[Document]) -> Document | None:
     return best[1] if best else None
 
 
-def list_cases(language: str, scope: str, cases: list[Case], count_only: bool) -> str:
-    """A complete catalog answer, one line per case with its marker (n = position in `cases`)."""
+def list_cases(language: str, scope: str, cases: list[Case], count_only: bool,
+               titles_en: dict[str, str] | None = None) -> str:
+    """A complete catalog answer, one line per case with its marker (n = position in `cases`); in English each
+    case is named by its card's English title too, so an English reader can tell the cases apart."""
     if language == "zh":
         head = f"{scope}共有{len(cases)}个案例" + ("。" if count_only else "：")
         rows = [f"{i}. 《{c.title}》（{c.provider or c.document_title}）[{i}]" for i, c in enumerate(cases, 1)]
     else:
         head = f"The documents list {len(cases)} cases for {english_name(scope)}" + ("." if count_only else ":")
-        rows = [f"{i}. “{c.title}”, provided by {english_name(c.provider) or 'the document'} [{i}]"
-                if c.provider else f"{i}. “{c.title}” [{i}]" for i, c in enumerate(cases, 1)]
+        titles_en = titles_en or {}
+        named = {c.id: f"“{c.title}”" + (f" ({titles_en[c.id]})" if titles_en.get(c.id) else "") for c in cases}
+        rows = [f"{i}. {named[c.id]}, provided by {english_name(c.provider) or 'the document'} [{i}]"
+                if c.provider else f"{i}. {named[c.id]} [{i}]" for i, c in enumerate(cases, 1)]
     return "\n".join([head, *rows])
 
 

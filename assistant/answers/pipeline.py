@@ -138,8 +138,12 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
     t = time.perf_counter()
     listing = catalog_answers.match_catalog(query, cases, list(catalog.documents.values()))
     turn.timed("route", t)
+    # English answers name each case in English too (its card), beside the Chinese title the sources quote.
+    turn.titles_en = ({cid: card.title_en for cid, card in service.cards(settings).cards.items()}
+                      if turn.language == "en" else {})
     if listing and listing.cases:
-        text = catalog_answers.list_cases(turn.language, listing.scope, listing.cases, listing.count_only)
+        text = catalog_answers.list_cases(turn.language, listing.scope, listing.cases, listing.count_only,
+                                          turn.titles_en)
         yield text
         yield turn.answer(text, citations=[catalog_answers.case_citation(i, c, catalog)
                                            for i, c in enumerate(listing.cases, 1)], route="catalog")
@@ -158,9 +162,6 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
     ev_hits, numbers = evidence_hits(evidence, catalog)
     keep = [i for i, s in enumerate(evidence.sentences)
             if numbers[i] and (not s.asks or any(stated[k] for k in s.asks))]
-    # English answers name each case in English too (its card), beside the Chinese title the sources quote.
-    turn.titles_en = ({cid: card.title_en for cid, card in service.cards(settings).cards.items()}
-                      if turn.language == "en" else {})
     yield Retrieved(hits=ev_hits)
     if generator is not None:
         final = yield from _generate(turn, generator, evidence, keep, numbers, ev_hits, stated, history, settings)
