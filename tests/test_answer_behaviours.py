@@ -121,6 +121,12 @@ def test_a_place_no_document_names_is_not_answered_from_another(question):
     assert a.refused and a.text.startswith("The documents do not cover")
 
 
+def test_a_figure_of_one_airport_is_not_given_for_another_the_case_never_names():
+    # 咸阳 is in a neighbouring retrieved case, not in the Zhengzhou airport case whose sentence states the figure.
+    assert answer("咸阳国际机场2022年国际货邮吞吐量有多少？").refused
+    assert "60 万吨" in answer("郑州机场2022年货邮吞吐量有多少？").text
+
+
 def test_a_model_sentence_that_moves_a_figure_to_another_city_is_dropped():
     mock_generator().enqueue("There are 2 foreign patent agencies with offices in Shenzhen [1].")
     a = answer("How many foreign patent agencies have set up representative offices in Guangzhou?", backend="mock")

@@ -186,7 +186,7 @@ def _ground(turn: Turn, query: Query, filters: dict | None, catalog: Catalog, se
     turn.timings["evidence"] = trace.timings.get("evidence", 0.0)
     cov = coverage(query, hits, settings.ground, case_text=catalog.case_text, similarity=trace.top_similarity,
                    off_topic_similarity=settings.off_topic_similarity())
-    return hits, evidence, cov, stated_asks(query, evidence, settings.ground)
+    return hits, evidence, cov, stated_asks(query, evidence, settings.ground, case_text=catalog.case_text)
 
 
 def _extractive(turn: Turn, evidence: Evidence, stated: list[bool], numbers: list[int], hits: list[Hit]) -> Answer:

@@ -9,9 +9,10 @@ the case talks about the centre but gives no price: a general check, not a longe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.config import GroundSettings
-from assistant.models import Evidence, Query
+from assistant.models import Case, Evidence, Query
 
 # "2020年实际增长了多少？", "was the 50 billion target achieved?": the outcome, not the plan. A plan's sentence
 # ("力争实现交易额超500亿元", "aims to reach…") states a target, which does not answer it.
@@ -30,8 +31,27 @@ def _only_targets(query: Query, evidence: Evidence, k: int) -> bool:
         _STATES_TARGET.search(t) and not _STATES_OUTCOME.search(t) for t in texts)
 
 
-def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings) -> list[bool]:
-    """One verdict per ask of the query, in order."""
+def _elsewhere(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None) -> bool:
+    """A lookup names a place its answering case never mentions: "咸阳国际机场2022年货邮吞吐量" answered from
+    Zhengzhou airport's case because a neighbouring case talks about Xianyang. The place may be anywhere in the
+    case (its title, provider, document, text), not necessarily in the sentence. Only a question about one place:
+    "Guangdong–Hong Kong–Macao" is written 粤港澳; and only a question that asks one thing: "how many trains in Shaanxi,
+    and how many in Urumqi?" sets two cases side by side, and one side answered is better than none."""
+    if case_text is None or sentence is None or query.intent not in ("lookup", "summary") or len(query.places) != 1 \
+            or len(query.asks) != 1:
+        return False
+    case_id = evidence.sentences[sentence].case_id
+    case = next((c for c in evidence.cases if c.id == case_id), None)
+    if case is None:
+        return False
+    text = f"{case.title} {case.provider or ''} {case.document_title} {case_text(case)}"
+    return any(p not in text for p in query.places)
+
+
+def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings,
+                case_text: Callable[[Case], str] | None = None) -> list[bool]:
+    """One verdict per ask of the query, in order. `case_text` gives a case's whole text, where the places a
+    lookup names are looked for."""
     verdicts = []
     provider = bool(evidence.cases and evidence.cases[0].provider)
     on_topic = bool(query.follow_up and evidence.cases and evidence.cases[0].id in query.carried_cases)
@@ -51,6 +71,8 @@ def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings) -> l
             # is on ("And how long does the trip take now?"), is about that case: what it needs is its kind.
             about = True
         if ask is not None and _only_targets(query, evidence, finding.ask):
+            about = False
+        if _elsewhere(query, evidence, finding.sentence, case_text):
             about = False
         verdicts.append(finding.sentence is not None and about and finding.kind_ok)
     return verdicts
