@@ -127,6 +127,18 @@ def test_a_figure_of_one_airport_is_not_given_for_another_the_case_never_names()
     assert "60 万吨" in answer("郑州机场2022年货邮吞吐量有多少？").text
 
 
+@pytest.mark.parametrize("question", [
+    "宁波海关今年1—8月监管的跨境电商零售出口货值是多少？",
+    "How much cross-border e-commerce retail export value did Ningbo Customs supervise from January to August?",
+])
+def test_an_export_figure_is_not_answered_by_the_import_figure(question):
+    assert answer(question).refused
+
+
+def test_the_import_figure_is_still_answered():
+    assert "155.69" in answer("宁波海关今年1—8月监管的跨境电商零售进口货值是多少？").text
+
+
 def test_a_model_sentence_that_moves_a_figure_to_another_city_is_dropped():
     mock_generator().enqueue("There are 2 foreign patent agencies with offices in Shenzhen [1].")
     a = answer("How many foreign patent agencies have set up representative offices in Guangzhou?", backend="mock")

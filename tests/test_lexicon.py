@@ -242,3 +242,10 @@ def test_a_section_role_is_read_from_the_outermost_heading_that_says_one(path, r
     from assistant.lexicon.wordlists import section_role
 
     assert section_role(path) == role
+
+
+def test_contrasts_read_both_ways():
+    from assistant.lexicon.wordlists import contrasts
+
+    assert "进口" in contrasts()["出口"] and "出口" in contrasts()["进口"]
+    assert "口岸" not in contrasts()

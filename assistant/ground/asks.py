@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from assistant.config import GroundSettings
+from assistant.lexicon.wordlists import contrasts
 from assistant.models import Case, Evidence, Query
 
 # "2020年实际增长了多少？", "was the 50 billion target achieved?": the outcome, not the plan. A plan's sentence
@@ -29,6 +30,19 @@ def _only_targets(query: Query, evidence: Evidence, k: int) -> bool:
     texts = [s.text for s in evidence.sentences if k in s.asks]
     return bool(texts) and bool(_ASKS_ACTUAL.search(query.asks[k].text)) and all(
         _STATES_TARGET.search(t) and not _STATES_OUTCOME.search(t) for t in texts)
+
+
+def _contrary(query: Query, evidence: Evidence, k: int, sentence: int | None) -> bool:
+    """The ask's best sentence speaks of the other side: "跨境电商零售出口货值" answered by "零售进口货值155.69亿元".
+    The words next to the question word count when there are any: "imported-goods hub" in the context of a clause
+    asking for a number of firms is no contrast."""
+    if sentence is None or k >= len(query.asks):
+        return False
+    text = evidence.sentences[sentence].text
+    opposite = contrasts()
+    return any(other in text and not any(w in text for w in group)
+               for group in (query.asks[k].focus or query.asks[k].terms) for word in group
+               for other in opposite.get(word, ()))
 
 
 def _elsewhere(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None) -> bool:
@@ -72,7 +86,7 @@ def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings,
             about = True
         if ask is not None and _only_targets(query, evidence, finding.ask):
             about = False
-        if _elsewhere(query, evidence, finding.sentence, case_text):
+        if _elsewhere(query, evidence, finding.sentence, case_text) or _contrary(query, evidence, finding.ask, finding.sentence):
             about = False
         verdicts.append(finding.sentence is not None and about and finding.kind_ok)
     return verdicts

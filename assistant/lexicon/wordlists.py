@@ -94,6 +94,18 @@ def section_roles() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(rows)
 
 
+@lru_cache(maxsize=1)
+def contrasts() -> dict[str, frozenset[str]]:
+    """Word → the words naming its opposite side (出口 → {进口}), both directions."""
+    out: dict[str, set[str]] = {}
+    for line in (DATA / "contrasts.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            a, _, b = line.partition("\t")
+            out.setdefault(a.strip(), set()).add(b.strip())
+            out.setdefault(b.strip(), set()).add(a.strip())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def section_role(label: str) -> str:
     """The role of a section by its heading path ('' when the heading says nothing about it). The outermost
     heading that says something decides: under "二、实践效果", "（一）构建…解决机制" is a result, not a practice."""
