@@ -139,6 +139,11 @@ def test_the_import_figure_is_still_answered():
     assert "155.69" in answer("宁波海关今年1—8月监管的跨境电商零售进口货值是多少？").text
 
 
+def test_the_first_batch_is_found_where_the_document_says_shou_pi():
+    a = answer("北京境外职业资格认可目录第一批认可了多少项？")
+    assert not a.refused and "82" in a.text  # the document writes 首批
+
+
 def test_a_model_sentence_that_moves_a_figure_to_another_city_is_dropped():
     mock_generator().enqueue("There are 2 foreign patent agencies with offices in Shenzhen [1].")
     a = answer("How many foreign patent agencies have set up representative offices in Guangzhou?", backend="mock")

@@ -201,3 +201,12 @@ def test_comparison_gives_one_ask_per_side_without_the_other_side():
 def test_two_kinds_in_one_clause_are_two_asks():
     query = build_query("它具体帮企业节省了多少时间和成本？", "zh", HISTORY, CASES)
     assert [a.wants for a in query.asks] == ["time", "money"]
+
+
+@pytest.mark.parametrize("question,counted", [
+    ("宁波片区建成了多少个公共海外仓？", ["海外仓"]),
+    # the courts are part of a date question's subject, not what it counts
+    ("毗邻省区几家中院的审判协作框架协议是哪天签的？", []),
+])
+def test_a_noun_is_counted_only_when_a_clause_asks_how_many(question, counted):
+    assert [a.phrase for a in build_query(question, "zh", None, CASES).counted] == counted

@@ -87,8 +87,8 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
                             for case, _ in answering)
     undated_text = " ".join(text.replace(case.document_title, " ") for case, text in answering
                             if case.kind != "preamble" or case is result.best_case)
-    result.missing_required = [r for r in required if r not in (
-        undated_text if YEAR.fullmatch(r) else passages if r in places else answering_text)]
+    result.missing_required = [r for r in required if not _states(r, (
+        undated_text if YEAR.fullmatch(r) else passages if r in places else answering_text))]
     # The attribute asked for must be stated by an answering case, not by any passage retrieved: 利率 in
     # a loan case does not give the coupon rate of Hainan's bond.
     figure = query.wants_figure
@@ -98,6 +98,11 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
     result.unquantified = [a for a in result.missing_attributes
                            if (figure or a in counted) and stated(a, answering_text, False)]
     return result
+
+
+def _states(required: str, text: str) -> bool:
+    """The text names it; 第一批 is also written 首批 (第一期 首期, 第一届 首届)."""
+    return required in text or (required.startswith("第一") and f"首{required[2:]}" in text)
 
 
 def _answering_cases(by_case: dict[str, tuple[Case, str]], fractions: dict[str, float], floor: float,

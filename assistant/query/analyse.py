@@ -193,6 +193,9 @@ def build_query(question: str, language: str, history: list[dict] | None, cases:
         wants_figure=wants_figure(standalone),
     )
     query.asks = build_asks(question, language, query, resolved.previous_question, names)
+    # "几家中院的…协议是哪天签的" asks for a date; the courts are counted only when a clause asks how many.
+    query.counted = [a for a in query.counted
+                     if any(ask.wants in ("count", "figure", "quantity") and a.phrase in ask.text for ask in query.asks)]
     return query
 
 
