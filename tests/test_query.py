@@ -132,6 +132,9 @@ def test_units_of(clause, language, units):
     ("How many commercial mediation cases were accepted in 2022?", "en", "lookup"),  # a court's cases, not ours
     ("How much does each TEU save in transshipment fees?", "en", "lookup"),  # per unit, not two sides
     ("How many cross-border e-commerce industrial parks do the Taizhou and Lishui plans each target?", "en", "compare"),
+    ("义乌平台去年开行的班列，跟乌鲁木齐的比，哪个多？", "zh", "compare"),
+    ("宁波直播平台的销售货值和青岛的差多少？各是多少？", "zh", "compare"),
+    ("和上年相比，进口货值增长了多少？", "zh", "lookup"),  # one case's change, not two sides
 ])
 def test_intent(question, language, intent):
     assert route.intent_of(question, language) == intent
@@ -187,6 +190,12 @@ def test_elliptic_follow_up_takes_the_kind_from_its_noun():
 def test_a_question_that_names_its_subject_is_not_a_follow_up():
     query = build_query("“全球中心仓”节省了多少成本？", "zh", HISTORY, CASES)
     assert not query.follow_up and not query.carried_cases
+
+
+def test_the_clause_that_says_each_is_asked_of_each_side():
+    query = build_query("义乌平台2020年开行的班列，跟乌鲁木齐2022年的比，哪个多？各是多少列？", "zh", None, CASES)
+    assert sorted(a.side for a in query.asks if a.side) == ["义乌", "乌鲁木齐"]
+    assert any(not a.side for a in query.asks)  # "哪个多" stays one ask
 
 
 def test_comparison_gives_one_ask_per_side_without_the_other_side():

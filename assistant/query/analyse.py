@@ -238,11 +238,13 @@ def build_asks(question: str, language: str, query: Query, previous: str = "", n
         # what the earlier one was.
         out[i] = _inherit(ask, out[i - 1], bool(ask.relation) or not _specific(ask))
     sides = _sides(question, query)
-    if sides and len(out) == 1:
-        # "衢州和丽水…各提了多少": one ask per side, each without the other side's name.
-        out = [out[0].model_copy(update={"side": side, "terms": [g for g in out[0].terms
-                                                                 if not any(t in sides and t != side for t in g)]})
-               for side in sides]
+    if sides:
+        # "衢州和丽水…各提了多少", "…跟乌鲁木齐比，哪个多？各是多少列？": the single ask, or the clause that says
+        # "each", becomes one ask per side, each without the other side's name.
+        out = [part for ask in out for part in (
+            [ask.model_copy(update={"side": side, "terms": [g for g in ask.terms
+                                                            if not any(t in sides and t != side for t in g)]})
+             for side in sides] if len(out) == 1 or _EACH.search(ask.text) else [ask])]
     return out
 
 

@@ -65,8 +65,14 @@ def choose_cases(query: Query, hits: list[Hit]) -> list[Case]:
     chosen = [order[0]]
     sides = [a.side for a in query.asks if a.side]
     if sides:
+        # A side names its case in the title or provider ("乌鲁木齐市"), or else in the retrieved passage
+        # ("义乌平台" in a case 金义片区 provided).
+        passages: dict[str, str] = {}
+        for h in hits:
+            passages[h.case.id] = passages.get(h.case.id, "") + h.chunk.text
         for side in dict.fromkeys(sides):
-            match = next((c for c in order[:6] if side in f"{c.title}{c.provider or ''}"), None)
+            match = next((c for c in order[:6] if side in f"{c.title}{c.provider or ''}"), None) or next(
+                (c for c in order[:6] if c not in chosen and side in passages[c.id]), None)
             if match and match not in chosen:
                 chosen.append(match)
     elif query.intent == "compare" and len(order) > 1:
