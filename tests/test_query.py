@@ -49,6 +49,7 @@ def test_clauses(question, language, expected):
     ("什么时候通过备案", "zh", "date"),
     ("如何降低企业成本", "zh", "text"),  # 成本 as a topic, no figure asked
     ("钱塘区块提升到了多少件", "zh", "count"),  # 钱塘 is a place, not money
+    ("跨境个性化包装商品货值多少", "zh", "money"),  # a value in 元, not a weight
     ("how much have shipping companies saved", "en", "money"),
     ("how long does the trip take now", "en", "time"),
     ("how many trains did it run", "en", "count"),
