@@ -121,11 +121,22 @@ def _emphasis(text: str) -> tuple[bool, str]:
     return False, ""
 
 
+# A table's cells as a PDF extraction leaves them, one a line: 41 / 9.8 / 31% / — . A bare number standing next
+# to one of them is a cell of the same table, not a page number.
+_FIGURE_CELL = re.compile(r"^[-—–－]$|^[-+]?\d[\d,，.．]*\s*[%％‰]?$")
+
+
+def _table_cell(raw_lines: list[str], k: int) -> bool:
+    """Whether bare-number line k stands among other figure cells (the previous or the next line is one)."""
+    return any(0 <= j < len(raw_lines) and _FIGURE_CELL.match(raw_lines[j].strip()) for j in (k - 1, k + 1))
+
+
 def _physical_lines(raw: str) -> list[tuple[Mapped, bool, tuple[bool, str]]]:
     """Split into artifact-free lines, each with whether a blank line came before it and its emphasis."""
     out: list[tuple[Mapped, bool, tuple[bool, str]]] = []
     offset, gap = 0, True
-    for raw_line in raw.split("\n"):
+    raw_lines = raw.split("\n")
+    for k, raw_line in enumerate(raw_lines):
         line = Mapped(raw_line, list(range(offset, offset + len(raw_line))))
         offset += len(raw_line) + 1
         line = line.sub(_BOOKMARK).sub(_QUOTE)
@@ -135,7 +146,8 @@ def _physical_lines(raw: str) -> list[tuple[Mapped, bool, tuple[bool, str]]]:
             line = line.sub(_ITALIC_MARKS)
         line = Mapped(line.text.replace("\u00a0", " ").replace("\r", " ").replace("\ufeff", " "), line.src)
         line = line.strip()
-        if not line.text or _RULE.match(line.text) or _PAGE_NUMBER.match(line.text) or _TABLE_RULE.match(line.text):
+        page_number = _PAGE_NUMBER.match(line.text) and not _table_cell(raw_lines, k)
+        if not line.text or _RULE.match(line.text) or page_number or _TABLE_RULE.match(line.text):
             # Page numbers of the PDF conversion stand alone between wrapped lines (004: "34").
             gap = gap or not line.text or bool(_RULE.match(line.text))
             continue

@@ -122,6 +122,13 @@ def test_not_page_numbers(line):
     assert line in clean(f"正文。\n\n{line}\n\n正文。").text
 
 
+def test_bare_numbers_among_table_cells_are_figures_not_page_numbers():
+    """A PDF extraction puts each table cell on a line: 41 / 45 / 52 next to each other are figures."""
+    text = clean("航线（条）\n41\n45\n52\n货量（万吨）\n—\n3.6\n11.8\n正文。\n\n34\n\n正文。").text
+    assert "41\n45\n52" in text and "—\n3.6\n11.8" in text
+    assert "\n34\n" not in text  # a page number alone between paragraphs still goes
+
+
 def test_short_document_of_headings_is_not_hard_wrapped():
     lines = ["汇编"] + ["一、改革背景", "（一）建立机制", "明确分工。", "（二）推行线上办理", "全程网办。"] * 5
     assert not clean("\n\n".join(lines)).hard_wrapped
