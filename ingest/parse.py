@@ -49,7 +49,7 @@ def parse_file(path: Path, relative: str, settings: IngestSettings, raw_bytes_sh
     sha = raw_bytes_sha or hashlib.sha256(path.read_bytes()).hexdigest()
     source = read(path, progress)
     cleaned = clean(source.text, physical_lines=source.physical_lines)
-    structure = detect(cleaned)
+    structure = detect(cleaned, source.title)
     metadata = metadata or {}
     doc_id = document_id(relative)
     title = metadata.get("title") or structure.title or Path(relative).stem

@@ -55,6 +55,7 @@ class ReadResult:
     page_starts: list[int] = field(default_factory=list)  # raw char offset of each page; empty: no pages
     physical_lines: bool = False  # one line per printed row, a blank line per paragraph break (OCR)
     ocr_pages: int = 0
+    title: str | None = None  # the title a PDF declares (metadata printed on its first page, or its largest line)
 
     def page_at(self, offset: int) -> int | None:
         """1-based page holding raw char offset, or None for a file without pages."""
@@ -182,9 +183,10 @@ def _read_pdf(data: bytes, progress: Progress | None) -> ReadResult:
     if count == 0:
         raise UnreadableFile("corrupted PDF (no pages)")
     texts: list[str | None] = []
-    for page in reader.pages:
+    sized: list[tuple[float, str]] = []  # (font size, text) of the first page's pieces of text
+    for index, page in enumerate(reader.pages):
         try:
-            text = page.extract_text() or ""
+            text = page.extract_text(visitor_text=_sizes(sized) if index == 0 else None) or ""
         except Exception:  # noqa: BLE001 - a page pypdf cannot parse may still render: OCR decides
             text = ""
         texts.append(text if has_text_layer(text) else None)
@@ -197,7 +199,57 @@ def _read_pdf(data: bytes, progress: Progress | None) -> ReadResult:
     for part in parts:
         starts.append(pos)
         pos += len(part) + 1
-    return ReadResult("\n".join(parts), starts, physical_lines=bool(scanned), ocr_pages=len(scanned))
+    title = pdf_title(_metadata_title(reader), sized, parts[0]) if texts[0] is not None else None
+    return ReadResult("\n".join(parts), starts, physical_lines=bool(scanned), ocr_pages=len(scanned), title=title)
+
+
+def _metadata_title(reader) -> str | None:
+    try:
+        meta = reader.metadata
+        return str(meta.title).strip() if meta is not None and meta.title else None
+    except Exception:  # noqa: BLE001 - a damaged info dictionary only costs the title
+        return None
+
+
+def _sizes(out: list[tuple[float, str]]) -> Callable[..., None]:
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            scale = abs(tm[3] or tm[0] or 1) * abs(cm[3] or cm[0] or 1)
+            out.append((round(float(size) * scale, 1), text))
+    return visit
+
+
+_COMPACT = re.compile(r"[\s\W_]+")
+_NO_TITLE = re.compile(r"^(?:untitled|无标题|microsoft\s+\w+\s*-)|\.(?:docx?|wps|pdf|txt|xlsx?|pptx?)$", re.I)
+
+
+def pdf_title(declared: str | None, sized: list[tuple[float, str]], first_page: str) -> str | None:
+    """A PDF's title: the metadata title when the first page prints it (producers fill that field with file
+    names and "Untitled" too), else the first page's largest line when it stands out from the body text."""
+    page = _COMPACT.sub("", first_page)
+    if declared and not _NO_TITLE.search(declared) and len(_COMPACT.sub("", declared)) >= 4 \
+            and _COMPACT.sub("", declared) in page:
+        return declared
+    if not sized:
+        return None
+    weights: dict[float, int] = {}
+    for size, text in sized:
+        weights[size] = weights.get(size, 0) + len(text.strip())
+    body = max(weights, key=lambda size: weights[size])  # the size most of the text is set in
+    top = max(size for size, _ in sized)
+    if top < 1.25 * body:
+        return None
+    first = next(k for k, (size, _) in enumerate(sized) if size == top)
+    pieces = []
+    for size, text in sized[first:]:
+        if size != top:
+            break
+        pieces.append(text.strip())
+    title = ""
+    for piece in pieces:  # a title wrapped over lines: Chinese joins directly, Latin words get their space
+        title += (" " if title[-1:].isascii() and title[-1:].isalnum() and piece[:1].isascii() else "") + piece
+    title = re.sub(r"\s+", " ", title).strip()
+    return title if 4 <= len(title) <= 80 and title[-1] not in "。！？；;!?" else None
 
 
 _SHORT = 40

@@ -199,8 +199,9 @@ def sections(lines: list[Line], case: CaseSpan) -> list[SectionSpan]:
     return spans
 
 
-def detect(doc: CleanedDocument) -> DocStructure:
-    """Recognise the document's layout and return its title and cases."""
+def detect(doc: CleanedDocument, declared_title: str | None = None) -> DocStructure:
+    """Recognise the document's layout and return its title and cases; declared_title is the one the file
+    itself declares (a PDF's metadata or largest line), which the text alone may not show as a line."""
     lines = doc.lines
     if not lines:
         return DocStructure(None, "empty")
@@ -213,7 +214,7 @@ def detect(doc: CleanedDocument) -> DocStructure:
     else:
         cases, layout = [], "single"
     first = cases[0].first_line if cases else len(lines)
-    title = _document_title(lines, first)
+    title = declared_title or _document_title(lines, first)
     publisher, date = _publisher_and_date(lines, first)
     if not cases:
         body = 1 if title and lines[0].text == title and len(lines) > 1 else 0  # the title is no section

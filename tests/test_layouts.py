@@ -587,6 +587,22 @@ def test_docx_numbering_defined_by_the_heading_style(tmp_path):
     assert read_text(path).split("\n\n") == ["## 案例3.甲", "正文。", "## 案例4.乙"]
 
 
+@pytest.mark.parametrize("declared,sized,expected", [
+    # the metadata title, when the first page prints it
+    ("星港自贸试验区案例选编", [(10.0, "星港自贸试验区案例选编")], "星港自贸试验区案例选编"),
+    # producers' placeholders and file names are no titles: the largest line is, when it stands out
+    ("Microsoft Word - 附件1.docx", [(18.0, "星港自贸试验区案例"), (18.0, "选编"), (10.0, "正文" * 30)],
+     "星港自贸试验区案例选编"),
+    ("附件1.pdf", [(10.0, "星港自贸试验区案例选编"), (10.0, "正文" * 30)], None),
+    # a metadata title the page does not print is not this document's
+    ("另一份文件的标题", [(10.5, "星港自贸试验区案例选编"), (10.0, "正文" * 30)], None),
+])
+def test_pdf_title(declared, sized, expected):
+    from ingest.readers import pdf_title
+
+    assert pdf_title(declared, sized, "\n".join(text for _, text in sized)) == expected
+
+
 def test_a_figures_table_row_says_which_figure_is_before_and_which_after(tmp_path):
     """A table row is quoted alone as evidence: its cells carry their column's label, so
     "由多少天降到多少天" finds the before and the after in it. Label tables (no figures) stay as they are."""
