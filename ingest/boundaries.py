@@ -123,8 +123,12 @@ def _plain_title_like(text: str) -> bool:
         is_title_like(text)
         and not patterns.is_heading_line(text)
         and not patterns.INLINE_PROVIDER.search(text)
+        and not _BRACKETED.fullmatch(text)  # （2024年第1批报送）: a note under a title, no part of one
         and patterns.section_label(text) is None
     )
+
+
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 
 
 def _title_lines(lines: list[Line], provider_at: int, floor: int) -> list[int]:

@@ -23,6 +23,17 @@ PROVIDER_LINE = re.compile(
 PROVIDER_FIELD = re.compile(
     r"^[（(]?\s*(?:(?:报送|供稿|来源|提供|推荐|申报)单位|供稿)\s*[：:]\s*(?P<who>[^（）()：:。；;]{2,40}?)\s*[）)]?$"
 )
+# A line of fields, "label：value" parts joined by ；/ ｜ / |: 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X /
+# 来源：X. The provider is the value of the first field whose label names one (<word>单位 for the words below,
+# or a bare 来源 / 供稿 / 报送 / 申报); 参与单位 (participants) or a case code is not it. A value may end in
+# a bracketed note (X片区（Y综合保税区）).
+PROVIDER_LABELS = frozenset({"来源", "供稿", "报送", "申报"} | {
+    w + "单位" for w in ("报送", "供稿", "来源", "提供", "推荐", "申报", "牵头")})
+_FIELD = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,6})\s*[：:]\s*(?P<value>\S.*?)$")
+_FIELD_SPLIT = re.compile(r"\s*(?:[；;｜|]|\s{2,}|\u3000+)\s*")
+_FIELD_VALUE = re.compile(r"^[^（）()：:。，,；;！？!?“”]{2,40}(?:[（(][^（）()：:。；;]{2,24}[）)])?$")
+# What a provider never is: a date or a batch (（2024年第2批报送） is a submission note under a title).
+_NOT_A_UNIT = re.compile(r"^\d|\d{4}\s*年|第\s*[\d一二三四五六七八九十]+\s*[批期号]")
 # —— X / ——X供稿 after a case's body. Unless it says 供稿/提供, only a name that looks like an
 # organisation or a place counts, so a subtitle (——记…) or a dash-led sentence does not.
 _DASH = r"^(?:—{2}|-{2}|─{2})\s*(?P<who>[^，。；：:,;！？!?“”\s]{2,40}?"
@@ -77,7 +88,29 @@ def provider_line(text: str) -> tuple[str, str] | None:
     for form, pattern in (("bracket", PROVIDER_LINE), ("field", PROVIDER_FIELD), ("dash", PROVIDER_DASH)):
         m = pattern.match(text)
         if m and (form == "field" or not cells):
-            return (m.groupdict().get("who") or m.group("who2")).strip(), form
+            who = (m.groupdict().get("who") or m.group("who2")).strip()
+            return (who, form) if not _NOT_A_UNIT.search(who) else None
+    who = None if cells else field_provider(text)
+    return (who, "field") if who else None
+
+
+def field_provider(text: str) -> str | None:
+    """The provider named by a line of "label：value" fields (牵头单位：X；参与单位：Y → X), else None."""
+    text = text.strip()
+    if SOURCE_LINE.match(text):
+        return None  # （来源：…） closes a news item and names where it was published, not who reported the case
+    if text[:1] in "（(" and text[-1:] in "）)":
+        text = text[1:-1].strip()
+    fields = [_FIELD.match(part) for part in _FIELD_SPLIT.split(text) if part]
+    if not fields or any(f is None for f in fields):
+        return None
+    for f in fields:
+        assert f is not None
+        if re.sub(r"\s+", "", f.group("label")) in PROVIDER_LABELS:
+            value = f.group("value").strip()
+            if _FIELD_VALUE.match(value) and not _NOT_A_UNIT.search(value):
+                return fullwidth_brackets(value)
+            return None
     return None
 
 

@@ -131,7 +131,8 @@ def _document_title(lines: list[Line], until: int) -> str | None:
     for k, line in enumerate(lines[:until]):
         if k and line.gap_before or patterns.ends_sentence(line.text) or len(line.text) > 40 \
                 or patterns.title_number(line.text) \
-                or patterns.provider_of(line.text):
+                or patterns.provider_of(line.text) or patterns.PROVIDER_LINE.match(line.text):
+            # （2024年第2批报送） names no provider, but a submission note is no part of the title either
             break
         opening.append(line.text)
     return _clean_title("".join(opening)) if opening else None

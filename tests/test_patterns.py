@@ -55,6 +55,12 @@ def test_cn_to_int(text, expected):
     ("来源单位: 明川海关", ("明川海关", "field")),
     ("—— 星港市自贸办", ("星港市自贸办", "dash")),
     ("——银湾市供稿", ("银湾市", "dash")),
+    # a line of fields: the first one whose label names a provider (the lead unit, not the participants)
+    ("牵头单位：星港市商务局；参与单位：银湾海关、明川市税务局", ("星港市商务局", "field")),
+    ("牵头单位：青岚片区、鹭洲片区", ("青岚片区、鹭洲片区", "field")),
+    ("案例编号：XY-2023-07　｜　申报单位：青岚片区（青岚综合保税区）", ("青岚片区（青岚综合保税区）", "field")),
+    ("来源：星港市自贸试验区管委会", ("星港市自贸试验区管委会", "field")),
+    ("推荐单位：明川市人民政府 | 领域：贸易便利化", ("明川市人民政府", "field")),
     # must not fire
     ("——记一线关员的改革故事", None),
     ("—推广应用”的工作推进模式，树", None),
@@ -62,6 +68,13 @@ def test_cn_to_int(text, expected):
     ("（2023年第二批）", None),
     ("（来源：自贸试验区工作简报）", None),
     ("报送单位：星港市商务局。该局负责统筹。", None),
+    ("（2023年第1批报送）", None),  # a batch note under a title, not a unit
+    ("—— 本材料经星港市自贸试验区工作领导小组办公室审核", None),  # a reviewer, not the provider
+    ("责任编辑：综合处", None),
+    ("参与单位：银湾海关", None),
+    ("案例编号：XY-2023-07", None),
+    ("编者按：本期选取4项成果，集中体现在三个方面：", None),
+    ("（本期资料由各片区管委会提供，星港市自贸办（综合处）整理）", None),
 ])
 def test_provider_line(text, expected):
     assert patterns.provider_line(text) == expected

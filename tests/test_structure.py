@@ -133,6 +133,8 @@ def test_chunk_ids_are_stable():
     ("测试市改革案例汇编\n\n跨境贸易便利化改革新模式\n（测试市提供）\n一、主要做法\n正文。\n二、实践效果\n正文。",
      "titles unnumbered (lines), providers under titles", "测试市"),
     ("# 跨境贸易便利化改革新模式\n（测试市提供）\n正文。", "titles unnumbered (level-1 headings), providers under titles", "测试市"),
+    # 来源：X under a plain line with nothing else is no evidence of a case.
+    ("测试市改革动态\n跨境贸易便利化改革新模式\n来源：测试市商务局\n正文。", "single", None),
 ])
 def test_one_provider_line_makes_a_case_only_after_a_numbered_title(text, layout, provider):
     from ingest.clean import clean
