@@ -173,13 +173,13 @@ def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
     text = clean_title("".join(lines[j].text for j in range(first, last + 1)))
     numbered = patterns.title_number(text)
     family, number, rest = numbered if numbered else ("", None, text)
-    if family in patterns.STRONG_NUMBERING and not rest and last + 1 < len(lines) \
+    if patterns.names_case(family) and not rest and last + 1 < len(lines) \
             and is_title_like(lines[last + 1].text) and not lines[last + 1].title_mark:
         last += 1  # 【案例3】 alone on its line, the title on the next
         rest = clean_title(lines[last].text)
     title, inline = _split_inline_provider(rest)
     title = title.rstrip("：:")
-    limit = 80 if line.md_level or line.bold or family in patterns.STRONG_NUMBERING else 60
+    limit = 80 if line.md_level or line.bold or patterns.names_case(family) else 60
     if not is_title_like(title, limit) or patterns.section_label(text) or patterns.section_label(title):
         return None
     return Candidate(first, last, family, number, clean_title(title), line.md_level, line.bold, provider=inline)
@@ -244,7 +244,7 @@ def _mark_listed(found: dict[int, Candidate]) -> None:
 
 
 def _family_keys(c: Candidate) -> list[tuple[str, str]]:
-    if c.family in patterns.STRONG_NUMBERING:
+    if patterns.names_case(c.family):
         return [(c.family, "")]
     if c.family:
         keys = [(c.family, "heading" if c.heading else "plain")]
@@ -391,7 +391,9 @@ def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line])
                      if _structured(lines, c, c.last + 1, nxt.first if nxt else len(lines)))
     numbers = [c.number for c in members if c.number is not None]
     increasing = all(a < b for a, b in zip(numbers, numbers[1:]))
-    strong = family in patterns.STRONG_NUMBERING
+    # A label that names cases (案例一 / 典型案例1 / Case 2) is evidence by itself; a label of its own
+    # (典型案例N) only when its numbers count upwards.
+    strong = patterns.names_case(family) and (patterns.labelled_family(family) is None or increasing)
     headings = sum(1 for c in members if c.heading)
     if family and not strong and not increasing and 2 * anchored < k:
         return None  # numbering that restarts belongs to sections

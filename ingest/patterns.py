@@ -198,6 +198,34 @@ TITLE_NUMBERING: list[tuple[str, re.Pattern[str]]] = [
 ]
 STRONG_NUMBERING = {"【案例N】", "案例N", "第N"}  # these name a case by themselves
 
+# Any other short label before a number: 典型案例1　标题 / 【典型案例】01 标题 / Case 2: Title / 专题3 标题.
+# The family is the label itself ("典型案例N", "【典型案例】N"), so only lines repeating the same label are
+# siblings. A separator (a space, ：, |, —, .) must stand between the number and the title, so running text
+# (近3年来…) is no title; a caption (表1 / 图2 / 附件3) never is.
+_LABEL = r"[\u4e00-\u9fff]{1,6}?|[A-Za-z]{2,12}"
+_LABELLED = re.compile(
+    rf"^(?:[【\[〔]\s*(?P<bracketed>{_LABEL})\s*[】\]〕]|(?P<label>{_LABEL}))\s*"
+    rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL})(?!\d|[.．]\d|%)"
+    r"(?:\s*[：:.．、|｜/]|\s*[-–—]{1,2}|\s)\s*(?P<rest>\S.*)$"
+)
+CAPTION_LABELS = frozenset({"表", "图", "附表", "附图", "附件", "图表", "表格", "注", "页", "第", "共", "约",
+                            "table", "figure", "fig", "page", "chart", "annex", "appendix", "note"})
+# A label that says what it numbers is a case: 典型案例 / 案例 / 实践案例 / Case.
+_CASE_LABEL = re.compile(r"(?:案例|事例|实例|范例)$|^(?:case|example)$", re.I)
+
+
+def labelled_family(family: str) -> str | None:
+    """The label of a generic labelled family ("典型案例N" → 典型案例, "【典型案例】N" → 典型案例), else None."""
+    if family in STRONG_NUMBERING or not family.endswith("N") or any(family == f for f, _ in TITLE_NUMBERING):
+        return None
+    return family[:-1].strip("【】")
+
+
+def names_case(family: str) -> bool:
+    """Whether the numbering names a case by itself (案例一： / 【案例3】 / 第N篇 / 典型案例1 / Case 2:)."""
+    label = labelled_family(family)
+    return family in STRONG_NUMBERING or bool(label and _CASE_LABEL.search(label))
+
 
 def title_number(text: str) -> tuple[str, int, str] | None:
     """(family, number, rest of the line) when the line opens with a title numbering, else None."""
@@ -207,6 +235,12 @@ def title_number(text: str) -> tuple[str, int, str] | None:
             n = cn_to_int(m.group("n"))
             if n is not None:
                 return family, n, m.group("rest").strip()
+    m = _LABELLED.match(text)
+    if m:
+        label = m.group("bracketed") or m.group("label")
+        n = cn_to_int(m.group("n"))
+        if n is not None and label.lower() not in CAPTION_LABELS:
+            return (f"【{label}】N" if m.group("bracketed") else f"{label}N"), n, m.group("rest").strip()
     return None
 
 
@@ -226,7 +260,7 @@ def section_label(text: str) -> str | None:
     """The label when a heading is a section label (背景 / 主要做法 / 【改革背景】 / 二、实践效果：), else None."""
     core = re.sub(r"\s+", "", text)
     numbered = title_number(core)
-    if numbered and numbered[0] not in STRONG_NUMBERING:
+    if numbered and not names_case(numbered[0]):
         core = numbered[2]
     core = core.strip("【】[]〔〕「」《》").rstrip("：:。.")
     core = _LABEL_NOTE.sub("", core).strip("【】[]〔〕「」").rstrip("：:")

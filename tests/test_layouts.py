@@ -457,6 +457,65 @@ def md_quoted_tail_provider(tmp: Path) -> tuple[Path, Expected]:
         {k + 1: [figure(k + 5)] for k in range(3)}, title="自贸试验区改革经验")
 
 
+# ---------------------------------------------------------------- labels, bullets, field lines, custom styles
+
+
+def pdf_labelled_titles_codes_and_tables(tmp: Path) -> tuple[Path, Expected]:
+    """A PDF with no metadata title: the title is its largest line. 【重点案例】01 titles, a 案例编号 code that is
+    no case number, 申报单位：X（Y） on the same line, a running header, bare-number table cells, footnotes."""
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    units = ["青岚片区", "鹭洲片区（鹭洲综合保税区）", "青岚片区"]
+    codes = ["XY-2023-07", "XY-2023-12", "XY-2023-19"]
+    rows: list[tuple[int, str]] = [(18, "星港自贸试验区改革案例选编"), (10, "星港市自贸办 2024年3月"),
+                                   (10, "说明：本选编收录三个案例，按案例编号排序，编号不连续。")]
+
+    def wrap(text: str, width: int = 22) -> list[tuple[int, str]]:
+        return [(10, text[j:j + width]) for j in range(0, len(text), width)]
+
+    for k in range(3):
+        rows += [(12, f"【重点案例】0{k + 1} {TITLES[k]}"), (9, f"案例编号：{codes[k]}　｜　申报单位：{units[k]}")]
+        rows += wrap(body(k)[0]) + [(10, "主要举措")] + wrap("一是建立部门协同机制，推行线上预审。二是实行一次办结。")
+        rows += [(10, "取得成效")] + wrap(body(k)[1].replace("。", "①。", 1))
+        rows += [(10, "指标"), (10, "2022年"), (10, "2023年"), (10, "航线（条）"), (10, f"{41 + k}"), (10, f"{52 + k}")]
+        rows += [(9, f"① 数据口径为1—11月，第{k + 1}个案例。")]
+    path = tmp / "labelled.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    y, page = 0, 0
+    for size, text in rows:
+        if y < 60 or page == 0:
+            if page:
+                c.showPage()
+            page += 1
+            c.setFont("STSong-Light", 8)
+            c.drawString(60, 810, "星港自贸试验区改革案例选编（内部资料）")
+            c.drawString(280, 30, f"第 {page} 页")
+            y = 780
+        c.setFont("STSong-Light", size)
+        c.drawString(60, y, text)
+        y -= size + 8
+    c.save()
+    return path, Expected(
+        [(k + 1, TITLES[k], units[k]) for k in range(3)],
+        {k + 1: [figure(k), f"{41 + k}\n{52 + k}", f"第{k + 1}个案例"] for k in range(3)},
+        title="星港自贸试验区改革案例选编",
+    )
+
+
+def txt_labelled_titles_with_codes(tmp: Path) -> tuple[Path, Expected]:
+    """Case 1: / Case 2: … titles (a label of its own, counting up) over a code line whose number is no case number."""
+    lines = ["Pilot zone reform cases"]
+    for k in range(3):
+        lines += [f"Case {k + 1}: {TITLES[k]}", f"案例编号：ZX-{2023 - k}-{k * 5 + 4}　｜　推荐单位：{PLACES[k]}商务局",
+                  body(k)[0], body(k)[1]]
+    return _write(tmp, "cases-en.txt", lines), Expected(
+        [(k + 1, TITLES[k], f"{PLACES[k]}商务局") for k in range(3)], {k + 1: [figure(k)] for k in range(3)})
+
+
 LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "docx: Title, auto-numbered Heading 1, 【改革背景】 Heading 2, tables": docx_heading_styles,
     "docx: Heading 1, bold run-in 做法：, 报送单位：X after the body": docx_bold_labels_tail_provider,
@@ -482,6 +541,8 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "txt: 供稿单位：X under the title, （来源：…） lines": txt_field_provider_under_title,
     "txt: provider lines above the titles": txt_provider_above_title,
     "txt: hard-wrapped, two-line titles, 12.5%。 body lines": txt_hard_wrapped,
+    "pdf: largest line as title, 【重点案例】01, 案例编号 ｜ 申报单位, figure cells": pdf_labelled_titles_codes_and_tables,
+    "txt: Case N: titles over 案例编号 codes": txt_labelled_titles_with_codes,
 }
 
 
@@ -505,6 +566,9 @@ def test_layout_structure_is_exact(tmp_path, name):
     ("one heading with section labels and no provider",
      ["# 数字口岸建设情况", "## 背景", "口岸数据分散在多个系统。", "## 主要做法", "建设统一数据平台，归集数据1.2亿条。",
       "## 成效", "企业办事时间缩短一半。"]),
+    ("表1 / 表2 captions over tables (captions, not titles)",
+     ["# 星港市口岸运行情况报告", "表1 通关时间", "| 指标 | 数值 |\n| --- | --- |\n| 进口 | 2小时 |", body(0)[0],
+      "表2 查验比例", "| 指标 | 数值 |\n| --- | --- |\n| 进口 | 3% |", body(1)[0]]),
 ])
 def test_documents_without_case_structure_stay_one_case(tmp_path, name, lines):
     doc = parse(_write(tmp_path, "memo.md", lines))

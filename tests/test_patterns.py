@@ -23,6 +23,11 @@ from ingest.clean import clean
     ("二十三、跨境贸易新机制", ("一、", 23, "跨境贸易新机制")),
     ("（3）跨境贸易新机制", ("（1）", 3, "跨境贸易新机制")),
     ("第二篇 跨境贸易新机制", ("第N", 2, "跨境贸易新机制")),
+    # a label of its own before the number: the family is the label, a separator must follow the number
+    ("重点案例1\u3000数字口岸监管新模式", ("重点案例N", 1, "数字口岸监管新模式")),
+    ("【重点案例】01 数字口岸监管新模式", ("【重点案例】N", 1, "数字口岸监管新模式")),
+    ("专题三：跨境贸易新机制", ("专题N", 3, "跨境贸易新机制")),
+    ("Case 2: Port reform", ("CaseN", 2, "Port reform")),
     # must not fire
     ("12.5%。纳入监管的企业数量持续增加", None),
     ("5.42 亿条数据", None),
@@ -33,6 +38,12 @@ from ingest.clean import clean
     ("十佳案例", None),
     ("案例集", None),
     ("案例分析", None),
+    ("表1　年度案例清单", None),  # captions are never titles
+    ("图2 办理流程", None),
+    ("近3年来企业数量持续增长", None),  # no separator after the number: running text
+    ("截至2024年9月 名单企业增至132家", None),
+    ("全年 1.2万吨", None),
+    ("案例编号：XY-2023-07 ｜ 申报单位：青岚片区", None),  # a case code is no case number
 ])
 def test_title_number(text, expected):
     assert patterns.title_number(text) == expected

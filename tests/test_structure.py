@@ -63,6 +63,19 @@ def test_titles_and_providers(stem, number, title, provider):
     assert (case.title, case.provider) == (title, provider)
 
 
+@pytest.mark.parametrize("text,numbers", [
+    # the same label counting up: cases, numbered as printed
+    ("汇编\n重点案例2 甲改革\n（甲市提供）\n正文。\n重点案例5 乙改革\n（乙市提供）\n正文。", [2, 5]),
+    # a label whose numbers do not count up is no case numbering of its own (two provided titles still are cases)
+    ("汇编\n专题2 甲改革\n正文一。\n一、主要做法\n正文。\n专题1 乙改革\n正文二。\n一、主要做法\n正文。", []),
+])
+def test_labelled_numbering_counts_upwards(text, numbers):
+    from ingest.clean import clean
+    from ingest.structure import detect
+
+    assert [c.number for c in detect(clean(text)).cases if c.kind == "case"] == numbers
+
+
 def test_same_title_in_two_documents_are_two_cases():
     a = next(c for c in real_cases("003") if c.number == 16)
     b = next(c for c in real_cases("004") if c.number == 13)
@@ -135,6 +148,9 @@ def test_chunk_ids_are_stable():
     ("# 跨境贸易便利化改革新模式\n（测试市提供）\n正文。", "titles unnumbered (level-1 headings), providers under titles", "测试市"),
     # 来源：X under a plain line with nothing else is no evidence of a case.
     ("测试市改革动态\n跨境贸易便利化改革新模式\n来源：测试市商务局\n正文。", "single", None),
+    # A labelled number (重点案例1) with its provider line is a case saved on its own.
+    ("测试市改革案例\n重点案例1　跨境贸易便利化改革新模式\n牵头单位：测试市商务局；参与单位：测试海关\n正文。",
+     "titles 重点案例N (titles), providers under titles", "测试市商务局"),
 ])
 def test_one_provider_line_makes_a_case_only_after_a_numbered_title(text, layout, provider):
     from ingest.clean import clean
