@@ -31,7 +31,7 @@ right above the next case are left out of the case before them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest import patterns
 from ingest.clean import Line
@@ -49,6 +49,8 @@ class Candidate:
     provider: str | None = None  # named under the title (the anchor) or at the title's end
     provider_line: int | None = None  # the anchoring provider line
     listed: bool = False  # a row of a TOC or of an introduction's list
+    bullet: str = ""  # the symbol an unnumbered bulleted title opens with (◆ 标题)
+    unit: tuple[str, str] | None = None  # (unit, rest) of a title led by its unit: 星港片区：标题
 
     @property
     def heading(self) -> bool:
@@ -73,6 +75,7 @@ class Found:
 
     boundaries: list[Boundary]
     layout: str
+    closing: int | None = None  # first line of a closing block after the last case (the document's, not the case's)
 
 
 def compact(text: str) -> str:
@@ -171,6 +174,8 @@ def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
     """The candidate made of title lines first..last, or None when they cannot open a case."""
     line = lines[first]
     text = clean_title("".join(lines[j].text for j in range(first, last + 1)))
+    symbol = patterns.bullet(text) or ""
+    text = patterns.strip_bullet(text)
     numbered = patterns.title_number(text)
     family, number, rest = numbered if numbered else ("", None, text)
     if patterns.names_case(family) and not rest and last + 1 < len(lines) \
@@ -182,7 +187,8 @@ def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
     limit = 80 if line.md_level or line.bold or patterns.names_case(family) else 60
     if not is_title_like(title, limit) or patterns.section_label(text) or patterns.section_label(title):
         return None
-    return Candidate(first, last, family, number, clean_title(title), line.md_level, line.bold, provider=inline)
+    return Candidate(first, last, family, number, clean_title(title), line.md_level, line.bold, provider=inline,
+                     bullet="" if family else symbol, unit=None if inline else patterns.unit_prefix(clean_title(title)))
 
 
 def candidates(lines: list[Line]) -> dict[int, Candidate]:
@@ -191,7 +197,8 @@ def candidates(lines: list[Line]) -> dict[int, Candidate]:
     covered = -1  # last line of the previous candidate's title
     for i, line in enumerate(lines):
         if i <= covered or line.title_mark or line.table_row \
-                or not (line.md_level or line.bold or patterns.title_number(line.text)):
+                or not (line.md_level or line.bold or patterns.title_number(patterns.strip_bullet(line.text))
+                        or patterns.bullet(line.text)):
             continue
         candidate = _candidate(lines, i, i)
         if candidate:
@@ -246,6 +253,9 @@ def _mark_listed(found: dict[int, Candidate]) -> None:
 def _family_keys(c: Candidate) -> list[tuple[str, str]]:
     if patterns.names_case(c.family):
         return [(c.family, "")]
+    if c.bullet:
+        # ◆ 标题: siblings are the lines opening with the same symbol (at the same heading depth, if any)
+        return [("", f"bullet{c.bullet}")] + ([("", f"h{c.level}")] if c.level else [("", "bold")] if c.bold else [])
     if c.family:
         keys = [(c.family, "heading" if c.heading else "plain")]
         if c.level:
@@ -276,6 +286,9 @@ class _Evaluated:
     head: list[tuple[str, int] | None]  # provider named a few lines under a title (after a table, a subtitle)
     tail: list[tuple[str, int] | None]  # provider named after each member's body, and its line
     score: tuple[int, ...]
+
+
+_CASE_BODY = 80  # characters of running text under a title, at the least, for headings alone to open cases
 
 
 def _first_body(lines: list[Line]) -> int:
@@ -370,11 +383,28 @@ def _providers(members: list[Candidate], lines: list[Line]) -> tuple[list[tuple[
     return heads, tails
 
 
+def _units_as_providers(members: list[Candidate]) -> list[Candidate]:
+    """Titles led by their unit (甲片区：标题) when siblings repeat the form: the unit is the provider."""
+    led = [c for c in members if c.unit and not c.provider]
+    if len(members) < 2 or 2 * len(led) < len(members):
+        return members
+    return [replace(c, title=c.unit[1], provider=c.unit[0]) if c in led and c.unit else c for c in members]
+
+
+def _bodies(lines: list[Line], members: list[Candidate]) -> list[int]:
+    """The body text each member owns, in characters, up to the next member."""
+    return [_body_chars(lines, c.last + 1, nxt.first if nxt else len(lines))
+            for c, nxt in zip(members, members[1:] + [None])]
+
+
 def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line]) -> _Evaluated | None:
     family = key[0]
-    members = _members(key, members, lines)
+    members = _units_as_providers(_members(key, members, lines))
     if not members:
         return None
+    bulleted = key[1].startswith("bullet")
+    if bulleted and (len(members) < 2 or min(_bodies(lines, members)) < _CASE_BODY):
+        return None  # ◆ lines with little or nothing under each are a list, not cases
     heads, tails = _providers(members, lines)
     ends = [nxt.first for nxt in members[1:]] + [len(lines)]
     explained = [bool(c.provider or h or t) or _ends_with_source(lines, c.last + 1, end)
@@ -406,9 +436,7 @@ def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line])
     by_structure = k >= 2 and (family or 2 * headings >= k) and 2 * structured >= k
     # The weakest evidence: two or more real headings (markdown / Word, not bold) of one level or
     # numbering, each over a paragraph or more. A digest of short items has nothing else to go by.
-    by_headings = k >= 2 and all(c.level for c in members) and all(
-        _body_chars(lines, c.last + 1, nxt.first if nxt else len(lines)) >= 80
-        for c, nxt in zip(members, members[1:] + [None]))
+    by_headings = k >= 2 and (bulleted or all(c.level for c in members)) and min(_bodies(lines, members)) >= _CASE_BODY
     if not (strong or by_providers or by_structure or by_headings):
         return None
     level = min((c.level for c in members if c.level), default=0)
@@ -449,7 +477,22 @@ def find_cases(lines: list[Line]) -> Found | None:
         while end < len(lines) and last > body and last in found and not found[last].listed and (tail is None or tail[1] < last):
             last -= 1  # 二、金融开放类 right above the next case heads a group of cases, not this case's text
         boundaries.append(Boundary(number, c.title, provider, c.first, min(body, last + 1), last))
-    return Found(boundaries, _describe(best.key, members, heads, tails))
+    closing = _closing(lines, members, boundaries[-1]) if best.key[1].startswith("bullet") and tails[-1] is None else None
+    if closing is not None:
+        boundaries[-1].last_line = closing - 1
+    return Found(boundaries, _describe(best.key, members, heads, tails), closing)
+
+
+def _closing(lines: list[Line], members: list[Candidate], last: Boundary) -> int | None:
+    """Where the document's own closing block starts after the last ◆ case: a short line under another bullet
+    (■ 下一步工作目标) that no earlier case uses, so it is no section of the case above it."""
+    inside = {patterns.bullet(lines[j].text) for c, nxt in zip(members, members[1:]) for j in range(c.last + 1, nxt.first)}
+    for j in range(last.body_line, last.last_line + 1):
+        symbol = patterns.bullet(lines[j].text)
+        if symbol and symbol != members[-1].bullet and symbol not in inside \
+                and is_title_like(patterns.strip_bullet(lines[j].text), 40):
+            return j
+    return None
 
 
 def _describe(key: tuple[str, str], members: list[Candidate], heads: list[tuple[str, int] | None],
@@ -457,7 +500,7 @@ def _describe(key: tuple[str, str], members: list[Candidate], heads: list[tuple[
     """The layout in words, e.g. "titles 1. (headings), providers under titles"."""
     family, kind = key
     what = {"heading": "headings", "plain": "lines", "bold": "bold lines", "": "titles"}.get(
-        kind, f"level-{kind[1:]} headings")
+        kind, f"{kind[len('bullet'):]} lines" if kind.startswith("bullet") else f"level-{kind[1:]} headings")
     side = "providers under titles" if any(c.provider_line is not None for c in members) or any(heads) else \
         "providers in titles" if any(c.provider for c in members) else \
         "providers after bodies" if any(tails) else "no provider lines"

@@ -127,6 +127,7 @@ def fullwidth_brackets(text: str) -> str:
 
 def heading_label(text: str, limit: int = 40) -> str:
     """What a heading contributes to a section path: the line, or its lead phrase for run-in heads."""
+    text = strip_bullet(text)
     if len(text) <= limit and not ends_sentence(text[:-1] if ends_sentence(text) else text):
         return fullwidth_brackets(text.rstrip("。：:"))
     lead = re.split(r"[。：:；;]", text, maxsplit=1)[0]
@@ -244,6 +245,39 @@ def title_number(text: str) -> tuple[str, int, str] | None:
     return None
 
 
+# Symbols that open a bulleted line: ◆ 标题 / ■ 下一步 / ◎ 改革背景 / ▶ 怎么做：…
+BULLETS = "◆◇■□●○◎◉▶▷►▸▪▫•★☆※❖➢➤"
+_BULLET = re.compile(rf"^\s*([{BULLETS}])\s*")
+
+
+def bullet(text: str) -> str | None:
+    """The bullet symbol a line opens with, else None."""
+    m = _BULLET.match(text)
+    return m.group(1) if m and len(text) > m.end() else None
+
+
+def strip_bullet(text: str) -> str:
+    return _BULLET.sub("", text, count=1)
+
+
+# A unit named at the head of a title line: 星港片区：标题 / 甲片区、乙片区：标题. Only the names of areas and
+# bodies count, and boundaries.py believes it only when sibling titles repeat the form.
+_UNIT_SUFFIX = ("片区", "新区", "试验区", "保税区", "综合保税区", "自贸区", "自贸港", "市", "县", "州", "省", "局", "委",
+                "办", "中心", "海关", "管委会", "政府", "法院", "集团", "公司", "银行")
+_UNIT_PREFIX = re.compile(r"^(?P<unit>[\u4e00-\u9fff、]{2,30}?)\s*[：:]\s*(?P<rest>\S.{3,})$")
+
+
+def unit_prefix(text: str) -> tuple[str, str] | None:
+    """(unit, title) of a title line led by the unit that reports it, else None."""
+    m = _UNIT_PREFIX.match(text)
+    if not m:
+        return None
+    parts = m.group("unit").split("、")
+    if not all(2 <= len(part) <= 14 and part.endswith(_UNIT_SUFFIX) for part in parts):
+        return None
+    return m.group("unit"), m.group("rest").strip()
+
+
 def _load_labels() -> frozenset[str]:
     path = Path(__file__).with_name("section_labels.txt")
     words = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
@@ -253,7 +287,8 @@ def _load_labels() -> frozenset[str]:
 SECTION_LABELS = _load_labels()
 _LABEL_NOTE = re.compile(r"[（(][^（）()]{1,8}[）)]$")  # 特色亮点（创新性） → 特色亮点
 _LABEL_JOINERS = re.compile(r"[与和及、]")
-_LABEL_LEAD = re.compile(r"^\s*(?:[【\[]\s*(?P<b>[^】\]]{1,12})\s*[】\]]|(?P<c>[^：:，。]{1,12})\s*[：:])\s*\S")
+_LABEL_LEAD = re.compile(
+    rf"^\s*[{BULLETS}]?\s*(?:[【\[]\s*(?P<b>[^】\]]{{1,12}})\s*[】\]]|(?P<c>[^：:，。]{{1,12}})\s*[：:])\s*\S")
 
 
 def section_label(text: str) -> str | None:
@@ -262,6 +297,7 @@ def section_label(text: str) -> str | None:
     numbered = title_number(core)
     if numbered and not names_case(numbered[0]):
         core = numbered[2]
+    core = strip_bullet(core)
     core = core.strip("【】[]〔〕「」《》").rstrip("：:。.")
     core = _LABEL_NOTE.sub("", core).strip("【】[]〔〕「」").rstrip("：:")
     if not core or len(core) > 12:

@@ -48,6 +48,7 @@ class DocStructure:
     publisher: str | None = None
     date: str | None = None
     back_matter: tuple[int, int] | None = None  # lines of a notice's 抄送/印发 tail, owned by the preamble
+    back_label: str = "抄送 / 印发"  # the section name of those lines
 
 
 _BACK_MATTER = re.compile(r"^(抄送|抄报|分送|主送)\s*[:：]")
@@ -91,7 +92,7 @@ def _detect_news(lines: list[Line]) -> list[CaseSpan] | None:
 
 # ---------------------------------------------------------------- titled cases (001–004 and new layouts)
 
-def _titled_cases(lines: list[Line], doc_text: str) -> tuple[list[CaseSpan], str] | None:
+def _titled_cases(lines: list[Line], doc_text: str) -> tuple[list[CaseSpan], str, int | None] | None:
     found = find_cases(lines)
     if found is None:
         return None
@@ -100,7 +101,7 @@ def _titled_cases(lines: list[Line], doc_text: str) -> tuple[list[CaseSpan], str
                  b.last_line)
         for b in found.boundaries
     ]
-    return cases, found.layout
+    return cases, found.layout, found.closing
 
 
 def _provider_in_title(title: str, doc_text: str) -> str | None:
@@ -177,8 +178,8 @@ def sections(lines: list[Line], case: CaseSpan) -> list[SectionSpan]:
             level = 1  # an unnumbered markdown heading (or a bold line) inside a case
         if patterns.section_label(text):
             level, label = level or 1, patterns.heading_label(text.strip("【】[]"))  # 【改革背景】 / 主要做法：
-        if not level and (line.bold_lead or text.startswith("【")) and patterns.label_lead(text):
-            # **做法：**通过… / 【成效】… : a paragraph that runs in with its section's label
+        if not level and (line.bold_lead or text.startswith("【") or patterns.bullet(text)) and patterns.label_lead(text):
+            # **做法：**通过… / 【成效】… / ▶ 做法：… : a paragraph that runs in with its section's label
             level, label, run_in = 1, patterns.label_lead(text) or "", True
         if not level:
             body_seen = True
@@ -208,8 +209,9 @@ def detect(doc: CleanedDocument, declared_title: str | None = None) -> DocStruct
         return DocStructure(None, "empty")
     titled = _titled_cases(lines, doc.text)
     news = None if titled else _detect_news(lines)
+    closing = None
     if titled:
-        cases, layout = titled
+        cases, layout, closing = titled
     elif news:
         cases, layout = news, "news"
     else:
@@ -225,11 +227,19 @@ def detect(doc: CleanedDocument, declared_title: str | None = None) -> DocStruct
         if pre:
             cases.insert(0, pre)
     back = None
-    if cases[0].kind == "preamble" and len(cases) > 1:
+    back_label = DocStructure.back_label
+    if closing is not None and (cases[0].kind != "preamble" or len(cases) < 2):
+        cases[-1].last_line = len(lines) - 1  # a closing block with no preamble to own it stays with the last case
+    elif closing is not None:
+        # The document's closing block (■ 下一步工作目标 after the last ◆ case) is the document's own text, like
+        # its introduction: its targets are no figures of the last case.
+        back = (closing, len(lines) - 1)
+        back_label = patterns.heading_label(lines[closing].text)
+    elif cases[0].kind == "preamble" and len(cases) > 1:
         # The distribution list at the end of a notice belongs to the notice, not to its last plan:
         # otherwise 温州 (抄送 …温州市…) would seem to be covered by the 丽水 plan.
         tail = _back_matter(lines, cases[-1])
         if tail is not None and tail > cases[-1].body_line:
             back = (tail, cases[-1].last_line)
             cases[-1].last_line = tail - 1
-    return DocStructure(title, layout, cases, publisher, date, back)
+    return DocStructure(title, layout, cases, publisher, date, back, back_label)

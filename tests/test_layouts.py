@@ -506,6 +506,45 @@ def pdf_labelled_titles_codes_and_tables(tmp: Path) -> tuple[Path, Expected]:
     )
 
 
+def md_bullet_digest_units_in_titles(tmp: Path) -> tuple[Path, Expected]:
+    """◆ 单位：标题 lines open unnumbered cases (the unit is the provider), ▶ run-in labels, 一是… paragraphs in the
+    editor's note, and a ■ heading over numbered yearly targets that closes the digest and belongs to no case."""
+    units = ["青岚片区", "鹭洲片区", "清溪片区", "鹭洲片区、清溪片区"]
+    lines = ["# 星港自贸试验区改革成果速览（第2期）", "> 星港市自贸办编 ｜ 本期共4项成果",
+             "编者按：本期选取4项成果，集中体现在三个方面：", "一是通道效率更高，物流时间成本明显下降；",
+             "二是产业链更稳，新业态的制度障碍逐步破除；", "三是法治保障更实，企业退出渠道进一步畅通。", "---"]
+    for k in range(4):
+        lines += [f"◆ {units[k]}：{TITLES[k]}", body(k)[0], "▶ 怎么做：建立部门协同机制，推行线上预审、线下一次办结。",
+                  f"▶ 效果如何：{body(k)[1]}", f"▶ 下一步：到2026年，适用企业力争突破{300 + k}家。"]
+    lines += ["■ 下一步工作目标",
+              "1. 到2025年，累计形成改革成果达到180项；\n2. 到2026年，多式联运量占比提高到37%；\n"
+              "3. 到2027年，进出口总额突破4,200亿元。",
+              "（本期资料由各片区管委会提供，星港市自贸办综合整理）", "责任编辑：综合处"]
+    return _write(tmp, "bullets.md", lines), Expected(
+        [(k + 1, TITLES[k], units[k]) for k in range(4)],
+        {k + 1: [figure(k), f"{300 + k}家"] for k in range(4)},
+        title="星港自贸试验区改革成果速览（第2期）",
+        sections={2: [[], ["怎么做"], ["效果如何"], ["下一步"]]},
+        outside=["180项", "37%", "4,200亿元", "责任编辑：综合处", "三是法治保障更实"],
+    )
+
+
+def txt_single_unnumbered_case_with_source(tmp: Path) -> tuple[Path, Expected]:
+    """One case, its title unnumbered, then 来源：X; a （…报送） batch note under the document title; ◇ section lines;
+    （1） and 一是 items; a closing —— …审核 line that names a reviewer, not the provider."""
+    lines = ["星港自贸试验区制度创新案例材料", "（2023年第1批报送）", TITLES[5], "来源：星港市自贸试验区管委会",
+             "◇ 改革背景", body(5)[0], "◇ 创新举措", "（1）“一窗受理”。在政务大厅设立综合窗口，一次受理全部事项。",
+             "（2）“一码溯源”。为每批货物生成溯源码，实现全程可查。", "◇ 实施成效", "一是办理效率大幅提升。" + body(5)[1],
+             "二是企业负担明显减轻。全年为企业节约成本约860万元。", "◇ 典型事例",
+             "一家中型企业反映，过去办理一次需要6个工作日，现在半天即可办结。", "◇ 下一步打算",
+             "一是扩大服务范围。二是加强数据共享。", "—— 本材料经星港市自贸试验区工作领导小组办公室审核"]
+    return _write(tmp, "single-source.txt", lines), Expected(
+        [(1, TITLES[5], "星港市自贸试验区管委会")], {1: [figure(5), "860万元", "领导小组办公室审核"]},
+        title="星港自贸试验区制度创新案例材料",
+        sections={1: [["改革背景"], ["创新举措"], ["实施成效"], ["典型事例"], ["下一步打算"]]},
+    )
+
+
 def txt_labelled_titles_with_codes(tmp: Path) -> tuple[Path, Expected]:
     """Case 1: / Case 2: … titles (a label of its own, counting up) over a code line whose number is no case number."""
     lines = ["Pilot zone reform cases"]
@@ -542,6 +581,8 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "txt: provider lines above the titles": txt_provider_above_title,
     "txt: hard-wrapped, two-line titles, 12.5%。 body lines": txt_hard_wrapped,
     "pdf: largest line as title, 【重点案例】01, 案例编号 ｜ 申报单位, figure cells": pdf_labelled_titles_codes_and_tables,
+    "md: ◆ 单位：标题 bullets, ▶ run-in labels, ■ closing targets": md_bullet_digest_units_in_titles,
+    "txt: one unnumbered case, 来源：X, ◇ sections, —— …审核": txt_single_unnumbered_case_with_source,
     "txt: Case N: titles over 案例编号 codes": txt_labelled_titles_with_codes,
 }
 
@@ -566,9 +607,17 @@ def test_layout_structure_is_exact(tmp_path, name):
     ("one heading with section labels and no provider",
      ["# 数字口岸建设情况", "## 背景", "口岸数据分散在多个系统。", "## 主要做法", "建设统一数据平台，归集数据1.2亿条。",
       "## 成效", "企业办事时间缩短一半。"]),
+    ("a ■ list of yearly targets (short bullet lines, nothing under each)",
+     ["# 星港市自贸试验区年度工作要点", "■ 到2025年，累计形成改革成果150项", "■ 到2026年，实际使用外资年均增长10%",
+      "■ 到2027年，进出口总额突破3,000亿元", "以上目标由各片区分解落实，按季度报送进展。"]),
+    ("◆ 单位：事项 lines with one short line under each (a service list, not cases)",
+     ["# 星港市口岸服务指南", "◆ 青岚片区：报关服务", "工作日办理。", "◆ 鹭洲片区：查验服务", "预约后即可查验。",
+      "◆ 清溪片区：咨询服务", "电话咨询全天开放。"]),
     ("表1 / 表2 captions over tables (captions, not titles)",
      ["# 星港市口岸运行情况报告", "表1 通关时间", "| 指标 | 数值 |\n| --- | --- |\n| 进口 | 2小时 |", body(0)[0],
       "表2 查验比例", "| 指标 | 数值 |\n| --- | --- |\n| 进口 | 3% |", body(1)[0]]),
+    ("典型事例 and other ◇ section lines of one unprovided text",
+     ["星港市改革工作情况", "◇ 改革背景", body(2)[0], "◇ 典型事例", body(2)[1], "◇ 下一步打算", "继续扩大改革范围。"]),
 ])
 def test_documents_without_case_structure_stay_one_case(tmp_path, name, lines):
     doc = parse(_write(tmp_path, "memo.md", lines))

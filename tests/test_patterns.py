@@ -49,6 +49,25 @@ def test_title_number(text, expected):
     assert patterns.title_number(text) == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("青岚片区：数字口岸监管新模式", ("青岚片区", "数字口岸监管新模式")),
+    ("青岚片区、鹭洲片区：跨境贸易新机制", ("青岚片区、鹭洲片区", "跨境贸易新机制")),
+    ("星港市商务局：跨境贸易新机制", ("星港市商务局", "跨境贸易新机制")),
+    # must not fire: what precedes the colon is no unit
+    ("数字口岸：监管新模式探索", None),
+    ("2023年：全年办理1200件", None),
+    ("做法：建立数据平台", None),
+])
+def test_unit_prefix(text, expected):
+    assert patterns.unit_prefix(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [("◆ 青岚片区：标题", "◆"), ("■下一步工作目标", "■"), ("◎ 改革背景", "◎"),
+                                           ("数字口岸", None), ("◆", None), ("—— 星港市", None)])
+def test_bullet(text, expected):
+    assert patterns.bullet(text) == expected
+
+
 @pytest.mark.parametrize("text,expected", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23),
                                            ("一百零五", 105), ("7", 7), ("甲", None)])
 def test_cn_to_int(text, expected):
@@ -100,6 +119,9 @@ def test_provider_line(text, expected):
     ("## 目 录", None),  # markdown marks are gone by the time labels are checked
     ("目 录", "目录"),
     ("1.改革背景", "改革背景"),
+    ("◎ 改革背景", "改革背景"),  # a bullet is no part of the label
+    ("◇ 下一步打算", "下一步打算"),
+    ("典型事例", "典型事例"),
     # must not fire: titles and group headings
     ("数字口岸监管新模式", None),
     ("一、贸易便利化类", None),
@@ -114,6 +136,7 @@ def test_section_label(text, expected):
     ("做法：通过建立数据平台实现共享。", "做法"),
     ("【成效】办理时间缩短一半。", "成效"),
     ("主要做法：一是建立平台。", "主要做法"),
+    ("▶ 怎么做：建立数据平台，实现共享。", "怎么做"),
     # must not fire
     ("2023年：全年办理1200件。", None),
     ("星港市：建立数据平台。", None),

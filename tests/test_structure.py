@@ -63,6 +63,17 @@ def test_titles_and_providers(stem, number, title, provider):
     assert (case.title, case.provider) == (title, provider)
 
 
+def test_a_batch_note_under_the_document_title_is_neither_title_nor_provider():
+    from ingest.clean import clean
+    from ingest.structure import detect
+
+    structure = detect(clean("测试市改革案例材料\n（2024年第1批报送）\n跨境贸易便利化改革新模式\n来源：测试市商务局\n"
+                             "◇ 改革背景\n正文。\n◇ 实施成效\n正文。"))
+    assert structure.title == "测试市改革案例材料"
+    assert [(c.kind, c.number, c.title, c.provider) for c in structure.cases] == [
+        ("case", 1, "跨境贸易便利化改革新模式", "测试市商务局")]
+
+
 @pytest.mark.parametrize("text,numbers", [
     # the same label counting up: cases, numbered as printed
     ("汇编\n重点案例2 甲改革\n（甲市提供）\n正文。\n重点案例5 乙改革\n（乙市提供）\n正文。", [2, 5]),
@@ -146,7 +157,11 @@ def test_chunk_ids_are_stable():
     ("测试市改革案例汇编\n\n跨境贸易便利化改革新模式\n（测试市提供）\n一、主要做法\n正文。\n二、实践效果\n正文。",
      "titles unnumbered (lines), providers under titles", "测试市"),
     ("# 跨境贸易便利化改革新模式\n（测试市提供）\n正文。", "titles unnumbered (level-1 headings), providers under titles", "测试市"),
-    # 来源：X under a plain line with nothing else is no evidence of a case.
+    # An unnumbered case right under the document title, 来源：X under it, sections inside: one case.
+    ("测试市改革案例材料\n（2024年第1批报送）\n跨境贸易便利化改革新模式\n来源：测试市商务局\n◇ 改革背景\n正文。\n"
+     "◇ 实施成效\n正文。\n—— 本材料经测试市工作领导小组办公室审核",
+     "titles unnumbered (lines), providers under titles", "测试市商务局"),
+    # ...but 来源：X under a plain line with nothing else is no evidence of a case.
     ("测试市改革动态\n跨境贸易便利化改革新模式\n来源：测试市商务局\n正文。", "single", None),
     # A labelled number (重点案例1) with its provider line is a case saved on its own.
     ("测试市改革案例\n重点案例1　跨境贸易便利化改革新模式\n牵头单位：测试市商务局；参与单位：测试海关\n正文。",
