@@ -6,6 +6,9 @@ formats use, so one structure detector serves them all:
   Title / Subtitle style       → "% title"  (the document title)
   Heading N (or outline level) → "#"*N + " " + text
   a bold run opening a paragraph, or a wholly bold paragraph → **…**
+  a short paragraph in a custom style set apart from the body (larger, coloured), used more than once
+                               → **…**, like a bold line: a house style for titles (案例标题) without
+                                  Word's heading styles or outline levels
   a table row                  → "| cell | cell |"
   Word's automatic numbering   → its text ("1." / "一、" / "案例一：" …), since it often is what
                                   numbers the cases and is not part of the paragraph's text.
@@ -30,9 +33,42 @@ _CN_TRADITIONAL = "甲乙丙丁戊己庚辛壬癸"
 def docx_lines(document: Any) -> list[str]:
     """The document body as lines, paragraphs and table rows in reading order."""
     numbering = _Numbering(document)
+    numbering.title_styles = _title_styles(document)
     lines: list[str] = []
     _block_lines(document.element.body, document, numbering, lines)
     return lines
+
+
+_TITLE_LENGTH = 60  # a paragraph longer than this is body text, whatever its style
+
+
+def _title_styles(document: Any) -> set[str]:
+    """Custom paragraph styles that set their short paragraphs apart from the body text (a larger size, a
+    colour, bold) and that more than one paragraph uses: sibling titles in a house style."""
+    try:
+        normal = document.styles["Normal"].font.size
+    except KeyError:
+        normal = None
+    uses: dict[str, tuple[int, Any]] = {}
+    for paragraph in document.paragraphs:
+        style = paragraph.style
+        if style is not None and not style.builtin and 0 < len(paragraph.text.strip()) <= _TITLE_LENGTH:
+            uses[style.style_id] = (uses.get(style.style_id, (0, style))[0] + 1, style)
+    return {style_id for style_id, (count, style) in uses.items() if count >= 2 and _set_apart(style, normal)}
+
+
+def _set_apart(style: Any, normal: Any) -> bool:
+    chain: list[Any] = []
+    s = style
+    while s is not None and len(chain) < 10:
+        chain.append(s)
+        s = s.base_style
+    size = next((x.font.size for x in chain if x.font.size is not None), None)
+    bold = next((x.font.bold for x in chain if x.font.bold is not None), None)
+    colour = next((x.font.color.rgb for x in chain if x.font.color is not None and x.font.color.type is not None
+                   and x.font.color.rgb is not None), None)
+    return bool(bold) or (size is not None and normal is not None and size > normal) \
+        or (colour is not None and str(colour) not in ("000000", "auto"))
 
 
 def _block_lines(parent: Any, document: Any, numbering: _Numbering, lines: list[str]) -> None:
@@ -152,6 +188,8 @@ def _paragraph_line(paragraph: Paragraph, numbering: _Numbering) -> str:
     if level and text.strip():
         return "#" * level + " " + label + _one_line(text)
     style_bold = next((bool(s.font.bold) for s in chain if s.font.bold is not None), False)
+    if chain and chain[0].style_id in numbering.title_styles and 0 < len(text.strip()) <= _TITLE_LENGTH:
+        return f"**{label}{_one_line(text).strip()}**"
     pieces: list[tuple[bool, str]] = []
     for run in _runs(paragraph):
         bold = _is_bold(run, style_bold) and bool(run.text.strip())
@@ -178,6 +216,7 @@ class _Numbering:
         self.levels: dict[str, dict[int, tuple[int, str, str, str]]] = {}  # abstractNumId → ilvl → (start, fmt, text, pStyle)
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId → (abstractNumId, start overrides)
         self.counters: dict[str, dict[int, int]] = {}
+        self.title_styles: set[str] = set()  # custom styles whose paragraphs read as titles (see _title_styles)
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):

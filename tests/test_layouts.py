@@ -460,6 +460,85 @@ def md_quoted_tail_provider(tmp: Path) -> tuple[Path, Expected]:
 # ---------------------------------------------------------------- labels, bullets, field lines, custom styles
 
 
+def _custom_style(document, name: str, size: int, colour: str | None = None, bold: bool | None = None):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt, RGBColor
+
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    style.font.size = Pt(size)
+    if colour:
+        style.font.color.rgb = RGBColor.from_string(colour)
+    if bold is not None:
+        style.font.bold = bold
+    return style
+
+
+def docx_custom_styles_labelled_titles(tmp: Path) -> tuple[Path, Expected]:
+    """House styles and no Heading style: 重点案例N　标题 in a coloured, larger, NOT bold style (two runs), ◎ section
+    lines in another, 牵头单位：X；参与单位：Y under each title, an overview table repeating every title, and one
+    case whose figures are only in a table."""
+    d = _docx()
+    _custom_style(d, "汇编题", 20, bold=True)
+    _custom_style(d, "案例题", 15, colour="1F3864", bold=False)
+    _custom_style(d, "节题", 13, colour="404040", bold=False)
+    d.add_paragraph("星港自贸试验区重点改革案例汇编", style="汇编题")
+    d.add_paragraph("本汇编收录四个改革案例，均经专家评审后印发，其中两项已在全省推广。有关数据截至去年年底，"
+                    "全年共形成改革成果二十余项。")
+    _table(d, [["序号", "案例名称", "领域"]] + [[str(i + 1), TITLES[i], "贸易便利化"] for i in range(4)])
+    leads = ["青岚片区", "鹭洲片区", "清溪片区", "青岚片区、清溪片区"]
+    for i in range(4):
+        title = d.add_paragraph(style="案例题")
+        title.add_run(f"重点案例{i + 1}")
+        title.add_run(f"\u3000{TITLES[i]}")
+        field = d.add_paragraph()
+        field.add_run("牵头单位：").bold = True
+        field.add_run(leads[i])
+        if i < 3:
+            field.add_run("；")
+            field.add_run("参与单位：").bold = True
+            field.add_run(f"{PLACES[i]}海关、{PLACES[i]}商务局")
+        d.add_paragraph("◎ 改革背景", style="节题")
+        d.add_paragraph(body(i)[0])
+        d.add_paragraph("◎ 主要做法", style="节题")
+        d.add_paragraph("一是建立部门协同机制。二是推行线上预审。三是实行一次办结。")
+        d.add_paragraph("◎ 实施成效", style="节题")
+        if i == 2:
+            d.add_paragraph("改革前后主要指标如下表。")
+            _table(d, [["成效指标", "数据"], ["平均办理时间", f"由20小时缩短至{table_figure(i)}"],
+                       ["年度节约成本", "约3.75亿元"]])
+        else:
+            d.add_paragraph(body(i)[1])
+    d.add_paragraph("附件：改革成果清单（略）")
+    path = tmp / "house-styles.docx"
+    d.save(path)
+    return path, Expected(
+        [(i + 1, TITLES[i], leads[i]) for i in range(4)],
+        {1: [figure(0)], 3: [figure(2), table_figure(2), "3.75亿元"], 4: [figure(3)]},
+        title="星港自贸试验区重点改革案例汇编",
+        sections={2: [["改革背景"], ["主要做法"], ["实施成效"]]},
+        outside=[f"| 2 | {TITLES[1]} | 贸易便利化 |"],
+    )
+
+
+def docx_house_style_unnumbered_titles(tmp: Path) -> tuple[Path, Expected]:
+    """Unnumbered titles whose only mark is a house style (larger, coloured, not bold) and no provider anywhere:
+    the style makes them siblings, the sections inside each make them cases."""
+    d = _docx()
+    _custom_style(d, "案例题", 15, colour="1F3864", bold=False)
+    d.add_paragraph("星港自贸试验区改革经验")
+    for i in range(3):
+        d.add_paragraph(TITLES[i + 4], style="案例题")
+        d.add_paragraph("◎ 改革背景")
+        d.add_paragraph(body(i + 4)[0])
+        d.add_paragraph("◎ 实施成效")
+        d.add_paragraph(body(i + 4)[1])
+    path = tmp / "house-unnumbered.docx"
+    d.save(path)
+    return path, Expected([(i + 1, TITLES[i + 4], None) for i in range(3)], {i + 1: [figure(i + 4)] for i in range(3)},
+                          sections={2: [["改革背景"], ["实施成效"]]})
+
+
 def pdf_labelled_titles_codes_and_tables(tmp: Path) -> tuple[Path, Expected]:
     """A PDF with no metadata title: the title is its largest line. 【重点案例】01 titles, a 案例编号 code that is
     no case number, 申报单位：X（Y） on the same line, a running header, bare-number table cells, footnotes."""
@@ -580,6 +659,8 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "txt: 供稿单位：X under the title, （来源：…） lines": txt_field_provider_under_title,
     "txt: provider lines above the titles": txt_provider_above_title,
     "txt: hard-wrapped, two-line titles, 12.5%。 body lines": txt_hard_wrapped,
+    "docx: house styles, 重点案例N　标题, 牵头单位：X；参与单位：Y, overview table": docx_custom_styles_labelled_titles,
+    "docx: unnumbered titles marked only by a house style, no providers": docx_house_style_unnumbered_titles,
     "pdf: largest line as title, 【重点案例】01, 案例编号 ｜ 申报单位, figure cells": pdf_labelled_titles_codes_and_tables,
     "md: ◆ 单位：标题 bullets, ▶ run-in labels, ■ closing targets": md_bullet_digest_units_in_titles,
     "txt: one unnumbered case, 来源：X, ◇ sections, —— …审核": txt_single_unnumbered_case_with_source,
@@ -698,6 +779,28 @@ def test_docx_numbering_defined_by_the_heading_style(tmp_path):
     path = tmp_path / "style-numbering.docx"
     d.save(path)
     assert read_text(path).split("\n\n") == ["## 案例3.甲", "正文。", "## 案例4.乙"]
+
+
+def test_docx_custom_title_styles_read_as_bold_lines(tmp_path):
+    """A house style set apart from the body (larger, coloured, not bold) and used by several short paragraphs
+    marks titles; used once, or on a long paragraph, or with the body's look, it marks nothing."""
+    from ingest.readers import read_text
+
+    d = _docx()
+    _custom_style(d, "题", 15, colour="1F3864", bold=False)
+    _custom_style(d, "孤题", 18, colour="C00000", bold=False)
+    _custom_style(d, "正文样式", 11, bold=False)
+    d.add_paragraph("只用一次的标题样式", style="孤题")
+    d.add_paragraph("第一个标题", style="题")
+    d.add_paragraph("正文样式的短段落", style="正文样式")
+    d.add_paragraph("正文样式的另一段", style="正文样式")
+    d.add_paragraph("第二个标题", style="题")
+    d.add_paragraph("同一样式的长段落：" + body(0)[0], style="题")
+    path = tmp_path / "house.docx"
+    d.save(path)
+    assert read_text(path).split("\n\n") == [
+        "只用一次的标题样式", "**第一个标题**", "正文样式的短段落", "正文样式的另一段", "**第二个标题**",
+        "同一样式的长段落：" + body(0)[0]]
 
 
 @pytest.mark.parametrize("declared,sized,expected", [
