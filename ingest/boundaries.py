@@ -2,30 +2,36 @@
 
 One mechanism, in four steps:
   1. Candidates. Lines that could open a case: a markdown/Word heading, a wholly bold line, a
-     line opening with a title numbering (1. / 一、 / （一） / （1） / 案例一： / 【案例3】 / 第一篇),
-     and any title-like line directly followed by a provider line (（X提供） / （X片区） /
-     报送单位：X), which anchors it. A section label (section_labels.txt), a sentence, a TOC row,
-     a table row or the document title is never a candidate.
+     line opening with a title numbering (1. / 一、 / （一） / （1） / 案例一： / 【案例3】 / 第一篇, or
+     any short label and a number: 典型案例1　… / 【典型案例】01 … / Case 2: …), a line opening with a
+     bullet symbol (◆ …), and any title-like line directly followed by a provider line (（X提供） /
+     （X片区） / 报送单位：X / 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X / 来源：X), which
+     anchors it. A section label (section_labels.txt, bullets and numbering aside), a sentence, a TOC
+     row, a table row, a caption (表1 …) or the document title is never a candidate.
   2. Families. Candidates group into sibling families: the same numbering pattern (at any heading
-     depth, since converters put titles at random depths; per depth as well), or, unnumbered, the
-     same heading depth / bold. A family loses the rows of lists (a TOC, an introduction naming
-     every case: consecutive titles with nothing between; a title that occurs again further down),
-     the document head (masthead and title above the first paragraph) and titles with no body.
+     depth, since converters put titles at random depths; per depth as well; a label of its own is a
+     pattern of its own), or, unnumbered, the same heading depth / bold / bullet symbol. A family loses
+     the rows of lists (a TOC, an introduction naming every case: consecutive titles with nothing
+     between; a title that occurs again further down), the document head (masthead and title above the
+     first paragraph) and titles with no body.
   3. Evidence. A member is explained by a provider line: right under its title (the anchor), or
-     after its body, just before the next member (—— X, 报送单位：X, （X提供）). It has structure
+     after its body, just before the next member (—— X, 报送单位：X, （X提供）); or by the unit leading
+     its title (X片区：标题) when at least half its siblings are led the same way. It has structure
      when a section label or a sub-heading opens a section inside it. A numbered family must count
      upwards (gaps allowed) unless providers anchor it: numbering that restarts is a section's.
      A （来源：…） line ending a body explains a boundary too, though it names a source, not a provider.
-  4. Choice. Accepted: a family that names cases (案例N / 【案例N】 / 第N…); one that provider lines
-     explain (at least half its members; a lone plain, unnumbered title needs sections inside it too);
-     two or more headings or numbered titles with structure inside at least half of them; or, weakest,
-     two or more real headings (markdown / Word) over a paragraph each. The accepted family explaining
-     the most members wins (providers, then naming, then structure, then size), ties going to headings,
-     then to the outer heading level.
-Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3), else the listing's, else order.
-The first member is dropped when it is the document's title styled like the cases (above the first
+  4. Choice. Accepted: a family that names cases (案例N / 【案例N】 / 第N… / a label naming cases,
+     典型案例 / Case, counting upwards); one that provider lines explain (at least half its members; a
+     lone plain, unnumbered title needs sections inside it too); two or more headings or numbered titles
+     with structure inside at least half of them; or, weakest, two or more real headings (markdown /
+     Word) or bullet lines over a paragraph each (a run of short bullet lines is a list, not cases). The
+     accepted family explaining the most members wins (providers, then naming, then structure, then
+     size), ties going to headings, then to the outer heading level.
+Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3; 01 → 1), else the listing's, else
+order. The first member is dropped when it is the document's title styled like the cases (above the first
 paragraph, no provider where its siblings have one); headings that group cases (一、贸易便利化类)
-right above the next case are left out of the case before them.
+right above the next case are left out of the case before them; after the last of a family of bullet
+lines, a line under another bullet that no case uses (■ 下一步工作目标) closes the list of cases.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ depths) and 004 (numbered titles wrapped over two lines) are all instances of it
 One layout is a rule of its own, tried when no family is found, because its boundaries are not titles:
   news      body, then （来源：…）, then the item's headline (000's newsletter page).
 Anything else is one case: the whole document, its headings its sections.
+A closing block the boundaries set apart after the last case (■ 下一步工作目标 after ◆ cases) belongs, like
+a notice's 抄送 tail, to the preamble: it is the document's own text, not the last case's.
 No title of the shipped corpus appears in this code.
 """
 
