@@ -249,7 +249,8 @@ def pdf_title(declared: str | None, sized: list[tuple[float, str]], first_page: 
     for piece in pieces:  # a title wrapped over lines: Chinese joins directly, Latin words get their space
         title += (" " if title[-1:].isascii() and title[-1:].isalnum() and piece[:1].isascii() else "") + piece
     title = re.sub(r"\s+", " ", title).strip()
-    return title if 4 <= len(title) <= 80 and title[-1] not in "。！？；;!?" else None
+    words = len(re.findall(r"[\u4e00-\u9fffA-Za-z]", title))  # a big year or page number is no title
+    return title if words >= 4 and len(title) <= 80 and title[-1] not in "。！？；;!?" else None
 
 
 _SHORT = 40

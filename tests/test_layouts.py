@@ -810,6 +810,7 @@ def test_docx_custom_title_styles_read_as_bold_lines(tmp_path):
     ("Microsoft Word - 附件1.docx", [(18.0, "星港自贸试验区案例"), (18.0, "选编"), (10.0, "正文" * 30)],
      "星港自贸试验区案例选编"),
     ("附件1.pdf", [(10.0, "星港自贸试验区案例选编"), (10.0, "正文" * 30)], None),
+    (None, [(28.0, "2024"), (14.0, "星港自贸试验区案例选编"), (10.0, "正文" * 30)], None),
     # a metadata title the page does not print is not this document's
     ("另一份文件的标题", [(10.5, "星港自贸试验区案例选编"), (10.0, "正文" * 30)], None),
 ])
