@@ -783,24 +783,29 @@ def test_docx_numbering_defined_by_the_heading_style(tmp_path):
 
 def test_docx_custom_title_styles_read_as_bold_lines(tmp_path):
     """A house style set apart from the body (larger, coloured, not bold) and used by several short paragraphs
-    marks titles; used once, or on a long paragraph, or with the body's look, it marks nothing."""
+    marks titles; used once, or mostly on long paragraphs, or as the body itself, it marks nothing. The body is
+    the style most text is in: here a 16 pt custom style over Normal's default size."""
     from ingest.readers import read_text
 
     d = _docx()
-    _custom_style(d, "题", 15, colour="1F3864", bold=False)
-    _custom_style(d, "孤题", 18, colour="C00000", bold=False)
-    _custom_style(d, "正文样式", 11, bold=False)
+    _custom_style(d, "题", 18, colour="1F3864", bold=False)
+    _custom_style(d, "孤题", 20, colour="C00000", bold=False)
+    _custom_style(d, "正文样式", 16, bold=False)
+    _custom_style(d, "引文", 17, colour="404040", bold=False)
     d.add_paragraph("只用一次的标题样式", style="孤题")
-    d.add_paragraph("第一个标题", style="题")
-    d.add_paragraph("正文样式的短段落", style="正文样式")
-    d.add_paragraph("正文样式的另一段", style="正文样式")
-    d.add_paragraph("第二个标题", style="题")
-    d.add_paragraph("同一样式的长段落：" + body(0)[0], style="题")
+    expected = ["只用一次的标题样式"]
+    for k in range(4):
+        d.add_paragraph(f"第{k + 1}个标题", style="题")
+        d.add_paragraph(body(k)[0] + body(k)[1], style="正文样式")
+        d.add_paragraph("正文样式的短段落", style="正文样式")
+        d.add_paragraph(f"引文的短句{k}", style="引文")
+        d.add_paragraph(body(k)[0], style="引文")
+        expected += [f"**第{k + 1}个标题**", body(k)[0] + body(k)[1], "正文样式的短段落", f"引文的短句{k}", body(k)[0]]
+    d.add_paragraph("同一样式的长段落：" + body(5)[0], style="题")
+    expected.append("同一样式的长段落：" + body(5)[0])
     path = tmp_path / "house.docx"
     d.save(path)
-    assert read_text(path).split("\n\n") == [
-        "只用一次的标题样式", "**第一个标题**", "正文样式的短段落", "正文样式的另一段", "**第二个标题**",
-        "同一样式的长段落：" + body(0)[0]]
+    assert read_text(path).split("\n\n") == expected
 
 
 @pytest.mark.parametrize("declared,sized,expected", [
