@@ -187,7 +187,7 @@ def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
     if patterns.names_case(family) and not rest and last + 1 < len(lines) \
             and is_title_like(lines[last + 1].text) and not lines[last + 1].title_mark:
         last += 1  # 【案例3】 alone on its line, the title on the next
-        rest = clean_title(lines[last].text)
+        rest = patterns.strip_bullet(clean_title(lines[last].text))
     title, inline = _split_inline_provider(rest)
     title = title.rstrip("：:")
     limit = 80 if line.md_level or line.bold or patterns.names_case(family) else 60

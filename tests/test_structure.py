@@ -87,6 +87,26 @@ def test_labelled_numbering_counts_upwards(text, numbers):
     assert [c.number for c in detect(clean(text)).cases if c.kind == "case"] == numbers
 
 
+_PARA = "为破解企业反映集中的通关难题，有关部门推出该项改革，试点以来累计服务企业120家，带动进出口额31.2亿元，办理时间由3天压缩至1天，企业满意度和获得感明显提升。"
+
+
+@pytest.mark.parametrize("lines,expected", [
+    # the unit leading every title is the provider, whatever marks the title
+    ([[f"## 青岚{k}片区：改革{k}事项", _PARA] for k in "甲乙"], [("改革甲事项", "青岚甲片区"), ("改革乙事项", "青岚乙片区")]),
+    ([[f"## 案例{n}\n◆ 青岚{k}片区：改革{k}事项", _PARA] for n, k in ((1, "甲"), (2, "乙"))],
+     [("改革甲事项", "青岚甲片区"), ("改革乙事项", "青岚乙片区")]),
+    # one title led by a unit among siblings that are not: no unit form repeats, the titles stay whole
+    ([[f"## {t}", _PARA] for t in ("青岚片区：改革甲事项", "改革乙事项", "改革丙事项")],
+     [("青岚片区：改革甲事项", None), ("改革乙事项", None), ("改革丙事项", None)]),
+])
+def test_a_unit_leading_sibling_titles_is_their_provider(lines, expected):
+    from ingest.clean import clean
+    from ingest.structure import detect
+
+    text = "\n\n".join(["# 汇编"] + [line for pair in lines for line in pair])
+    assert [(c.title, c.provider) for c in detect(clean(text)).cases if c.kind == "case"] == expected
+
+
 def test_same_title_in_two_documents_are_two_cases():
     a = next(c for c in real_cases("003") if c.number == 16)
     b = next(c for c in real_cases("004") if c.number == 13)
