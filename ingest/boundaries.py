@@ -31,7 +31,7 @@ Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3; 01 �
 order. The first member is dropped when it is the document's title styled like the cases (above the first
 paragraph, no provider where its siblings have one); headings that group cases (一、贸易便利化类)
 right above the next case are left out of the case before them; after the last of a family of bullet
-lines, a line under another bullet that no case uses (■ 下一步工作目标) closes the list of cases.
+lines, a line under another bullet that no case uses (■ 年度工作展望) closes the list of cases.
 """
 
 from __future__ import annotations
@@ -491,7 +491,7 @@ def find_cases(lines: list[Line]) -> Found | None:
 
 def _closing(lines: list[Line], members: list[Candidate], last: Boundary) -> int | None:
     """Where the document's own closing block starts after the last ◆ case: a short line under another bullet
-    (■ 下一步工作目标) that no earlier case uses, so it is no section of the case above it."""
+    (■ 年度工作展望) that no earlier case uses, so it is no section of the case above it."""
     inside = {patterns.bullet(lines[j].text) for c, nxt in zip(members, members[1:]) for j in range(c.last + 1, nxt.first)}
     for j in range(last.body_line, last.last_line + 1):
         symbol = patterns.bullet(lines[j].text)

@@ -32,7 +32,7 @@ PROVIDER_LABELS = frozenset({"来源", "供稿", "报送", "申报"} | {
 _FIELD = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,6})\s*[：:]\s*(?P<value>\S.*?)$")
 _FIELD_SPLIT = re.compile(r"\s*(?:[；;｜|]|\s{2,}|\u3000+)\s*")
 _FIELD_VALUE = re.compile(r"^[^（）()：:。，,；;！？!?“”]{2,40}(?:[（(][^（）()：:。；;]{2,24}[）)])?$")
-# What a provider never is: a date or a batch (（2024年第2批报送） is a submission note under a title).
+# What a provider never is: a date or a batch (（2023年第1批报送） is a submission note under a title).
 _NOT_A_UNIT = re.compile(r"^\d|\d{4}\s*年|第\s*[\d一二三四五六七八九十]+\s*[批期号]")
 # —— X / ——X供稿 after a case's body. Unless it says 供稿/提供, only a name that looks like an
 # organisation or a place counts, so a subtitle (——记…) or a dash-led sentence does not.

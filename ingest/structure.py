@@ -8,7 +8,7 @@ depths) and 004 (numbered titles wrapped over two lines) are all instances of it
 One layout is a rule of its own, tried when no family is found, because its boundaries are not titles:
   news      body, then （来源：…）, then the item's headline (000's newsletter page).
 Anything else is one case: the whole document, its headings its sections.
-A closing block the boundaries set apart after the last case (■ 下一步工作目标 after ◆ cases) belongs, like
+A closing block the boundaries set apart after the last case (■ 年度工作展望 after ◆ cases) belongs, like
 a notice's 抄送 tail, to the preamble: it is the document's own text, not the last case's.
 No title of the shipped corpus appears in this code.
 """
@@ -135,7 +135,7 @@ def _document_title(lines: list[Line], until: int) -> str | None:
         if k and line.gap_before or patterns.ends_sentence(line.text) or len(line.text) > 40 \
                 or patterns.title_number(line.text) \
                 or patterns.provider_of(line.text) or patterns.PROVIDER_LINE.match(line.text):
-            # （2024年第2批报送） names no provider, but a submission note is no part of the title either
+            # （2023年第1批报送） names no provider, but a submission note is no part of the title either
             break
         opening.append(line.text)
     return _clean_title("".join(opening)) if opening else None
@@ -233,7 +233,7 @@ def detect(doc: CleanedDocument, declared_title: str | None = None) -> DocStruct
     if closing is not None and (cases[0].kind != "preamble" or len(cases) < 2):
         cases[-1].last_line = len(lines) - 1  # a closing block with no preamble to own it stays with the last case
     elif closing is not None:
-        # The document's closing block (■ 下一步工作目标 after the last ◆ case) is the document's own text, like
+        # The document's closing block (■ 年度工作展望 after the last ◆ case) is the document's own text, like
         # its introduction: its targets are no figures of the last case.
         back = (closing, len(lines) - 1)
         back_label = patterns.heading_label(lines[closing].text)
