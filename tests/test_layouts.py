@@ -504,12 +504,12 @@ def docx_custom_styles_labelled_titles(tmp: Path) -> tuple[Path, Expected]:
         d.add_paragraph("一是建立部门协同机制。二是推行线上预审。三是实行一次办结。")
         d.add_paragraph("◎ 实施成效", style="节题")
         if i == 2:
-            d.add_paragraph("改革前后主要指标如下表。")
-            _table(d, [["成效指标", "数据"], ["平均办理时间", f"由20小时缩短至{table_figure(i)}"],
+            d.add_paragraph("主要指标变化见下表。")
+            _table(d, [["指标", "结果"], ["平均办理时间", f"由20小时缩短至{table_figure(i)}"],
                        ["年度节约成本", "约3.75亿元"]])
         else:
             d.add_paragraph(body(i)[1])
-    d.add_paragraph("附件：改革成果清单（略）")
+    d.add_paragraph("附件：改革事项汇总表（另发）")
     path = tmp / "house-styles.docx"
     d.save(path)
     return path, Expected(
@@ -551,7 +551,7 @@ def pdf_labelled_titles_codes_and_tables(tmp: Path) -> tuple[Path, Expected]:
     units = ["青岚片区", "鹭洲片区（鹭洲综合保税区）", "青岚片区"]
     codes = ["XY-2023-07", "XY-2023-12", "XY-2023-19"]
     rows: list[tuple[int, str]] = [(18, "星港自贸试验区改革案例选编"), (10, "星港市自贸办 2024年3月"),
-                                   (10, "说明：本选编收录三个案例，按案例编号排序，编号不连续。")]
+                                   (10, "说明：案例按申报时间排列，编号为全市统一登记号。")]
 
     def wrap(text: str, width: int = 22) -> list[tuple[int, str]]:
         return [(10, text[j:j + width]) for j in range(0, len(text), width)]
@@ -590,21 +590,21 @@ def md_bullet_digest_units_in_titles(tmp: Path) -> tuple[Path, Expected]:
     editor's note, and a ■ heading over numbered yearly targets that closes the digest and belongs to no case."""
     units = ["青岚片区", "鹭洲片区", "清溪片区", "鹭洲片区、清溪片区"]
     lines = ["# 星港自贸试验区改革成果速览（第2期）", "> 星港市自贸办编 ｜ 本期共4项成果",
-             "编者按：本期选取4项成果，集中体现在三个方面：", "一是通道效率更高，物流时间成本明显下降；",
-             "二是产业链更稳，新业态的制度障碍逐步破除；", "三是法治保障更实，企业退出渠道进一步畅通。", "---"]
+             "编者按：本期收录4项改革，亮点如下：", "一是口岸通关再提速，单证流转全面线上化；",
+             "二是金融服务更贴近企业，融资成本稳步下降；", "三是营商环境持续优化，企业办事更加便捷。", "---"]
     for k in range(4):
         lines += [f"◆ {units[k]}：{TITLES[k]}", body(k)[0], "▶ 怎么做：建立部门协同机制，推行线上预审、线下一次办结。",
                   f"▶ 效果如何：{body(k)[1]}", f"▶ 下一步：到2026年，适用企业力争突破{300 + k}家。"]
-    lines += ["■ 下一步工作目标",
+    lines += ["■ 全年工作展望",
               "1. 到2025年，累计形成改革成果达到180项；\n2. 到2026年，多式联运量占比提高到37%；\n"
               "3. 到2027年，进出口总额突破4,200亿元。",
-              "（本期资料由各片区管委会提供，星港市自贸办综合整理）", "责任编辑：综合处"]
+              "（本期稿件由各片区综合办提供，星港市自贸办汇编）", "本期编辑：综合处"]
     return _write(tmp, "bullets.md", lines), Expected(
         [(k + 1, TITLES[k], units[k]) for k in range(4)],
         {k + 1: [figure(k), f"{300 + k}家"] for k in range(4)},
         title="星港自贸试验区改革成果速览（第2期）",
         sections={2: [[], ["怎么做"], ["效果如何"], ["下一步"]]},
-        outside=["180项", "37%", "4,200亿元", "责任编辑：综合处", "三是法治保障更实"],
+        outside=["180项", "37%", "4,200亿元", "本期编辑：综合处", "三是营商环境持续优化"],
     )
 
 
@@ -612,13 +612,13 @@ def txt_single_unnumbered_case_with_source(tmp: Path) -> tuple[Path, Expected]:
     """One case, its title unnumbered, then 来源：X; a （…报送） batch note under the document title; ◇ section lines;
     （1） and 一是 items; a closing —— …审核 line that names a reviewer, not the provider."""
     lines = ["星港自贸试验区制度创新案例材料", "（2023年第1批报送）", TITLES[5], "来源：星港市自贸试验区管委会",
-             "◇ 改革背景", body(5)[0], "◇ 创新举措", "（1）“一窗受理”。在政务大厅设立综合窗口，一次受理全部事项。",
-             "（2）“一码溯源”。为每批货物生成溯源码，实现全程可查。", "◇ 实施成效", "一是办理效率大幅提升。" + body(5)[1],
-             "二是企业负担明显减轻。全年为企业节约成本约860万元。", "◇ 典型事例",
-             "一家中型企业反映，过去办理一次需要6个工作日，现在半天即可办结。", "◇ 下一步打算",
-             "一是扩大服务范围。二是加强数据共享。", "—— 本材料经星港市自贸试验区工作领导小组办公室审核"]
+             "◇ 改革背景", body(5)[0], "◇ 创新举措", "（1）联合受理。在政务大厅设立综合窗口，一次受理全部事项。",
+             "（2）数据共享。各部门共用一套申报数据，企业不再重复提交。", "◇ 实施成效", "一是办理效率大幅提升。" + body(5)[1],
+             "二是企业负担明显减轻。全年为企业节约成本约415万元。", "◇ 典型事例",
+             "一家外贸企业反映，过去往返窗口三次，现在一次办结。", "◇ 下一步打算",
+             "一是扩大服务范围。二是加强数据共享。", "—— 本材料经星港市自贸办综合处审核"]
     return _write(tmp, "single-source.txt", lines), Expected(
-        [(1, TITLES[5], "星港市自贸试验区管委会")], {1: [figure(5), "860万元", "领导小组办公室审核"]},
+        [(1, TITLES[5], "星港市自贸试验区管委会")], {1: [figure(5), "415万元", "自贸办综合处审核"]},
         title="星港自贸试验区制度创新案例材料",
         sections={1: [["改革背景"], ["创新举措"], ["实施成效"], ["典型事例"], ["下一步打算"]]},
     )

@@ -99,12 +99,12 @@ def test_cn_to_int(text, expected):
     ("（来源：自贸试验区工作简报）", None),
     ("报送单位：星港市商务局。该局负责统筹。", None),
     ("（2023年第1批报送）", None),  # a batch note under a title, not a unit
-    ("—— 本材料经星港市自贸试验区工作领导小组办公室审核", None),  # a reviewer, not the provider
+    ("—— 本材料经星港市自贸办综合处审核", None),  # a reviewer, not the provider
     ("责任编辑：综合处", None),
     ("参与单位：银湾海关", None),
     ("案例编号：XY-2023-07", None),
-    ("编者按：本期选取4项成果，集中体现在三个方面：", None),
-    ("（本期资料由各片区管委会提供，星港市自贸办（综合处）整理）", None),
+    ("编者按：本期收录4项改革，亮点如下：", None),
+    ("（本期稿件由各片区综合办提供，星港市自贸办（综合处）汇编）", None),
 ])
 def test_provider_line(text, expected):
     assert patterns.provider_line(text) == expected

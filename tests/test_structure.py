@@ -179,7 +179,7 @@ def test_chunk_ids_are_stable():
     ("# 跨境贸易便利化改革新模式\n（测试市提供）\n正文。", "titles unnumbered (level-1 headings), providers under titles", "测试市"),
     # An unnumbered case right under the document title, 来源：X under it, sections inside: one case.
     ("测试市改革案例材料\n（2024年第1批报送）\n跨境贸易便利化改革新模式\n来源：测试市商务局\n◇ 改革背景\n正文。\n"
-     "◇ 实施成效\n正文。\n—— 本材料经测试市工作领导小组办公室审核",
+     "◇ 实施成效\n正文。\n—— 本材料经测试市自贸办审核",
      "titles unnumbered (lines), providers under titles", "测试市商务局"),
     # ...but 来源：X under a plain line with nothing else is no evidence of a case.
     ("测试市改革动态\n跨境贸易便利化改革新模式\n来源：测试市商务局\n正文。", "single", None),
