@@ -144,6 +144,13 @@ def test_the_first_batch_is_found_where_the_document_says_shou_pi():
     assert not a.refused and "82" in a.text  # the document writes 首批
 
 
+def test_a_figure_of_all_firms_is_not_given_for_one_firm_named_in_passing():
+    # 中农集团 is named once, as an example; the 120万吨 is what all 27 firms hold.
+    assert answer("中农集团参加“商储无忧”试点承储了多少吨尿素？").refused
+    # the case's own actor is the subject of its sentences even where they do not repeat it
+    assert "27" in answer("郑州商品交易所的“商储无忧”试点帮助了多少家承储企业？").text
+
+
 def test_a_model_sentence_that_moves_a_figure_to_another_city_is_dropped():
     mock_generator().enqueue("There are 2 foreign patent agencies with offices in Shenzhen [1].")
     a = answer("How many foreign patent agencies have set up representative offices in Guangzhou?", backend="mock")

@@ -45,6 +45,33 @@ def _contrary(query: Query, evidence: Evidence, k: int, sentence: int | None) ->
                for other in opposite.get(word, ()))
 
 
+# An organisation a question names ("中农集团承储了多少吨"), by the ending Chinese organisation names share.
+_ORGANISATION = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:集团|公司|银行|大学|研究院|交易所|基金|协会|商会)")
+_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+_OPENING = 200  # characters: where a case introduces who carries it out
+
+
+def _someone_else(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None
+                  ) -> bool:
+    """The question asks a figure of one organisation the case names, and the sentence with the figure is about
+    something else: "中农集团承储了多少吨尿素？" is not answered by the 120万吨 all 27 firms hold. The organisation
+    must stand in the sentence, the one before it (its subject may stand there), or the case's title or provider."""
+    if case_text is None or sentence is None or query.language != "zh":
+        return False
+    names = [m.group(0) for m in _ORGANISATION.finditer(query.question)]
+    chosen = evidence.sentences[sentence]
+    case = next((c for c in evidence.cases if c.id == chosen.case_id), None)
+    if not names or case is None:
+        return False
+    text = case_text(case)
+    at = chosen.start - case.start
+    before = [p for p in _SENTENCE_END.split(text[:at]) if p.strip()]
+    near = f"{case.title} {case.provider or ''} {before[-1] if before else ''} {chosen.text}"
+    # The case's own actor (named in its opening, or again and again) is the subject of every sentence; only an
+    # organisation mentioned in passing must stand by the figure.
+    return any(n in text and n not in near and n not in text[:_OPENING] and text.count(n) < 2 for n in names)
+
+
 def _elsewhere(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None) -> bool:
     """A lookup names a place its answering case never mentions: "咸阳国际机场2022年货邮吞吐量" answered from
     Zhengzhou airport's case because a neighbouring case talks about Xianyang. The place may be anywhere in the
@@ -86,7 +113,8 @@ def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings,
             about = True
         if ask is not None and _only_targets(query, evidence, finding.ask):
             about = False
-        if _elsewhere(query, evidence, finding.sentence, case_text) or _contrary(query, evidence, finding.ask, finding.sentence):
+        if _elsewhere(query, evidence, finding.sentence, case_text) or _contrary(query, evidence, finding.ask, finding.sentence) \
+                or (ask is not None and ask.wants_figure and _someone_else(query, evidence, finding.sentence, case_text)):
             about = False
         verdicts.append(finding.sentence is not None and about and finding.kind_ok)
     return verdicts
