@@ -60,6 +60,7 @@ def test_clauses(question, language, expected):
     ("when did the pilot start", "en", "date"),
     ("how does the remote inspection work", "en", "text"),
     ("what was it on the old route", "en", "figure"),
+    ("for Kaifeng's freight, what was the road distance on the old route", "en", "quantity"),  # not money
 ])
 def test_kind_of(clause, language, kind):
     assert asks.kind_of(clause, language) == kind
@@ -85,6 +86,8 @@ def test_elliptic_clause_takes_its_kind_from_the_noun(clause, language, elliptic
     ("what was it on the old route", "en", "before"),
     ("how much did the New Area waive", "en", ""),  # "New Area" is a name, not "after"
     ("by how much was the time cut", "en", "change"),
+    ("and what is it on the new express line", "en", "after"),
+    ("how many new companies registered", "en", ""),  # new things, not the time after a change
 ])
 def test_relation_of(clause, language, relation):
     assert asks.relation_of(clause, language) == relation
@@ -136,6 +139,7 @@ def test_units_of(clause, language, units):
     ("义乌平台去年开行的班列，跟乌鲁木齐的比，哪个多？", "zh", "compare"),
     ("宁波直播平台的销售货值和青岛的差多少？各是多少？", "zh", "compare"),
     ("和上年相比，进口货值增长了多少？", "zh", "lookup"),  # one case's change, not two sides
+    ("How long does tallying a pallet take now, versus before?", "en", "lookup"),  # before and after, one case
 ])
 def test_intent(question, language, intent):
     assert route.intent_of(question, language) == intent

@@ -143,7 +143,7 @@ _KINDS_EN: list[tuple[AnswerKind, re.Pattern[str]]] = [
                          r"\bloan|\bfinanc|\bcredit|\byuan\b|\brmb\b|\bmoney|\bworth\b|\bvalue\b|\brevenue|\bincome|\bfreight\b|"
                          r"\bfare\b|\btax|\bduties\b|\bduty\b|\bdeposit|\bguarantee|\bsubsid|\bprofit|\bturnover|\bbudget|\bamount\b", re.I)),
     # "capacity" and "volume" are counted in 件 as often as weighed in 吨: they ask for a figure of any kind.
-    ("quantity", re.compile(r"\btons?\b|\btonnes?\b|\bteu\b|kilomet|\bkm\b|square|\bhectares?\b|throughput|"
+    ("quantity", re.compile(r"\btons?\b|\btonnes?\b|\bteu\b|kilomet|\bkm\b|\bdistance\b|how far|square|\bhectares?\b|throughput|"
                             r"\barea\b(?= of)|\bmu\b", re.I)),
     ("count", re.compile(r"how many|\bnumber of\b|\bcount\b", re.I)),
     ("figure", re.compile(r"how much|what (?:is|was|were|are) (?:it|they|that)\b|\bwhat figure\b|\blevel\b", re.I)),
@@ -180,7 +180,7 @@ _AFTER_ZH = re.compile(r"现在|目前|如今|当前|改革后|实施后|之后|
                        r"|降(?:到|至|为)|减少(?:到|至)|缩短(?:到|至|为)|压缩(?:到|至|为)|精简(?:到|至|为)|减(?:到|至)|变为|达到")
 _BEFORE_ZH = re.compile(r"原来|原先|原本|以前|之前|此前|过去|改革前|实施前|以往|曾经|最初|起初|原有|从前|往年|上一年|去年")
 _CHANGE_ZH = re.compile(r"(?:提升|提高|增长|增加|减少|下降|降低|缩短|节约|节省|压缩|精简|减)了(?:多少|几)|增幅|降幅|增速|同比")
-_AFTER_EN = re.compile(r"\bnow\b|\bcurrently\b|\btoday\b|\bafter\b|\b(?:reduced|cut|down|up|risen|rose|increased|fell|fallen|"
+_AFTER_EN = re.compile(r"\bnow\b|\bcurrently\b|\btoday\b|\bafter\b|\b(?:on|under|with|via) the new\b|\b(?:reduced|cut|down|up|risen|rose|increased|fell|fallen|"
                        r"dropped|shortened|compressed|brought) to\b|\bto what\b|\bthese days\b", re.I)
 _BEFORE_EN = re.compile(r"\bbefore\b|\bpreviously\b|\boriginally\b|\bused to\b|\bformerly\b|\bold\b|\bearlier\b(?! can| could| do)"
                         r"|\bprior\b|\bpreviou?s\b|\blast year\b|\bin the past\b|\bfrom what\b|\bwithout\b", re.I)
