@@ -132,3 +132,8 @@ def detect_language(text: str) -> Literal["zh", "en"]:
 
 def has_chinese(text: str) -> bool:
     return bool(_HAN.search(text))
+
+
+def quoted(title: str) -> str:
+    """A title in English quotes, once: “全球中心仓” is already quoted in its document."""
+    return title if title.startswith("“") and title.endswith("”") else f"“{title}”"

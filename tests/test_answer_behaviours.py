@@ -151,6 +151,12 @@ def test_a_figure_of_all_firms_is_not_given_for_one_firm_named_in_passing():
     assert "27" in answer("郑州商品交易所的“商储无忧”试点帮助了多少家承储企业？").text
 
 
+def test_a_provider_question_is_answered_by_the_case_not_the_introduction_listing_it():
+    a = answer("Which area put forward the Global Central Warehouse case?")
+    assert a.citations and a.citations[0].provider == "杭州片区"
+    assert "““" not in a.text  # a title already in quotes is not quoted twice
+
+
 def test_a_model_sentence_that_moves_a_figure_to_another_city_is_dropped():
     mock_generator().enqueue("There are 2 foreign patent agencies with offices in Shenzhen [1].")
     a = answer("How many foreign patent agencies have set up representative offices in Guangzhou?", backend="mock")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from assistant.lexicon.names import english_name, provider_keys
 from assistant.models import Case, Citation, Document, Query
 from assistant.query.analyse import BATCH, YEAR
+from assistant.text import quoted
 
 
 @dataclass
@@ -26,8 +27,8 @@ def match_catalog(query: Query, cases: list[Case], documents: list[Document]) ->
     texts = [query.question] + ([query.standalone] if query.follow_up else [])
     texts = [t if query.language == "zh" else t + " " + " ".join(query.expansion) for t in texts]
     listed = [c for c in cases if c.kind == "case"]
-    quoted = {re.sub(r"\s", "", q) for q in re.findall(r"[“\"「]([^”\"」]{4,40})[”\"」]", query.question)}
-    if quoted & {re.sub(r"[\s“”]", "", c.title) for c in listed}:
+    quoted_names = {re.sub(r"\s", "", q) for q in re.findall(r"[“\"「]([^”\"」]{4,40})[”\"」]", query.question)}
+    if quoted_names & {re.sub(r"[\s“”]", "", c.title) for c in listed}:
         return None  # a question about one named case
     count_only = query.count_only
     for text in texts:
@@ -83,7 +84,7 @@ def list_cases(language: str, scope: str, cases: list[Case], count_only: bool,
     else:
         head = f"The documents list {len(cases)} cases for {english_name(scope)}" + ("." if count_only else ":")
         titles_en = titles_en or {}
-        named = {c.id: f"“{c.title}”" + (f" ({titles_en[c.id]})" if titles_en.get(c.id) else "") for c in cases}
+        named = {c.id: quoted(c.title) + (f" ({titles_en[c.id]})" if titles_en.get(c.id) else "") for c in cases}
         rows = [f"{i}. {named[c.id]}, provided by {english_name(c.provider) or 'the document'} [{i}]"
                 if c.provider else f"{i}. {named[c.id]} [{i}]" for i, c in enumerate(cases, 1)]
     return "\n".join([head, *rows])

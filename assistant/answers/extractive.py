@@ -7,6 +7,7 @@ import re
 
 from assistant.lexicon.names import english_name
 from assistant.models import Case, Evidence, Hit, Query
+from assistant.text import quoted
 
 
 def compose(query: Query, evidence: Evidence, stated: list[bool], numbers: list[int], hits: list[Hit],
@@ -39,7 +40,7 @@ def compose(query: Query, evidence: Evidence, stated: list[bool], numbers: list[
             who = f", provided by {english_name(case.provider)}" if case.provider else ""
             body = " ".join(f"“{evidence.sentences[i].text}” [{numbers[i]}]" for i in idx)
             english = (titles_en or {}).get(case.id)
-            named = f"“{case.title}” ({english})" if english else f"“{case.title}”"
+            named = f"{quoted(case.title)} ({english})" if english else quoted(case.title)
             lines.append(f"- Case {named}{who}: {body}")
     return "\n".join(lines)
 
@@ -63,7 +64,7 @@ def _provider_lead(query: Query, case: Case | None) -> str:
         return ""
     if query.language == "zh":
         return f"《{case.title}》由{case.provider}提供[1]。"
-    return f"The case “{case.title}” was provided by {english_name(case.provider)} [1]."
+    return f"The case {quoted(case.title)} was provided by {english_name(case.provider)} [1]."
 
 
 def _with_marker(sentence: str, n: int) -> str:

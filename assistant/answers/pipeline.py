@@ -38,7 +38,7 @@ from assistant.query.analyse import build_query
 from assistant.query.normalise import InvalidQuestion, clean_history, validate
 from assistant.retrieval.evidence import evidence_hits, names_in
 from assistant.retrieval.hybrid import RetrievalTrace, case_matches, retrieve_with_evidence
-from assistant.text import detect_language, numbers_in, scaled_values
+from assistant.text import detect_language, numbers_in, quoted, scaled_values
 from store.catalog import Catalog
 from store.tokenize import person_names
 
@@ -335,7 +335,7 @@ def _lead(query: Query, case: Case, titles_en: dict[str, str]) -> str:
     if query.language == "zh":
         return f"根据《{case.title}》" + (f"（{case.provider}）" if case.provider else "") + "："
     english = titles_en.get(case.id)
-    named = f"“{case.title}” ({english})" if english else f"“{case.title}”"
+    named = f"{quoted(case.title)} ({english})" if english else quoted(case.title)
     return f"From the case {named}" + (f", provided by {english_name(case.provider)}" if case.provider else "") + ":"
 
 

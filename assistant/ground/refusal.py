@@ -7,6 +7,7 @@ from assistant.ground.coverage import Coverage
 from assistant.lexicon import glossary
 from assistant.lexicon.names import english_name
 from assistant.models import Case, Query
+from assistant.text import quoted
 
 REFUSAL = {
     "zh": "资料中未找到能回答这个问题的内容。",
@@ -32,7 +33,7 @@ def refusal_text(language: str, cov: Coverage | None, closest: list[Case], query
             text += "最接近的案例：" + "；".join(f"《{c.title}》（{c.provider or c.document_title}）" for c in closest) + "。"
         else:
             text += " The closest cases are: " + "; ".join(
-                f"“{c.title}” ({english_name(c.provider) or c.document_title})" for c in closest) + "."
+                f"{quoted(c.title)} ({english_name(c.provider) or c.document_title})" for c in closest) + "."
     return text
 
 

@@ -62,6 +62,9 @@ def choose_cases(query: Query, hits: list[Hit]) -> list[Case]:
     order = list({h.case.id: h.case for h in hits}.values())
     if not order:
         return []
+    if query.intent == "provider" and any(c.kind == "case" for c in order):
+        # "Which area put forward X?": a collection's introduction lists every case and provides none.
+        order = [c for c in order if c.kind == "case"] + [c for c in order if c.kind != "case"]
     chosen = [order[0]]
     sides = [a.side for a in query.asks if a.side]
     if sides:
