@@ -157,6 +157,28 @@ def test_a_provider_question_is_answered_by_the_case_not_the_introduction_listin
     assert a.text.startswith("The case “全球中心仓” was provided by")  # a quoted title is not quoted twice
 
 
+def test_a_figure_dated_other_years_does_not_answer_for_a_year_it_omits():
+    assert answer("郑州机场2023年的货邮吞吐量是多少万吨？").refused  # the case gives 2021 and 2022
+    assert "60 万吨" in answer("郑州机场2022年的货邮吞吐量是多少万吨？").text
+
+
+def test_a_collection_of_one_province_is_not_listed_for_another():
+    from assistant import service
+    from assistant.answers.catalog import match_catalog
+    from assistant.config import get_settings
+    from assistant.query.analyse import build_query
+
+    catalog = service.index().catalog
+    cases = list(catalog.cases.values())
+    settings = get_settings()
+    ask = build_query("安徽自贸试验区有哪些黄河流域自贸试验区联盟最佳实践案例？", "zh", None, cases, service.names(),
+                      settings.retrieval.dictionary_weight)
+    assert match_catalog(ask, cases, list(catalog.documents.values())) is None
+    ask = build_query("黄河流域自贸试验区联盟最佳实践案例有哪些？", "zh", None, cases, service.names(),
+                      settings.retrieval.dictionary_weight)
+    assert match_catalog(ask, cases, list(catalog.documents.values())) is not None
+
+
 def test_a_model_sentence_that_moves_a_figure_to_another_city_is_dropped():
     mock_generator().enqueue("There are 2 foreign patent agencies with offices in Shenzhen [1].")
     a = answer("How many foreign patent agencies have set up representative offices in Guangzhou?", backend="mock")

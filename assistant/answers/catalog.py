@@ -46,6 +46,10 @@ def match_catalog(query: Query, cases: list[Case], documents: list[Document]) ->
     doc = _match_document(text, documents)
     if doc and not _edition_conflict(text, doc.title):
         chosen = sorted((c for c in listed if c.document_id == doc.id), key=lambda c: c.number)
+        # "安徽合肥片区有哪些最佳实践案例？" shares its wording with Jiangsu's 最佳实践案例 collection, not its place.
+        named = " ".join([doc.title] + [c.provider or "" for c in chosen])
+        if any(p not in named for p in query.places):
+            return None
         return CatalogQuery(chosen, doc.title, count_only)
     return None
 

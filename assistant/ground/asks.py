@@ -48,6 +48,7 @@ def _contrary(query: Query, evidence: Evidence, k: int, sentence: int | None) ->
 # An organisation a question names ("中农集团承储了多少吨"), by the ending Chinese organisation names share.
 _ORGANISATION = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:集团|公司|银行|大学|研究院|交易所|基金|协会|商会)")
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 _OPENING = 200  # characters: where a case introduces who carries it out
 
 
@@ -70,6 +71,29 @@ def _someone_else(query: Query, evidence: Evidence, sentence: int | None, case_t
     # The case's own actor (named in its opening, or again and again) is the subject of every sentence; only an
     # organisation mentioned in passing must stand by the figure.
     return any(n in text and n not in near and n not in text[:_OPENING] and text.count(n) < 2 for n in names)
+
+
+def _near(evidence: Evidence, sentence: int, case_text: Callable[[Case], str]) -> str:
+    """A chosen sentence with the one before it (where its subject or date may stand) and its case's title and
+    provider."""
+    chosen = evidence.sentences[sentence]
+    case = next((c for c in evidence.cases if c.id == chosen.case_id), None)
+    if case is None:
+        return chosen.text
+    before = [p for p in _SENTENCE_END.split(case_text(case)[: chosen.start - case.start]) if p.strip()]
+    return f"{case.title} {case.provider or ''} {before[-1] if before else ''} {chosen.text}"
+
+
+def _undated(query: Query, evidence: Evidence, k: int, sentence: int | None,
+             case_text: Callable[[Case], str] | None) -> bool:
+    """A figure asked for a year is stated for that year: "郑州机场2023年的货邮吞吐量" is not "2021年、2022年连续两年
+    超过60万吨". When the figure's sentence (or the one before) is dated, the year asked must be among its dates."""
+    years = [y for y in query.years if k < len(query.asks) and y in query.asks[k].text]  # this clause's own years
+    if case_text is None or sentence is None or not years:
+        return False
+    near = _near(evidence, sentence, case_text)
+    # Only a sentence dated otherwise: a figure without a date may well be the year's, as the paragraph says.
+    return bool(_YEAR.search(near)) and any(y not in near for y in years)
 
 
 def _elsewhere(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None) -> bool:
@@ -114,7 +138,8 @@ def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings,
         if ask is not None and _only_targets(query, evidence, finding.ask):
             about = False
         if _elsewhere(query, evidence, finding.sentence, case_text) or _contrary(query, evidence, finding.ask, finding.sentence) \
-                or (ask is not None and ask.wants_figure and _someone_else(query, evidence, finding.sentence, case_text)):
+                or (ask is not None and ask.wants_figure and (_someone_else(query, evidence, finding.sentence, case_text)
+                                                          or _undated(query, evidence, finding.ask, finding.sentence, case_text))):
             about = False
         verdicts.append(finding.sentence is not None and about and finding.kind_ok)
     return verdicts
