@@ -140,6 +140,8 @@ def test_units_of(clause, language, units):
     ("宁波直播平台的销售货值和青岛的差多少？各是多少？", "zh", "compare"),
     ("和上年相比，进口货值增长了多少？", "zh", "lookup"),  # one case's change, not two sides
     ("How long does tallying a pallet take now, versus before?", "en", "lookup"),  # before and after, one case
+    ("List the reforms from the Liangjiang Area in the Chongqing digest.", "en", "list"),
+    ("Which reforms cut the clearance time in Liangjiang?", "en", "lookup"),  # a topic, not a list
 ])
 def test_intent(question, language, intent):
     assert route.intent_of(question, language) == intent
@@ -224,3 +226,8 @@ def test_two_kinds_in_one_clause_are_two_asks():
 ])
 def test_a_noun_is_counted_only_when_a_clause_asks_how_many(question, counted):
     assert [a.phrase for a in build_query(question, "zh", None, CASES).counted] == counted
+
+
+def test_a_question_naming_only_years_is_still_a_follow_up():
+    query = build_query("What targets are set for 2025 and 2027?", "en", HISTORY, CASES)
+    assert query.follow_up and query.years == ["2025", "2027"]

@@ -91,6 +91,8 @@ def _undated(query: Query, evidence: Evidence, k: int, sentence: int | None,
     years = [y for y in query.years if k < len(query.asks) and y in query.asks[k].text]  # this clause's own years
     if case_text is None or sentence is None or not years:
         return False
+    if "|" in evidence.sentences[sentence].text:
+        return False  # a table row: its years head the columns, rows away
     near = _near(evidence, sentence, case_text)
     # Only a sentence dated otherwise: a figure without a date may well be the year's, as the paragraph says.
     return bool(_YEAR.search(near)) and any(y not in near for y in years)

@@ -167,8 +167,10 @@ def build_query(question: str, language: str, history: list[dict] | None, cases:
     places = gazetteer(names)
     here, _, here_weights = term_groups(question, language, names)
     required_here = terms_and_required(question, _named(here, here_weights), places)[1]
+    # A year names no subject: "What export targets are set for 2025 and 2027?" is still about the previous case.
     resolved = followup.resolve(question, language, history, cases, names_something=bool(
-        required_here or followup.cases_named_in(question, cases) or _names_provider(question, cases)))
+        [r for r in required_here if not YEAR.fullmatch(r)] or followup.cases_named_in(question, cases)
+        or _names_provider(question, cases)))
     standalone = resolved.question
     groups, unknown, weights = term_groups(standalone, language, names, dictionary_weight)
     foreign = frozenset(g[0] for g in groups if len(g) == 1 and g[0] not in places and dictionary.is_proper_name(g[0])

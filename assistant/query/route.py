@@ -12,8 +12,9 @@ _HOW_MANY_ZH = r"(?:哪几个|哪些|几个|多少个|多少项|多少条)"
 _LIST_ZH = re.compile(rf"(?:列出|列举|所有|全部|{_HOW_MANY_ZH}|共有|一共)[^，,。？?；;]{{0,12}}{_UNIT_ZH}"
                       rf"|{_UNIT_ZH}[^，,。？?；;]{{0,6}}(?:有哪些|包括哪些|包括|清单|目录|列表)"
                       rf"|{_UNIT_ZH}.*{_HOW_MANY_ZH}(?:呢)?[？?]?\s*$")  # "案例里，X报了哪几个？"
-_LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b(?:\s+[\w'’-]+){0,6}?\s+(cases|plans|examples)\b",
-                      re.I)
+_LIST_EN = re.compile(r"\b(list|all|which|what|how many|enumerate|name)\b(?:\s+[\w'’-]+){0,6}?\s+(cases|plans|examples)\b"
+                      # "List the reforms from the Liangjiang Area": with a list verb, a collection's items by another name
+                      r"|\b(?:list|enumerate)\b(?:\s+[\w'’-]+){0,3}?\s+(?:reforms|innovations|initiatives|items)\b", re.I)
 # "How many commercial mediation cases were accepted", "typical environmental cases released at the conference": cases
 # a court or a mediation centre handles, which the documents count — not the documents' own cases.
 _HANDLED_CASES_EN = re.compile(r"\b(?:mediation|dispute|court|legal|lawsuit|criminal|civil|commercial|judicial|trial|"
