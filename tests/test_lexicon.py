@@ -249,3 +249,25 @@ def test_contrasts_read_both_ways():
 
     assert "进口" in contrasts()["出口"] and "出口" in contrasts()["进口"]
     assert "口岸" not in contrasts()
+
+
+@pytest.mark.parametrize("name,english", [
+    ("两江片区", "两江片区 (Liangjiang Area)"),  # no dictionary entry: the pinyin officials say
+    ("江苏自贸试验区南京片区", "江苏自贸试验区南京片区 (Jiangsu Pilot FTZ, Nanjing Area)"),
+    ("舟山片区", "舟山片区 (Zhoushan Area)"),
+    ("四川自贸试验区川南临港片区管委会", "四川自贸试验区川南临港片区管委会"),  # a description, not a name: left as it is
+])
+def test_english_names_of_providers(name, english):
+    from assistant.lexicon.names import english_name
+
+    assert english_name(name) == english
+
+
+def test_an_area_written_with_either_suffix_is_found_by_its_english_name():
+    from assistant.lexicon.translate import english_concepts
+
+    names = NameIndex.from_texts({"d": "两江新区管委会发布通知。两江片区建立了机制。台州市和泰州市各有园区。"})
+    groups = english_concepts("List the reforms from the Liangjiang Area.", names)[0]
+    assert any({"两江新区", "两江片区"} <= set(g) for g in groups)
+    groups = english_concepts("What did Taizhou do?", names)[0]
+    assert not any({"台州", "泰州"} <= set(g) for g in groups)  # two places spelled alike stay apart

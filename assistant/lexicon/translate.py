@@ -53,7 +53,13 @@ def english_concepts(question: str, names: NameIndex | None) -> tuple[list[list[
     for start, end, name in kept_names:
         taken[start:end] = [True] * (end - start)
         if names is not None:
-            name_groups.append(_name_group(name, names))
+            # "Liangjiang Area" spells both 两江新区 and 两江片区: the same place with either suffix is meant (but not
+            # 泰州 for 台州, another place spelled the same).
+            split = split_suffix(name)  # only a name written with its suffix ("Area"), not a bare "Zhejiang"
+            spelled = [name] + ([n for n in names.lookup(question[start:end])
+                                 if n != name and (split_suffix(n) or ("",))[0] == split[0]] if split else [])
+            name_groups.append(list(dict.fromkeys(t for n in spelled[:3] for t in _name_group(n, names)))[
+                : _MAX_ALTERNATIVES + 2])
     word_groups, unknown = _dictionary_groups(question, taken, names)
     groups: list[list[str]] = []
     sources: list[str] = []

@@ -198,6 +198,9 @@ def build_query(question: str, language: str, history: list[dict] | None, cases:
     # "几家中院的…协议是哪天签的" asks for a date; the courts are counted only when a clause asks how many.
     query.counted = [a for a in query.counted
                      if any(ask.wants in ("count", "figure", "quantity") and a.phrase in ask.text for ask in query.asks)]
+    if query.intent == "summary" and query.asks and all(a.wants_figure for a in query.asks):
+        # "What share of the products achieved a first sale?" asks for a figure, not for what a case did.
+        query.intent = "lookup"
     return query
 
 
@@ -239,6 +242,7 @@ def build_asks(question: str, language: str, query: Query, previous: str = "", n
         # "提升到了多少？原来是多少？" / "…now, and what was it on the old route?": the later clause is about
         # what the earlier one was.
         out[i] = _inherit(ask, out[i - 1], bool(ask.relation) or not _specific(ask))
+    out = [part for ask in out for part in _per_year(ask, query.years)]
     sides = _sides(question, query)
     if sides:
         # "衢州和丽水…各提了多少", "…跟乌鲁木齐比，哪个多？各是多少列？": the single ask, or the clause that says
@@ -247,6 +251,22 @@ def build_asks(question: str, language: str, query: Query, previous: str = "", n
             [ask.model_copy(update={"side": side, "terms": [g for g in ask.terms
                                                             if not any(t in sides and t != side for t in g)]})
              for side in sides] if len(out) == 1 or _EACH.search(ask.text) else [ask])]
+    return out
+
+
+def _per_year(ask: Ask, years: list[str]) -> list[Ask]:
+    """"What share… in 2022, and in 2023?": one figure per year, each ask with its own year only."""
+    own = [y for y in years if y in ask.text]
+    if len(own) < 2 or not ask.wants_figure:
+        return [ask]
+    out = []
+    for year in own:
+        text = ask.text
+        for other in own:
+            if other != year:
+                text = text.replace(other, "")
+        out.append(ask.model_copy(update={"text": text, "terms": [g for g in ask.terms if not any(
+            t in own and t != year for t in g)]}))
     return out
 
 
