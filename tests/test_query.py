@@ -205,6 +205,11 @@ def test_the_clause_that_says_each_is_asked_of_each_side():
     assert any(not a.side for a in query.asks)  # "哪个多" stays one ask
 
 
+def test_a_comparison_of_time_savings_asks_a_time_of_each_side():
+    query = build_query("Compare the time savings of the Zhoushan and Ningbo cases.", "en", None, CASES)
+    assert query.intent == "compare" and {a.wants for a in query.asks} == {"time"}
+
+
 def test_comparison_gives_one_ask_per_side_without_the_other_side():
     query = build_query("衢州和丽水的方案，对交易额年均增速各提了多少？", "zh", None, CASES)
     sides = sorted(a.side for a in query.asks)

@@ -217,11 +217,14 @@ def build_asks(question: str, language: str, query: Query, previous: str = "", n
             kind = ask_rules.kind_of(clause, language, elliptic) if kind == "text" else kind
         relation = ask_rules.relation_of(clause, language)
         attribute = next((a for a in query.attributes if a.chinese in clause or a.phrase in clause.lower()), None)
+        if kind == "text" and query.intent == "compare" and _QUANTITY_NOUN.search(clause):
+            # "对比两地的供应量", "compare the time savings of X and Y": a figure from each side, of the kind its noun
+            # names (the noun says it though no "how much" does)
+            kind = ask_rules.kind_of(clause, language, elliptic=True)
+            kind = "figure" if kind == "text" else kind
         common = dict(text=clause, terms=groups, focus=focus_groups, units=ask_rules.units_of(focus, language),
                       wants=kind, attribute=attribute)
         joined = ask_rules.joined_kinds(focus, language)
-        if kind == "text" and query.intent == "compare" and _QUANTITY_NOUN.search(clause):
-            kind = "figure"  # "对比两地的供应量", "compare the number of trains": a figure from each side
         if ask_rules.from_to(clause, language):
             out += [Ask(relation="before", **common), Ask(relation="after", **common)]
         elif joined:
