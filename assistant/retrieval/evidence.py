@@ -67,6 +67,8 @@ def choose_cases(query: Query, hits: list[Hit]) -> list[Case]:
         order = [c for c in order if c.kind == "case"] + [c for c in order if c.kind != "case"]
     chosen = [order[0]]
     sides = [a.side for a in query.asks if a.side]
+    if not sides and query.intent == "compare" and len(query.places) >= 2:
+        sides = query.places  # "compare the before-and-after times of X's … and Y's …": each place's case
     if sides:
         # A side names its case in the title or provider ("乌鲁木齐市"), or else in the retrieved passage
         # ("义乌平台" in a case 金义片区 provided).
