@@ -69,8 +69,10 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
     loose = result.best_fraction < settings.loose_fraction
     result.off_topic = ((only_places or loose) and similarity is not None and off_topic_similarity is not None
                         and similarity < off_topic_similarity)
-    answering = _answering_cases(by_case, fractions, result.best_fraction - settings.answering_margin,
-                                 query.places, case_text)
+    # A comparison is answered by a case per side, each covering its own half of the question: the required names
+    # ("不见面", 2023) are looked for in every retrieved case, not only in those as close as the best one.
+    floor = 0.0 if query.intent == "compare" else result.best_fraction - settings.answering_margin
+    answering = _answering_cases(by_case, fractions, floor, query.places, case_text)
     answering_text = " ".join(text for _, text in answering)
     # Places must appear in the passages (a comparison spreads them over two cases): 宁夏 in a question
     # about the Yellow River cases is in none of them, though their texts mention it in passing. A year,
