@@ -60,14 +60,11 @@ def _someone_else(query: Query, evidence: Evidence, sentence: int | None, case_t
     if case_text is None or sentence is None or query.language != "zh":
         return False
     names = [m.group(0) for m in _ORGANISATION.finditer(query.question)]
-    chosen = evidence.sentences[sentence]
-    case = next((c for c in evidence.cases if c.id == chosen.case_id), None)
+    case = next((c for c in evidence.cases if c.id == evidence.sentences[sentence].case_id), None)
     if not names or case is None:
         return False
     text = case_text(case)
-    at = chosen.start - case.start
-    before = [p for p in _SENTENCE_END.split(text[:at]) if p.strip()]
-    near = f"{case.title} {case.provider or ''} {before[-1] if before else ''} {chosen.text}"
+    near = _near(evidence, sentence, case_text)
     # The case's own actor (named in its opening, or again and again) is the subject of every sentence; only an
     # organisation mentioned in passing must stand by the figure.
     return any(n in text and n not in near and n not in text[:_OPENING] and text.count(n) < 2 for n in names)
