@@ -17,6 +17,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -236,9 +237,16 @@ class Match:
 
 def lookup(english: str, limit: int = 8) -> list[Match]:
     """Headwords whose glosses fit an English word or phrase, best first, one match per headword."""
+    return list(_lookup(english, limit))
+
+
+# The dictionary is a packaged file that never changes while the process runs, and officials' questions repeat
+# their words ("container", "bonded", "area"): an English question's analysis was most of retrieve()'s time.
+@lru_cache(maxsize=16384)
+def _lookup(english: str, limit: int) -> tuple[Match, ...]:
     words = _content(english_words(english))
     if not words:
-        return []
+        return ()
     index = _index()
     best: dict[int, tuple[tuple[float, ...], Match]] = {}  # entry → (sort key, match)
     for variant_rank, variant in enumerate(_variants(words)):
@@ -254,7 +262,7 @@ def lookup(english: str, limit: int = 8) -> list[Match]:
         out.setdefault(match.chinese, match)
         if len(out) >= limit:
             break
-    return list(out.values())
+    return tuple(out.values())
 
 
 def chinese_for(word_or_phrase: str, limit: int = 8) -> list[str]:
