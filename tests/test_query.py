@@ -61,6 +61,7 @@ def test_clauses(question, language, expected):
     ("how does the remote inspection work", "en", "text"),
     ("what was it on the old route", "en", "figure"),
     ("what was the road distance on the old route", "en", "quantity"),
+    ("which laptop brands send their products to the repair centre", "en", "name"),
 ])
 def test_kind_of(clause, language, kind):
     assert asks.kind_of(clause, language) == kind
@@ -141,6 +142,7 @@ def test_units_of(clause, language, units):
     ("和上年相比，进口货值增长了多少？", "zh", "lookup"),  # one case's change, not two sides
     ("How long does tallying a pallet take now, versus before?", "en", "lookup"),  # before and after, one case
     ("List the reforms from the Liangjiang Area in the Chongqing digest.", "en", "list"),
+    ("How many of the professionals served came from the United States?", "en", "lookup"),  # counts, names no provider
     ("Which reforms cut the clearance time in Liangjiang?", "en", "lookup"),  # a topic, not a list
 ])
 def test_intent(question, language, intent):

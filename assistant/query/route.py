@@ -79,9 +79,13 @@ def compares(question: str) -> bool:
     return bool(_COMPARES.search(question))
 
 
+_HOW_MANY = re.compile(r"多少|几[个家项名位人]|\bhow (?:many|much)\b", re.I)
+
+
 def asks_provider(question: str, language: str) -> bool:
-    """'Which area provided X?'"""
-    return bool((_ASKS_PROVIDER_ZH if language == "zh" else _ASKS_PROVIDER_EN).search(question))
+    """'Which area provided X?' — not "How many of the professionals came from the US?", which counts."""
+    return bool((_ASKS_PROVIDER_ZH if language == "zh" else _ASKS_PROVIDER_EN).search(question)) \
+        and not _HOW_MANY.search(question)
 
 
 def counts_only(question: str) -> bool:
