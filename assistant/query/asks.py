@@ -133,8 +133,8 @@ _KINDS_EN: list[tuple[AnswerKind, re.Pattern[str]]] = [
                           r"|\bname of the (?:head|director|chairman|president|manager|researcher|official|person)\b"
                           r"|\bwhat is the name of the (?:head|director|chairman|researcher|person)\b", re.I)),
     ("name", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|which (?:bank|company|firm|enterprise|platform|agency|department|authority|"
-                        r"institution|organi[sz]ation|exchange|court|operator|lender|insurer|university|port|association|brands?|"
-                        r"manufacturers?|makers?|carriers?|airlines?|shipping lines?)"
+                        r"institution|organi[sz]ation|exchange|court|operator|lender|insurer|university|port|association)"
+                        r"|which (?:\w+ )?(?:brands?|manufacturers?|makers?|carriers?|airlines?)\b"
                         r"|what (?:bank|company|platform|product|system|agency|institution)\b|\bcalled\b|\bname[sd]?\b", re.I)),
     ("percent", re.compile(r"percent|percentage|\bshare\b|\bproportion\b|\brate\b|year[- ]on[- ]year|growth|\bby what\b|\bratio\b"
                            r"|how much of\b", re.I)),
