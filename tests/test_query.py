@@ -140,6 +140,7 @@ def test_units_of(clause, language, units):
     ("义乌平台去年开行的班列，跟乌鲁木齐的比，哪个多？", "zh", "compare"),
     ("宁波直播平台的销售货值和青岛的差多少？各是多少？", "zh", "compare"),
     ("和上年相比，进口货值增长了多少？", "zh", "lookup"),  # one case's change, not two sides
+    ("“不见面”开标和“全随机评标”，各自做了多少个项目？", "zh", "compare"),
     ("How long does tallying a pallet take now, versus before?", "en", "lookup"),  # before and after, one case
     ("List the reforms from the Liangjiang Area in the Chongqing digest.", "en", "list"),
     ("How many of the professionals served came from the United States?", "en", "lookup"),  # counts, names no provider
@@ -210,6 +211,11 @@ def test_the_clause_that_says_each_is_asked_of_each_side():
 def test_a_comparison_of_time_savings_asks_a_time_of_each_side():
     query = build_query("Compare the time savings of the Zhoushan and Ningbo cases.", "en", None, CASES)
     assert query.intent == "compare" and {a.wants for a in query.asks} == {"time"}
+
+
+def test_two_programmes_in_quotes_are_the_sides_when_no_two_places_are():
+    query = build_query("西咸新区“不见面”开标和烟台“全随机评标”，各自做了多少个项目？", "zh", None, CASES)
+    assert sorted(a.side for a in query.asks) == ["不见面", "全随机评标"]
 
 
 def test_comparison_gives_one_ask_per_side_without_the_other_side():

@@ -70,9 +70,11 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
     result.off_topic = ((only_places or loose) and similarity is not None and off_topic_similarity is not None
                         and similarity < off_topic_similarity)
     # A comparison is answered by a case per side, each covering its own half of the question: the required names
-    # ("不见面", 2023) are looked for in every retrieved case, not only in those as close as the best one.
+    # ("不见面", 2023) are looked for in every retrieved case, not only in those as close as the best one or those
+    # naming the one place the question gives (烟台 is one side's; 西咸新区's case is the other).
     floor = 0.0 if query.intent == "compare" else result.best_fraction - settings.answering_margin
-    answering = _answering_cases(by_case, fractions, floor, query.places, case_text)
+    answering = _answering_cases(by_case, fractions, floor, [] if query.intent == "compare" else query.places,
+                                 case_text)
     answering_text = " ".join(text for _, text in answering)
     # Places must appear in the passages (a comparison spreads them over two cases): 宁夏 in a question
     # about the Yellow River cases is in none of them, though their texts mention it in passing. A year,

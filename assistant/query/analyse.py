@@ -296,10 +296,13 @@ _EACH = re.compile(r"各|分别|各自|两者|respectively|\beach\b|\bboth\b", r
 
 
 def _sides(question: str, query: Query) -> list[str]:
-    """The places a comparison sets side by side ("衢州和丽水的方案…各提了多少")."""
+    """The places a comparison sets side by side ("衢州和丽水的方案…各提了多少"), or else the programmes it names
+    in quotes ("“不见面”开标和“全随机评标”各自做了多少个项目？")."""
     if query.intent != "compare" and not _EACH.search(question):
         return []
-    return query.places if len(query.places) >= 2 else []
+    if len(query.places) >= 2:
+        return query.places
+    return query.quoted if len(query.quoted) >= 2 else []
 
 
 def _names_provider(question: str, cases: list[Case]) -> bool:

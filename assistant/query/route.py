@@ -30,7 +30,7 @@ _ASKS_WHO_EN = re.compile(r"\b(which|what)\s+(cities|city|areas?|zones?|province
 _ONE_OF_EN = re.compile(r"\bwhich (?:one )?of (?:the|these|its)\b[^?]*?\b(?:mentions|is|has|does|provides|covers|describes|"
                         r"sets|targets|focuses|deals|aims|talks|proposes|calls)\b", re.I)
 
-_COMPARES = re.compile(r"比较|对比|区别|异同|分别|两个|两者|两项|前者|后者|各是|各为|各有|"
+_COMPARES = re.compile(r"比较|对比|区别|异同|分别|各自|两个|两者|两项|前者|后者|各是|各为|各有|"
                        # "A…，跟B…比，哪个多？各是多少？" ("和上年相比增长了多少" is one case's change: not here)
                        r"哪个(?:多|少|大|小|高|低|长|短|快|慢|更)|"
                        r"compare|comparison|difference|differ|versus(?! (?:before|previously|earlier|in the past|now))|"
