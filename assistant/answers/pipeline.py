@@ -27,7 +27,7 @@ from assistant.answers import extractive
 from assistant.answers.citations import CheckedSentence, Renderer, SentenceStream, check, check_sentence, strip_markers
 from assistant.answers.generate import generator_for, messages_for, repeats_instructions
 from assistant.config import Settings, get_settings
-from assistant.ground.asks import stated_asks
+from assistant.ground.asks import Misfit, misfits, stated_asks
 from assistant.ground.coverage import Coverage, coverage
 from assistant.ground.refusal import refusal_text
 from assistant.lexicon.names import english_name
@@ -156,7 +156,7 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
         query = turn.query = resolved
         hits, evidence, cov, stated = _ground(turn, query, filters, catalog, settings)
     if not hits or not cov.strong or not any(stated):
-        yield from _refuse(turn, hits, cov, query, stated)
+        yield from _refuse(turn, hits, cov, query, stated, misfits(query, evidence, catalog.case_text))
         return
 
     ev_hits, numbers = evidence_hits(evidence, catalog)
@@ -170,7 +170,7 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
             return
     final = _extractive(turn, evidence, stated, numbers, ev_hits)
     if final.refused:
-        yield from _refuse(turn, hits, cov, query, stated)
+        yield from _refuse(turn, hits, cov, query, stated, misfits(query, evidence, catalog.case_text))
         return
     yield final.text
     yield final
@@ -340,8 +340,8 @@ def _lead(query: Query, case: Case, titles_en: dict[str, str]) -> str:
 
 
 def _refuse(turn: Turn, hits: list[Hit], cov: Coverage | None, query: Query | None,
-            stated: list[bool] | None = None) -> Iterator[str | Answer]:
+            stated: list[bool] | None = None, misfit: list[Misfit | None] | None = None) -> Iterator[str | Answer]:
     closest: list[Case] = list({h.case.id: h.case for h in hits}.values())[:3]
-    text = refusal_text(turn.language, cov, closest, query, stated)
+    text = refusal_text(turn.language, cov, closest, query, stated, misfit)
     yield text
     yield turn.answer(text, refused=True, closest_cases=closest, route="refusal")

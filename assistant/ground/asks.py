@@ -10,10 +10,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from assistant.config import GroundSettings
 from assistant.lexicon.wordlists import contrasts
 from assistant.models import Case, Evidence, Query
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """Why a sentence about the ask does not answer it: the place, the year or the organisation the question names
+    and the sentence's case does not ("place" 咸阳, "year" 2023, "organisation" 中农集团), or the contrast it states
+    instead ("contrast": what, instead = 出口, 进口)."""
+
+    kind: str
+    what: str
+    instead: str = ""
 
 # "2020年实际增长了多少？", "was the 50 billion target achieved?": the outcome, not the plan. A plan's sentence
 # ("力争实现交易额超500亿元", "aims to reach…") states a target, which does not answer it.
@@ -32,17 +44,16 @@ def _only_targets(query: Query, evidence: Evidence, k: int) -> bool:
         _STATES_TARGET.search(t) and not _STATES_OUTCOME.search(t) for t in texts)
 
 
-def _contrary(query: Query, evidence: Evidence, k: int, sentence: int | None) -> bool:
+def _contrary(query: Query, evidence: Evidence, k: int, sentence: int | None) -> tuple[str, str] | None:
     """The ask's best sentence speaks of the other side: "跨境电商零售出口货值" answered by "零售进口货值155.69亿元".
     The words next to the question word count when there are any: "imported-goods hub" in the context of a clause
     asking for a number of firms is no contrast."""
     if sentence is None or k >= len(query.asks):
-        return False
+        return None
     text = evidence.sentences[sentence].text
     opposite = contrasts()
-    return any(other in text and not any(w in text for w in group)
-               for group in (query.asks[k].focus or query.asks[k].terms) for word in group
-               for other in opposite.get(word, ()))
+    return next(((word, other) for group in (query.asks[k].focus or query.asks[k].terms) for word in group
+                 for other in opposite.get(word, ()) if other in text and not any(w in text for w in group)), None)
 
 
 # An organisation a question names ("中农集团承储了多少吨"), by the ending Chinese organisation names share.
@@ -53,21 +64,21 @@ _OPENING = 200  # characters: where a case introduces who carries it out
 
 
 def _someone_else(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None
-                  ) -> bool:
+                  ) -> str:
     """The question asks a figure of one organisation the case names, and the sentence with the figure is about
     something else: "中农集团承储了多少吨尿素？" is not answered by the 120万吨 all 27 firms hold. The organisation
     must stand in the sentence, the one before it (its subject may stand there), or the case's title or provider."""
     if case_text is None or sentence is None or query.language != "zh":
-        return False
+        return ""
     names = [m.group(0) for m in _ORGANISATION.finditer(query.question)]
     case = next((c for c in evidence.cases if c.id == evidence.sentences[sentence].case_id), None)
     if not names or case is None:
-        return False
+        return ""
     text = case_text(case)
     near = _near(evidence, sentence, case_text)
     # The case's own actor (named in its opening, or again and again) is the subject of every sentence; only an
     # organisation mentioned in passing must stand by the figure.
-    return any(n in text and n not in near and n not in text[:_OPENING] and text.count(n) < 2 for n in names)
+    return next((n for n in names if n in text and n not in near and n not in text[:_OPENING] and text.count(n) < 2), "")
 
 
 def _near(evidence: Evidence, sentence: int, case_text: Callable[[Case], str]) -> str:
@@ -82,20 +93,20 @@ def _near(evidence: Evidence, sentence: int, case_text: Callable[[Case], str]) -
 
 
 def _undated(query: Query, evidence: Evidence, k: int, sentence: int | None,
-             case_text: Callable[[Case], str] | None) -> bool:
+             case_text: Callable[[Case], str] | None) -> str:
     """A figure asked for a year is stated for that year: "郑州机场2023年的货邮吞吐量" is not "2021年、2022年连续两年
     超过60万吨". When the figure's sentence (or the one before) is dated, the year asked must be among its dates."""
     years = [y for y in query.years if k < len(query.asks) and y in query.asks[k].text]  # this clause's own years
     if case_text is None or sentence is None or not years:
-        return False
+        return ""
     if "|" in evidence.sentences[sentence].text:
-        return False  # a table row: its years head the columns, rows away
+        return ""  # a table row: its years head the columns, rows away
     near = _near(evidence, sentence, case_text)
     # Only a sentence dated otherwise: a figure without a date may well be the year's, as the paragraph says.
-    return bool(_YEAR.search(near)) and any(y not in near for y in years)
+    return next((y for y in years if y not in near), "") if _YEAR.search(near) else ""
 
 
-def _elsewhere(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None) -> bool:
+def _elsewhere(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None) -> str:
     """A lookup names a place its answering case never mentions: "咸阳国际机场2022年货邮吞吐量" answered from
     Zhengzhou airport's case because a neighbouring case talks about Xianyang. The place may be anywhere in the
     case (its title, provider, document, text), not necessarily in the sentence. Only a question about one place:
@@ -103,13 +114,29 @@ def _elsewhere(query: Query, evidence: Evidence, sentence: int | None, case_text
     and how many in Urumqi?" sets two cases side by side, and one side answered is better than none."""
     if case_text is None or sentence is None or query.intent not in ("lookup", "summary") or len(query.places) != 1 \
             or len(query.asks) != 1:
-        return False
+        return ""
     case_id = evidence.sentences[sentence].case_id
     case = next((c for c in evidence.cases if c.id == case_id), None)
     if case is None:
-        return False
+        return ""
     text = f"{case.title} {case.provider or ''} {case.document_title} {case_text(case)}"
-    return any(p not in text for p in query.places)
+    return next((p for p in query.places if p not in text), "")
+
+
+def misfits(query: Query, evidence: Evidence, case_text: Callable[[Case], str] | None = None) -> list[Misfit | None]:
+    """Per finding, why its sentence does not answer the ask although it is about it — the place, year, side or
+    organisation the question names and the sentence does not — or None. The refusal says it to the official."""
+    out: list[Misfit | None] = []
+    for finding in evidence.findings:
+        ask = query.asks[finding.ask] if finding.ask < len(query.asks) else None
+        place = _elsewhere(query, evidence, finding.sentence, case_text)
+        contrary = _contrary(query, evidence, finding.ask, finding.sentence)
+        figure = ask is not None and ask.wants_figure
+        someone = _someone_else(query, evidence, finding.sentence, case_text) if figure else ""
+        year = _undated(query, evidence, finding.ask, finding.sentence, case_text) if figure else ""
+        out.append(Misfit("place", place) if place else Misfit("contrast", contrary[0], contrary[1]) if contrary
+                   else Misfit("organisation", someone) if someone else Misfit("year", year) if year else None)
+    return out
 
 
 def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings,
@@ -119,7 +146,7 @@ def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings,
     verdicts = []
     provider = bool(evidence.cases and evidence.cases[0].provider)
     on_topic = bool(query.follow_up and evidence.cases and evidence.cases[0].id in query.carried_cases)
-    for finding in evidence.findings:
+    for finding, misfit in zip(evidence.findings, misfits(query, evidence, case_text)):
         ask = query.asks[finding.ask] if finding.ask < len(query.asks) else None
         if ask is not None and query.intent == "provider" and ask.wants in ("name", "text") and provider:
             verdicts.append(True)  # "谁报送的？": the case's provider line answers it
@@ -134,11 +161,7 @@ def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings,
             # An ask that names nothing of its own ("原来是多少？"), or a follow-up about the case the conversation
             # is on ("And how long does the trip take now?"), is about that case: what it needs is its kind.
             about = True
-        if ask is not None and _only_targets(query, evidence, finding.ask):
-            about = False
-        if _elsewhere(query, evidence, finding.sentence, case_text) or _contrary(query, evidence, finding.ask, finding.sentence) \
-                or (ask is not None and ask.wants_figure and (_someone_else(query, evidence, finding.sentence, case_text)
-                                                          or _undated(query, evidence, finding.ask, finding.sentence, case_text))):
+        if (ask is not None and _only_targets(query, evidence, finding.ask)) or misfit is not None:
             about = False
         verdicts.append(finding.sentence is not None and about and finding.kind_ok)
     return verdicts

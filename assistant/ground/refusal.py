@@ -3,9 +3,12 @@ which cases came closest — the official's next lead."""
 
 from __future__ import annotations
 
+from assistant.ground.asks import Misfit
 from assistant.ground.coverage import Coverage
 from assistant.lexicon import glossary
+from assistant.lexicon.dictionary import english_for
 from assistant.lexicon.names import english_name
+from assistant.lexicon.wordlists import contrast_english
 from assistant.models import Case, Query
 from assistant.text import quoted
 
@@ -23,10 +26,13 @@ _KIND_EN = {"money": "an amount of money", "time": "a duration", "count": "a num
 
 
 def refusal_text(language: str, cov: Coverage | None, closest: list[Case], query: Query | None = None,
-                 stated: list[bool] | None = None) -> str:
+                 stated: list[bool] | None = None, misfits: list[Misfit | None] | None = None) -> str:
     """The refusal in the question's language, naming what is missing and the closest cases."""
     text = REFUSAL[language] + _unstated(cov, language)
-    if cov is not None and cov.strong and query is not None and stated is not None:
+    said = [m for m in (misfits or []) if m is not None]
+    if said:
+        text += _misfit_text(said[0], language)  # what the closest sentence states instead: the official's lead
+    elif cov is not None and cov.strong and query is not None and stated is not None:
         text += _unanswered(query, stated, language)
     if closest:
         if language == "zh":
@@ -35,6 +41,25 @@ def refusal_text(language: str, cov: Coverage | None, closest: list[Case], query
             text += " The closest cases are: " + "; ".join(
                 f"{quoted(c.title)} ({english_name(c.provider) or c.document_title})" for c in closest) + "."
     return text
+
+
+def _misfit_text(misfit: Misfit, language: str) -> str:
+    if language == "zh":
+        return {"place": f"给出这个数字的案例未提及{misfit.what}。",
+                "contrast": f"最相关的句子说的是“{misfit.instead}”，不是所问的“{misfit.what}”。",
+                "organisation": f"案例只是顺带提到{misfit.what}，所给数字并非{misfit.what}的。",
+                "year": f"最相关的句子给出的是其他年份的数字，没有{misfit.what}年的。"}[misfit.kind]
+    what, instead = _english(misfit.what), _english(misfit.instead)
+    return {"place": f" The case that gives the figure does not mention {what}.",
+            "contrast": f" The closest sentence is about {instead}, not {what} as asked.",
+            "organisation": f" The case names {what} only in passing; its figure is not theirs.",
+            "year": f" The closest sentence gives figures for other years, not {misfit.what}."}[misfit.kind]
+
+
+def _english(chinese: str) -> str:
+    """进口 → '进口 (import)' for an English reader; a place by its English name."""
+    gloss = contrast_english(chinese) or next(iter(english_for(chinese, 1)), "")
+    return f"{chinese} ({gloss})" if gloss else english_name(chinese)
 
 
 def _unanswered(query: Query, stated: list[bool], language: str) -> str:

@@ -95,15 +95,31 @@ def section_roles() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=1)
+def _contrast_rows() -> tuple[tuple[str, ...], ...]:
+    rows = []
+    for line in (DATA / "contrasts.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(tuple(cell.strip() for cell in line.split("\t")))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
 def contrasts() -> dict[str, frozenset[str]]:
     """Word → the words naming its opposite side (出口 → {进口}), both directions."""
     out: dict[str, set[str]] = {}
-    for line in (DATA / "contrasts.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            a, _, b = line.partition("\t")
-            out.setdefault(a.strip(), set()).add(b.strip())
-            out.setdefault(b.strip(), set()).add(a.strip())
+    for a, b, *_ in _contrast_rows():
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+def contrast_english(word: str) -> str:
+    """The English of a contrast word (出口 → 'export'); "" for a word not in the list."""
+    for row in _contrast_rows():
+        for zh, en in ((row[0], row[2]), (row[1], row[3])) if len(row) >= 4 else ():
+            if zh == word:
+                return en
+    return ""
 
 
 def section_role(label: str) -> str:
