@@ -244,3 +244,9 @@ def test_a_noun_is_counted_only_when_a_clause_asks_how_many(question, counted):
 def test_a_question_naming_only_years_is_still_a_follow_up():
     query = build_query("What targets are set for 2025 and 2027?", "en", HISTORY, CASES)
     assert query.follow_up and query.years == ["2025", "2027"]
+
+
+def test_a_year_repeated_in_every_clause_gives_one_ask_per_clause():
+    # A pasted page repeating "2020年…？" once made one ask per clause per repetition (10,000 asks, 45 s).
+    query = build_query("宁波舟山港2020年的货物吞吐量是多少？" * 50, "zh", None, CASES)
+    assert query.years == ["2020"] and len(query.asks) == 50

@@ -63,22 +63,22 @@ _YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 _OPENING = 200  # characters: where a case introduces who carries it out
 
 
-def _someone_else(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None
-                  ) -> str:
+def _someone_else(names: list[str], evidence: Evidence, sentence: int | None, near: Callable[[int], str],
+                  case_text: Callable[[Case], str] | None) -> str:
     """The question asks a figure of one organisation the case names, and the sentence with the figure is about
     something else: "中农集团承储了多少吨尿素？" is not answered by the 120万吨 all 27 firms hold. The organisation
     must stand in the sentence, the one before it (its subject may stand there), or the case's title or provider."""
-    if case_text is None or sentence is None or query.language != "zh":
+    if case_text is None or sentence is None or not names:
         return ""
-    names = [m.group(0) for m in _ORGANISATION.finditer(query.question)]
     case = next((c for c in evidence.cases if c.id == evidence.sentences[sentence].case_id), None)
-    if not names or case is None:
+    if case is None:
         return ""
     text = case_text(case)
-    near = _near(evidence, sentence, case_text)
+    around = near(sentence)
     # The case's own actor (named in its opening, or again and again) is the subject of every sentence; only an
     # organisation mentioned in passing must stand by the figure.
-    return next((n for n in names if n in text and n not in near and n not in text[:_OPENING] and text.count(n) < 2), "")
+    return next((n for n in names if n in text and n not in around and n not in text[:_OPENING] and text.count(n) < 2),
+                "")
 
 
 def _near(evidence: Evidence, sentence: int, case_text: Callable[[Case], str]) -> str:
@@ -92,18 +92,17 @@ def _near(evidence: Evidence, sentence: int, case_text: Callable[[Case], str]) -
     return f"{case.title} {case.provider or ''} {before[-1] if before else ''} {chosen.text}"
 
 
-def _undated(query: Query, evidence: Evidence, k: int, sentence: int | None,
-             case_text: Callable[[Case], str] | None) -> str:
+def _undated(query: Query, evidence: Evidence, k: int, sentence: int | None, near: Callable[[int], str]) -> str:
     """A figure asked for a year is stated for that year: "郑州机场2023年的货邮吞吐量" is not "2021年、2022年连续两年
     超过60万吨". When the figure's sentence (or the one before) is dated, the year asked must be among its dates."""
     years = [y for y in query.years if k < len(query.asks) and y in query.asks[k].text]  # this clause's own years
-    if case_text is None or sentence is None or not years:
+    if sentence is None or not years:
         return ""
     if "|" in evidence.sentences[sentence].text:
         return ""  # a table row: its years head the columns, rows away
-    near = _near(evidence, sentence, case_text)
+    around = near(sentence)
     # Only a sentence dated otherwise: a figure without a date may well be the year's, as the paragraph says.
-    return next((y for y in years if y not in near), "") if _YEAR.search(near) else ""
+    return next((y for y in years if y not in around), "") if _YEAR.search(around) else ""
 
 
 def _elsewhere(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None) -> str:
@@ -127,13 +126,22 @@ def misfits(query: Query, evidence: Evidence, case_text: Callable[[Case], str] |
     """Per finding, why its sentence does not answer the ask although it is about it — the place, year, side or
     organisation the question names and the sentence does not — or None. The refusal says it to the official."""
     out: list[Misfit | None] = []
+    # Read once per question, not per ask: a pasted page of questions has thousands of asks.
+    names = [m.group(0) for m in _ORGANISATION.finditer(query.question)] if query.language == "zh" else []
+    seen: dict[int, str] = {}
+
+    def near(sentence: int) -> str:
+        if sentence not in seen:
+            seen[sentence] = _near(evidence, sentence, case_text) if case_text else evidence.sentences[sentence].text
+        return seen[sentence]
+
     for finding in evidence.findings:
         ask = query.asks[finding.ask] if finding.ask < len(query.asks) else None
         place = _elsewhere(query, evidence, finding.sentence, case_text)
         contrary = _contrary(query, evidence, finding.ask, finding.sentence)
         figure = ask is not None and ask.wants_figure
-        someone = _someone_else(query, evidence, finding.sentence, case_text) if figure else ""
-        year = _undated(query, evidence, finding.ask, finding.sentence, case_text) if figure else ""
+        someone = _someone_else(names, evidence, finding.sentence, near, case_text) if figure else ""
+        year = _undated(query, evidence, finding.ask, finding.sentence, near) if figure else ""
         out.append(Misfit("place", place) if place else Misfit("contrast", contrary[0], contrary[1]) if contrary
                    else Misfit("organisation", someone) if someone else Misfit("year", year) if year else None)
     return out

@@ -188,7 +188,7 @@ def build_query(question: str, language: str, history: list[dict] | None, cases:
         expansion=list(dict.fromkeys(t for g in groups for t in g)) if language == "en" else [],
         places=[r for r in required if r in places or r in foreign],
         place_terms=sorted(t for g in groups for t in g if t in places or names is not None and t in names.places()),
-        years=YEAR.findall(standalone),
+        years=list(dict.fromkeys(YEAR.findall(standalone))),
         quoted=quoted_names(standalone),
         batches=list(dict.fromkeys(BATCH.findall(standalone) + [t for t in terms if BATCH.fullmatch(t)])),
         attributes=asked(standalone, language), counted=counted(standalone, language),
@@ -259,7 +259,7 @@ def build_asks(question: str, language: str, query: Query, previous: str = "", n
 
 def _per_year(ask: Ask, years: list[str]) -> list[Ask]:
     """"What share… in 2022, and in 2023?": one figure per year, each ask with its own year only."""
-    own = [y for y in years if y in ask.text]
+    own = list(dict.fromkeys(y for y in years if y in ask.text))
     if len(own) < 2 or not ask.wants_figure:
         return [ask]
     out = []
