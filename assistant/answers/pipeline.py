@@ -149,14 +149,14 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
                                            for i, c in enumerate(listing.cases, 1)], route="catalog")
         return
 
-    hits, evidence, cov, stated = _ground(turn, query, filters, catalog, settings)
+    hits, evidence, cov, stated, found = _ground(turn, query, filters, catalog, settings)
     if (not hits or not cov.strong or not any(stated)) and resolved is not query:
         # The model's rewrite can bring words the documents do not use ("费用" for 成本); the rule-based
         # resolution (the previous question and case beside this one) is grounded before refusing.
         query = turn.query = resolved
-        hits, evidence, cov, stated = _ground(turn, query, filters, catalog, settings)
+        hits, evidence, cov, stated, found = _ground(turn, query, filters, catalog, settings)
     if not hits or not cov.strong or not any(stated):
-        yield from _refuse(turn, hits, cov, query, stated, misfits(query, evidence, catalog.case_text))
+        yield from _refuse(turn, hits, cov, query, stated, found)
         return
 
     ev_hits, numbers = evidence_hits(evidence, catalog)
@@ -170,15 +170,15 @@ def _run(turn: Turn, cleaned: str, history: list[dict], filters: dict | None,
             return
     final = _extractive(turn, evidence, stated, numbers, ev_hits)
     if final.refused:
-        yield from _refuse(turn, hits, cov, query, stated, misfits(query, evidence, catalog.case_text))
+        yield from _refuse(turn, hits, cov, query, stated, found)
         return
     yield final.text
     yield final
 
 
 def _ground(turn: Turn, query: Query, filters: dict | None, catalog: Catalog, settings: Settings
-            ) -> tuple[list[Hit], Evidence, Coverage, list[bool]]:
-    """Retrieval, the evidence for each ask, and whether the documents state it."""
+            ) -> tuple[list[Hit], Evidence, Coverage, list[bool], list[Misfit | None]]:
+    """Retrieval, the evidence for each ask, whether the documents state it, and what they state instead."""
     trace = RetrievalTrace()
     hits, evidence = retrieve_with_evidence(query, settings.retrieval.k, filters, settings=settings, trace=trace)
     turn.timings.update({f"retrieve_{k}": v for k, v in trace.timings.items() if k != "evidence"})
@@ -186,7 +186,8 @@ def _ground(turn: Turn, query: Query, filters: dict | None, catalog: Catalog, se
     turn.timings["evidence"] = trace.timings.get("evidence", 0.0)
     cov = coverage(query, hits, settings.ground, case_text=catalog.case_text, similarity=trace.top_similarity,
                    off_topic_similarity=settings.off_topic_similarity())
-    return hits, evidence, cov, stated_asks(query, evidence, settings.ground, case_text=catalog.case_text)
+    found = misfits(query, evidence, catalog.case_text)
+    return hits, evidence, cov, stated_asks(query, evidence, settings.ground, found), found
 
 
 def _extractive(turn: Turn, evidence: Evidence, stated: list[bool], numbers: list[int], hits: list[Hit]) -> Answer:

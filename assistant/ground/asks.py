@@ -58,8 +58,8 @@ def _contrary(query: Query, evidence: Evidence, k: int, sentence: int | None) ->
 
 # An organisation a question names ("中农集团承储了多少吨"), by the ending Chinese organisation names share.
 _ORGANISATION = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:集团|公司|银行|大学|研究院|交易所|基金|协会|商会)")
-_SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+_SENTENCE_END = re.compile(r"(?<=[。！？；])")
 _OPENING = 200  # characters: where a case introduces who carries it out
 
 
@@ -70,7 +70,7 @@ def _someone_else(names: list[str], evidence: Evidence, sentence: int | None, ne
     must stand in the sentence, the one before it (its subject may stand there), or the case's title or provider."""
     if case_text is None or sentence is None or not names:
         return ""
-    case = next((c for c in evidence.cases if c.id == evidence.sentences[sentence].case_id), None)
+    case = _case_of(evidence, sentence)
     if case is None:
         return ""
     text = case_text(case)
@@ -81,13 +81,19 @@ def _someone_else(names: list[str], evidence: Evidence, sentence: int | None, ne
                 "")
 
 
+def _case_of(evidence: Evidence, sentence: int) -> Case | None:
+    return next((c for c in evidence.cases if c.id == evidence.sentences[sentence].case_id), None)
+
+
 def _near(evidence: Evidence, sentence: int, case_text: Callable[[Case], str]) -> str:
     """A chosen sentence with the one before it (where its subject or date may stand) and its case's title and
     provider."""
     chosen = evidence.sentences[sentence]
-    case = next((c for c in evidence.cases if c.id == chosen.case_id), None)
+    case = _case_of(evidence, sentence)
     if case is None:
         return chosen.text
+    # The sentence before, split at sentence ends only (not at line breaks, as text.sentence_spans does): a heading
+    # line between is no subject, and the checks were measured so.
     before = [p for p in _SENTENCE_END.split(case_text(case)[: chosen.start - case.start]) if p.strip()]
     return f"{case.title} {case.provider or ''} {before[-1] if before else ''} {chosen.text}"
 
@@ -114,8 +120,7 @@ def _elsewhere(query: Query, evidence: Evidence, sentence: int | None, case_text
     if case_text is None or sentence is None or query.intent not in ("lookup", "summary") or len(query.places) != 1 \
             or len(query.asks) != 1:
         return ""
-    case_id = evidence.sentences[sentence].case_id
-    case = next((c for c in evidence.cases if c.id == case_id), None)
+    case = _case_of(evidence, sentence)
     if case is None:
         return ""
     text = f"{case.title} {case.provider or ''} {case.document_title} {case_text(case)}"
@@ -147,14 +152,13 @@ def misfits(query: Query, evidence: Evidence, case_text: Callable[[Case], str] |
     return out
 
 
-def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings,
-                case_text: Callable[[Case], str] | None = None) -> list[bool]:
-    """One verdict per ask of the query, in order. `case_text` gives a case's whole text, where the places a
-    lookup names are looked for."""
+def stated_asks(query: Query, evidence: Evidence, settings: GroundSettings, found: list[Misfit | None]) -> list[bool]:
+    """One verdict per finding, in order; `found` is misfits() of the same evidence (a finding with a misfit is not
+    stated), computed once by the caller, who also tells the official about them when it refuses."""
     verdicts = []
     provider = bool(evidence.cases and evidence.cases[0].provider)
     on_topic = bool(query.follow_up and evidence.cases and evidence.cases[0].id in query.carried_cases)
-    for finding, misfit in zip(evidence.findings, misfits(query, evidence, case_text)):
+    for finding, misfit in zip(evidence.findings, found):
         ask = query.asks[finding.ask] if finding.ask < len(query.asks) else None
         if ask is not None and query.intent == "provider" and ask.wants in ("name", "text") and provider:
             verdicts.append(True)  # "谁报送的？": the case's provider line answers it
