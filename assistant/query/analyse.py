@@ -251,10 +251,14 @@ def build_asks(question: str, language: str, query: Query, previous: str = "", n
         # "衢州和丽水…各提了多少", "…跟乌鲁木齐比，哪个多？各是多少列？": the single ask, or the clause that says
         # "each", becomes one ask per side, each without the other side's name.
         out = [part for ask in out for part in (
-            [ask.model_copy(update={"side": side, "terms": [g for g in ask.terms
-                                                            if not any(t in sides and t != side for t in g)]})
-             for side in sides] if len(out) == 1 or _EACH.search(ask.text) else [ask])]
+            [ask.model_copy(update={"side": side, "terms": _without_others(ask.terms, side, sides)}) for side in sides]
+            if len(out) == 1 or _EACH.search(ask.text) else [ask])]
     return out
+
+
+def _without_others(terms: list[list[str]], kept: str, split_by: list[str]) -> list[list[str]]:
+    """An ask's terms for one side (or year) of a question split by several: without the other sides' names."""
+    return [g for g in terms if not any(t in split_by and t != kept for t in g)]
 
 
 def _per_year(ask: Ask, years: list[str]) -> list[Ask]:
@@ -268,8 +272,7 @@ def _per_year(ask: Ask, years: list[str]) -> list[Ask]:
         for other in own:
             if other != year:
                 text = text.replace(other, "")
-        out.append(ask.model_copy(update={"text": text, "terms": [g for g in ask.terms if not any(
-            t in own and t != year for t in g)]}))
+        out.append(ask.model_copy(update={"text": text, "terms": _without_others(ask.terms, year, own)}))
     return out
 
 

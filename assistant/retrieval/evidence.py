@@ -356,8 +356,9 @@ def _summary(sentences: list[_Sentence], lead: Case, picked: dict[int, set[int]]
     roles = [_role(s) for s in sentences]
     own = [i for i in range(len(sentences)) if sentences[i].case is lead]
     figures = {i: len(_DIGITS.findall(sentences[i].text)) for i in own}
-    results = [i for i in own if figures[i] and (roles[i] == "result" or (
-        not any(roles[j] == "result" for j in own) and (_CHANGE.search(sentences[i].text) or _OUTCOME.search(sentences[i].text))))]
+    headed = any(roles[i] == "result" for i in own)  # else results are told by their wording
+    results = [i for i in own if figures[i] and (roles[i] == "result" if headed else bool(
+        _CHANGE.search(sentences[i].text) or _OUTCOME.search(sentences[i].text)))]
     # A change stated with its figures ("降至3850元，降幅近40%") first, then the sentences with the most figures.
     results = sorted(results, key=lambda i: (-bool(_CHANGE.search(sentences[i].text)) - min(figures[i], 3) / 3,
                                              -relevance[i]))[: settings.summary_results]
