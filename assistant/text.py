@@ -57,6 +57,8 @@ _KIND_UNITS: dict[str, re.Pattern[str]] = {
 }
 
 
+# "国发〔2017〕16号": a document's number names it; it counts nothing.
+_DOCUMENT_NUMBER = re.compile(r"[〔\[（(【]\s*(?:19|20)\d{2}\s*[〕\]）)】]\s*\d+\s*号")
 # 一年 reads "per year" ("一年节省运费700余万元") far more often than "it took a year".
 _PER_YEAR = re.compile(r"(?<![\d〇一二两三四五六七八九十百])一年(?![多半内以])")
 
@@ -65,9 +67,9 @@ def figure_kinds(sentence: str) -> set[str]:
     """Which kinds of figure a sentence states: money, time, percent, quantity, count, date (and 'figure'
     when it states any quantity). Dates are not durations: 2020年 is when, 3年 is how long."""
     kinds = {"date"} if _DATE.search(sentence) else set()
-    undated = _PER_YEAR.sub(" ", _DATE.sub(" ", sentence))
+    undated = _PER_YEAR.sub(" ", _DATE.sub(" ", _DOCUMENT_NUMBER.sub(" ", sentence)))
     kinds |= {kind for kind, pattern in _KIND_UNITS.items() if pattern.search(undated)}
-    if kinds - {"date"} or has_figure(sentence):
+    if kinds - {"date"} or has_figure(_DOCUMENT_NUMBER.sub(" ", sentence)):
         kinds.add("figure")
     return kinds
 

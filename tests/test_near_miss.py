@@ -146,3 +146,45 @@ def test_a_plan_target_does_not_answer_what_actually_happened():
     assert answer("嘉兴跨境电商综试区2020年跨境网络零售出口实际增长了多少？").refused
     given = answer("嘉兴综试区方案对2020年跨境网络零售出口增速提出的目标是多少？")
     assert not given.refused and "30%" in given.text
+
+
+# ------------------------------------------------------------------ what the sentence is about, not just its words
+def test_what_the_question_sets_aside_is_no_answer():
+    # The Yantai case counts cars transshipped abroad; the port's own exports are not given.
+    set_aside = answer("烟台港2022年的商品车，除了国际转运以外出口了多少辆？")
+    assert set_aside.refused and "排除" in set_aside.text
+    given = answer("烟台港2022年国际转运了多少辆商品车？")
+    assert not given.refused and "14 万辆" in given.text
+
+
+def test_a_running_total_does_not_answer_one_year_alone():
+    alone = answer("How many China-Europe trains did Xiamen run in 2022 alone?")
+    assert alone.refused and "running total" in alone.text
+    given = answer("By the end of 2022, how many China-Europe trains had Xiamen run in total?")
+    assert not given.refused and "1208" in given.text
+
+
+def test_a_place_the_case_names_in_passing_does_not_own_its_figure():
+    # The Lishui plan lists 遂昌's cluster among five; its target of 300 firms is Lishui's, not 遂昌's.
+    passing = answer("丽水方案提到的遂昌家居休闲产业跨境电商集聚区，要培育多少家企业？")
+    assert passing.refused and "顺带提到遂昌" in passing.text
+    given = answer("丽水跨境电商综试区方案提出累计培育多少家跨境电商企业？")
+    assert not given.refused and "300" in given.text
+
+
+def test_a_count_in_its_own_measure_word():
+    # 车次 is counted nowhere in the Kaifeng case; its 300 firms are not trips.
+    assert answer("开封到连云港的高速快运专线一年跑多少车次？").refused
+    given = answer("开封—连云港高速快运专线服务了多少家河南企业？")
+    assert not given.refused and "300" in given.text
+
+
+def test_two_things_named_by_their_own_names_are_compared_side_by_side():
+    a = answer("厦门的中欧班列和成渝的中欧班列，一共各开行了多少列？")
+    assert not a.refused and "1208" in a.text and "2.2 万" in a.text
+    assert {c.case_id for c in a.citations} >= {"003_44b0ec56baa3ca9a#2", "004_db19b12f0daba2d6#15"}
+
+
+def test_a_summary_asked_with_its_key_numbers_quotes_the_results():
+    a = answer("简单介绍一下青岛把碳评纳入环评的做法，带上几个关键数字。")
+    assert not a.refused and "500" in a.text and "47%" in a.text

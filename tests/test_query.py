@@ -62,6 +62,10 @@ def test_clauses(question, language, expected):
     ("what was it on the old route", "en", "figure"),
     ("what was the road distance on the old route", "en", "quantity"),
     ("which laptop brands send their products to the repair centre", "en", "name"),
+    ("跨境专线带宽有多大", "zh", "figure"),  # 多大 asks an amount, though no unit says which
+    ("贵阳和厦门的跨境电商增速，谁更快", "zh", "percent"),  # "who is faster" compares growth, asks no name
+    ("这个案例是谁提供的", "zh", "name"),
+    ("委托协助执行一般几个工作日内办完", "zh", "time"),
 ])
 def test_kind_of(clause, language, kind):
     assert asks.kind_of(clause, language) == kind
@@ -144,6 +148,8 @@ def test_units_of(clause, language, units):
     ("How long does tallying a pallet take now, versus before?", "en", "lookup"),  # before and after, one case
     ("List the reforms from the Liangjiang Area in the Chongqing digest.", "en", "list"),
     ("How many of the professionals served came from the United States?", "en", "lookup"),  # counts, names no provider
+    ("离岸贸易那篇，是哪几个城市提供的材料？", "zh", "provider"),  # 哪几个 asks which, not how many
+    ("这个案例有几个城市参与提供？", "zh", "lookup"),
     ("Which reforms cut the clearance time in Liangjiang?", "en", "lookup"),  # a topic, not a list
 ])
 def test_intent(question, language, intent):
@@ -250,3 +256,52 @@ def test_a_year_repeated_in_every_clause_gives_one_ask_per_clause():
     # A pasted page repeating "2020年…？" once made one ask per clause per repetition (10,000 asks, 45 s).
     query = build_query("宁波舟山港2020年的货物吞吐量是多少？" * 50, "zh", None, CASES)
     assert query.years == ["2020"] and len(query.asks) == 50
+
+
+@pytest.mark.parametrize("piece,focus", [
+    ("每吨运费是多少", "每吨运费是多少"),  # only the question word follows 是: what is asked stands before it
+    ("湖州综试区是哪一年经国务院批复设立的", "哪一年经国务院批复设立的"),  # before 是 is the topic
+    ("企业数量是多少家", "企业数量是多少家"),
+])
+def test_the_focus_is_the_part_of_the_clause_that_asks(piece, focus):
+    assert asks.clauses(piece, "zh")[0][1] == focus
+
+
+@pytest.mark.parametrize("question,language,left", [
+    ("简单介绍一下烟台片区商品车国际转运新模式，带上几个关键数字。", "zh", "简单介绍一下烟台片区商品车国际转运新模式。"),
+    ("Give me a short rundown of the carbon assessment reform, with the key numbers.", "en",
+     "Give me a short rundown of the carbon assessment reform."),
+    ("这个项目的关键数据是多少？", "zh", "这个项目的关键数据是多少？"),  # asks a figure of its own
+    ("How many figures did the report publish?", "en", "How many figures did the report publish?"),
+])
+def test_a_request_to_quote_figures_is_not_an_ask_of_its_own(question, language, left):
+    assert asks.without_figure_request(question, language) == left
+
+
+def test_a_summary_with_key_numbers_stays_a_summary():
+    query = build_query("简单介绍一下内陆地区货物出海物流一体化协作新模式，带上几个关键数字。", "zh", None, CASES)
+    assert query.intent == "summary" and all(a.wants == "text" for a in query.asks)
+    assert route.intent_of("Can you give me a rundown of the Kaifeng route?", "en") == "summary"
+    assert route.intent_of("Could you sum up the Kaifeng route case?", "en") == "summary"
+
+
+@pytest.mark.parametrize("question,language,aside", [
+    ("烟台片区2022年商品车自己出口（不算国际转运）有多少辆？", "zh", "国际转运"),
+    ("不包括进口的部分是多少？", "zh", "进口"),
+    ("How many cars did the port export, excluding transshipment?", "en", "transshipment"),
+    ("烟台片区2022年国际转运商品车有多少辆？", "zh", ""),
+    ("How many cars were shipped, including transshipment?", "en", ""),
+])
+def test_what_a_question_sets_aside(question, language, aside):
+    assert asks.set_aside(question, language) == aside
+
+
+@pytest.mark.parametrize("question,language,one", [
+    ("How many trains did Xiamen run in 2022 alone?", "en", True),
+    ("仅2022年开行了多少列？", "zh", True),
+    ("2022年当年开行了多少列？", "zh", True),
+    ("How many trains had Xiamen run by the end of 2022?", "en", False),
+    ("2022年开行了多少列？", "zh", False),
+])
+def test_a_question_asking_one_period_only(question, language, one):
+    assert build_query(question, language, None, CASES).one_period is one

@@ -20,8 +20,9 @@ from assistant.models import Case, Evidence, Query
 @dataclass(frozen=True)
 class Misfit:
     """Why a sentence about the ask does not answer it: the place, the year or the organisation the question names
-    and the sentence's case does not ("place" 咸阳, "year" 2023, "organisation" 中农集团), or the contrast it states
-    instead ("contrast": what, instead = 出口, 进口)."""
+    and the sentence's case does not ("place" 咸阳, "year" 2023, "organisation" 中农集团), the contrast it states
+    instead ("contrast": what, instead = 出口, 进口), what the question set aside ("excluded" 国际转运), or a
+    running total where one year's figure was asked ("total" 2022)."""
 
     kind: str
     what: str
@@ -111,20 +112,46 @@ def _undated(query: Query, evidence: Evidence, k: int, sentence: int | None, nea
     return next((y for y in years if y not in around), "") if _YEAR.search(around) else ""
 
 
+def _set_aside(query: Query, evidence: Evidence, sentence: int | None) -> str:
+    """The question sets something aside and the sentence is about it: "自己出口（不算国际转运）有多少辆？" is not
+    answered by "完成国际转运商品车超14万辆"."""
+    if sentence is None or not query.excluded:
+        return ""
+    text = evidence.sentences[sentence].text
+    return "".join(g[0] for g in query.excluded) if all(any(t in text for t in g) for g in query.excluded) else ""
+
+
+# "截至2022年底…共开行1208列", "累计…": a running total, not one period's figure.
+_RUNNING_TOTAL = re.compile(r"截至|截止|累计|共计|总计|迄今|以来|先后")
+
+
+def _running_total(query: Query, sentence: int | None, near: Callable[[int], str], evidence: Evidence) -> str:
+    """"How many trains did Xiamen run in 2022 alone?" asks one year's figure; a total to the end of 2022 is
+    not it. Only the sentence and the one before it count (where the total's 截至 stands)."""
+    if sentence is None or not query.one_period:
+        return ""
+    around = near(sentence)
+    chosen = evidence.sentences[sentence].text
+    tail = around[max(0, len(around) - len(chosen) - 60):]  # the sentence and the end of the one before
+    return (query.years[0] if query.years else "—") if _RUNNING_TOTAL.search(tail) else ""
+
+
 def _elsewhere(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None) -> str:
     """A lookup names a place its answering case never mentions: "咸阳国际机场2022年货邮吞吐量" answered from
     Zhengzhou airport's case because a neighbouring case talks about Xianyang. The place may be anywhere in the
-    case (its title, provider, document, text), not necessarily in the sentence. Only a question about one place:
-    "Guangdong–Hong Kong–Macao" is written 粤港澳; and only a question that asks one thing: "how many trains in Shaanxi,
-    and how many in Urumqi?" sets two cases side by side, and one side answered is better than none."""
-    if case_text is None or sentence is None or query.intent not in ("lookup", "summary") or len(query.places) != 1 \
+    case (its title, provider, document, text), not necessarily in the sentence. A question about several places
+    misses when the case names none of them ("Guangdong–Hong Kong–Macao" is written 粤港澳, so one of them
+    absent is no miss); and only a question that asks one thing: "how many trains in Shaanxi, and how many in
+    Urumqi?" sets two cases side by side, and one side answered is better than none."""
+    if case_text is None or sentence is None or query.intent not in ("lookup", "summary") or not query.places \
             or len(query.asks) != 1:
         return ""
     case = _case_of(evidence, sentence)
     if case is None:
         return ""
     text = f"{case.title} {case.provider or ''} {case.document_title} {case_text(case)}"
-    return next((p for p in query.places if p not in text), "")
+    absent = [p for p in query.places if p not in text]
+    return absent[0] if len(absent) == len(query.places) else ""
 
 
 def misfits(query: Query, evidence: Evidence, case_text: Callable[[Case], str] | None = None) -> list[Misfit | None]:
@@ -133,6 +160,9 @@ def misfits(query: Query, evidence: Evidence, case_text: Callable[[Case], str] |
     out: list[Misfit | None] = []
     # Read once per question, not per ask: a pasted page of questions has thousands of asks.
     names = [m.group(0) for m in _ORGANISATION.finditer(query.question)] if query.language == "zh" else []
+    # A place the case names once in passing ("丽水方案里，松阳…" when the figure is all of 丽水's) is such a name too.
+    # Only a place the question itself names: an English question's compounds ("Yiwu FTZ" → 义乌自贸区) are not.
+    names += [p for p in query.place_terms if p not in names and (p in query.question or p in query.places)]
     seen: dict[int, str] = {}
 
     def near(sentence: int) -> str:
@@ -147,8 +177,11 @@ def misfits(query: Query, evidence: Evidence, case_text: Callable[[Case], str] |
         figure = ask is not None and ask.wants_figure
         someone = _someone_else(names, evidence, finding.sentence, near, case_text) if figure else ""
         year = _undated(query, evidence, finding.ask, finding.sentence, near) if figure else ""
+        aside = _set_aside(query, evidence, finding.sentence)
+        total = _running_total(query, finding.sentence, near, evidence) if figure else ""
         out.append(Misfit("place", place) if place else Misfit("contrast", contrary[0], contrary[1]) if contrary
-                   else Misfit("organisation", someone) if someone else Misfit("year", year) if year else None)
+                   else Misfit("excluded", aside) if aside else Misfit("organisation", someone) if someone
+                   else Misfit("year", year) if year else Misfit("total", total) if total else None)
     return out
 
 

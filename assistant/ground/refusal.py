@@ -48,12 +48,16 @@ def _misfit_text(misfit: Misfit, language: str) -> str:
         return {"place": f"给出这个数字的案例未提及{misfit.what}。",
                 "contrast": f"最相关的句子说的是“{misfit.instead}”，不是所问的“{misfit.what}”。",
                 "organisation": f"案例只是顺带提到{misfit.what}，所给数字并非{misfit.what}的。",
-                "year": f"最相关的句子给出的是其他年份的数字，没有{misfit.what}年的。"}[misfit.kind]
+                "year": f"最相关的句子给出的是其他年份的数字，没有{misfit.what}年的。",
+                "excluded": f"最相关的句子说的正是问题排除的“{misfit.what}”。",
+                "total": f"最相关的句子给出的是累计数，不是{misfit.what}年当年的数字。"}[misfit.kind]
     what, instead = _english(misfit.what), _english(misfit.instead)
     return {"place": f" The case that gives the figure does not mention {what}.",
             "contrast": f" The closest sentence is about {instead}, not {what} as asked.",
             "organisation": f" The case names {what} only in passing; its figure is not theirs.",
-            "year": f" The closest sentence gives figures for other years, not {misfit.what}."}[misfit.kind]
+            "year": f" The closest sentence gives figures for other years, not {misfit.what}.",
+            "excluded": f" The closest sentence is about {what}, which the question leaves out.",
+            "total": f" The closest sentence gives a running total, not the figure for {misfit.what} alone."}[misfit.kind]
 
 
 def _english(chinese: str) -> str:

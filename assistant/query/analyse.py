@@ -149,6 +149,12 @@ def counted(question: str, language: str) -> list[Attribute]:
     return found
 
 
+# "in 2022 alone", "仅2022年", "2022年当年": one period's figure, which a running total ("截至2022年底累计…") is not.
+_ONE_PERIOD = re.compile(r"\b(?:19|20)\d{2}\s+(?:alone|only|by itself)\b|\b(?:only|just) in (?:19|20)\d{2}\b|"
+                         r"\bin (?:that|a single|one) year\b|(?:仅|单|只)(?:在)?\s*(?:19|20)\d{2}\s*年|"
+                         r"(?:19|20)\d{2}\s*年(?:当年|全年|一年|单年|内)|当年|单年", re.I)
+
+
 def wants_figure(question: str) -> bool:
     return bool(_WANTS_FIGURE.search(question))
 
@@ -193,8 +199,13 @@ def build_query(question: str, language: str, history: list[dict] | None, cases:
         batches=list(dict.fromkeys(BATCH.findall(standalone) + [t for t in terms if BATCH.fullmatch(t)])),
         attributes=asked(standalone, language), counted=counted(standalone, language),
         wants_figure=wants_figure(standalone),
+        one_period=bool(_ONE_PERIOD.search(question)),
     )
-    query.asks = build_asks(question, language, query, resolved.previous_question, names)
+    excluded = ask_rules.set_aside(question, language)
+    query.excluded = [g for g in term_groups(excluded, language, names)[0] if g] if excluded else []
+    # A summary asked to quote its figures ("…，带上几个关键数字") asks what the case did, not a count.
+    query.asks = build_asks(ask_rules.without_figure_request(question, language), language, query,
+                            resolved.previous_question, names)
     # "几家中院的…协议是哪天签的" asks for a date; the courts are counted only when a clause asks how many.
     query.counted = [a for a in query.counted
                      if any(ask.wants in ("count", "figure", "quantity") and a.phrase in ask.text for ask in query.asks)]
@@ -217,7 +228,7 @@ def build_asks(question: str, language: str, query: Query, previous: str = "", n
             kind = ask_rules.kind_of(clause, language, elliptic) if kind == "text" else kind
         relation = ask_rules.relation_of(clause, language)
         attribute = next((a for a in query.attributes if a.chinese in clause or a.phrase in clause.lower()), None)
-        if kind == "text" and query.intent == "compare" and _QUANTITY_NOUN.search(clause):
+        if kind == "text" and query.intent == "compare" and (_QUANTITY_NOUN.search(clause) or _COMPARATIVE.search(clause)):
             # "对比两地的供应量", "compare the time savings of X and Y": a figure from each side, of the kind its noun
             # names (the noun says it though no "how much" does)
             kind = ask_rules.kind_of(clause, language, elliptic=True)
@@ -246,7 +257,7 @@ def build_asks(question: str, language: str, query: Query, previous: str = "", n
         # what the earlier one was.
         out[i] = _inherit(ask, out[i - 1], bool(ask.relation) or not _specific(ask))
     out = [part for ask in out for part in _per_year(ask, query.years)]
-    sides = _sides(question, query)
+    sides = _sides(question, query, names)
     if sides:
         # "衢州和丽水…各提了多少", "…跟乌鲁木齐比，哪个多？各是多少列？": the single ask, or the clause that says
         # "each", becomes one ask per side, each without the other side's name.
@@ -295,17 +306,62 @@ def _inherit(ask: Ask, source: Ask, borrows_question: bool) -> Ask:
 
 _QUANTITY_NOUN = re.compile(r"[量额数率]|\b(?:number|figures?|rates?|amounts?|volumes?|totals?|runs|share|savings?|"
                             r"gains?|growth|increase|targets?)\b", re.I)
+# "哪个更快", "which has served more clients": a comparison of amounts, though no "how much" says so.
+_COMPARATIVE = re.compile(r"[谁哪][个家项]?(?:更|较)?(?:多|少|快|慢|高|低|大|小|长|短)|更(?:多|少|快|慢|高|低|大|小|长|短)|"
+                          r"\b(?:more|fewer|less|higher|lower|faster|slower|larger|bigger|smaller|longer|shorter|most|fewest)\b",
+                          re.I)
 _EACH = re.compile(r"各|分别|各自|两者|respectively|\beach\b|\bboth\b", re.I)
 
 
-def _sides(question: str, query: Query) -> list[str]:
+def _sides(question: str, query: Query, names: NameIndex | None = None) -> list[str]:
     """The places a comparison sets side by side ("衢州和丽水的方案…各提了多少"), or else the programmes it names
-    in quotes ("“不见面”开标和“全随机评标”各自做了多少个项目？")."""
+    in quotes ("“不见面”开标和“全随机评标”各自做了多少个项目？"), or else the name each half of "A和B" / "A versus B"
+    holds alone ("成渝的中欧班列和厦门的中欧班列")."""
     if query.intent != "compare" and not _EACH.search(question):
         return []
     if len(query.places) >= 2:
         return query.places
-    return query.quoted if len(query.quoted) >= 2 else []
+    if len(query.quoted) >= 2:
+        return query.quoted
+    return _named_halves(question, query.language, names)
+
+
+# What joins the two things a comparison names; English "or"/"and" only after the stronger joins.
+def _side_name(names: list[str], half: str, language: str, places: frozenset[str]) -> str:
+    """The name that stands for one half: in Chinese the last, since modifiers come first (重庆果园港 is 果园港's
+    side, not 重庆's); in English a place before another name ("China" of "China-Europe" names no side)."""
+    if language == "zh":
+        return max(names, key=lambda t: half.rfind(t))
+    return min(names, key=lambda t: t not in places)
+
+
+_JOINS_ZH = re.compile(r"和|与|跟|同|还是|以及|及|对比|相比|比起")
+_JOINS_EN = [re.compile(r"\s(?:versus|vs\.?|compared (?:with|to)|against)\s", re.I), re.compile(r"\sor\s", re.I),
+             re.compile(r"\sand\s", re.I)]
+_HALF_END = re.compile(r"[，,。？?！!:：；;]")
+
+
+def _named_halves(question: str, language: str, names: NameIndex | None) -> list[str]:
+    """"成渝的中欧班列和厦门的中欧班列，累计开行量各是多少", "Qingdao's marine testing platform or Xixian's 5G testing
+    platform": two sides though the gazetteer knows one place (成渝 is a region's short name; Xixian a new area's).
+    Each half's side is the name (a place or a proper noun of the documents) it holds and the other half does not;
+    no such name on both halves, no sides — "the growth and the share" are two asks, not two sides."""
+    if names is None:
+        return []
+    places = gazetteer(names)
+    known = places | frozenset(names.names())
+    joins = [_JOINS_ZH] if language == "zh" else _JOINS_EN
+    for join in joins:
+        for m in join.finditer(question):
+            before, after = question[: m.start()], question[m.end():]
+            left, right = re.split(_HALF_END, before)[-1], re.split(_HALF_END, after)[0]
+            lt = [t for g in term_groups(left, language, names)[0] for t in g]
+            rt = [t for g in term_groups(right, language, names)[0] for t in g]
+            lone = [t for t in lt if t in known and not YEAR.fullmatch(t) and not any(t in r or r in t for r in rt)]
+            rone = [t for t in rt if t in known and not YEAR.fullmatch(t) and not any(t in x or x in t for x in lt)]
+            if lone and rone:
+                return [_side_name(lone, left, language, places), _side_name(rone, right, language, places)]
+    return []
 
 
 def _names_provider(question: str, cases: list[Case]) -> bool:

@@ -69,6 +69,33 @@ def clauses(question: str, language: str) -> list[tuple[str, str]]:
     return out or [(question, question)]
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# "带上几个关键数字", "with the key numbers": a summary asked to quote its figures, not a count or a figure of its own.
+_FIGURES_PLEASE_ZH = re.compile(r"[，,]?\s*(?:请)?(?:带上|附上|给出|列出|说说|讲讲|包括|并给出|并列出)?(?:几个|一些|主要|相关)?"
+                                r"(?:关键|主要|核心|具体)?(?:数字|数据|指标)(?=[。？！?!]*$)")
+_FIGURES_PLEASE_EN = re.compile(r"[,;]?\s*\b(?:with|and|including|plus|give me|quote)\s+(?:the\s+|some\s+|a few\s+|its\s+)?"
+                                r"(?:key\s+|main\s+|headline\s+|hard\s+)?(?:numbers|figures|stats|statistics|data)\b"
+                                r"(?=[\s.?!,]*(?:please)?[\s.?!]*$)", re.I)
+
+
+# "（不算国际转运）", "excluding transshipment": what the figure asked for must not be about.
+_SET_ASIDE_ZH = re.compile(r"(?:不算|不包括|不包含|不含|除了|除去|排除|不计)([^，,。？?！!（）()]{2,12}?)(?=[）)，,。？?！!]|以外|之外|的|$)")
+_SET_ASIDE_EN = re.compile(r"\b(?:excluding|not counting|other than|apart from|except(?: for)?|leaving out|without counting)\s+"
+                           r"((?:the\s+)?[\w'-]+(?:\s+[\w'-]+){0,3}?)(?=\s*[),.;?!]|\s+(?:and|or|in|for|at)\b|$)", re.I)
+
+
+def set_aside(question: str, language: str) -> str:
+    """What the question excludes from the figure it asks ("自己出口（不算国际转运）" → 国际转运), or ''."""
+    m = (_SET_ASIDE_ZH if language == "zh" else _SET_ASIDE_EN).search(question)
+    return m.group(1).strip() if m else ""
+
+
+def without_figure_request(question: str, language: str) -> str:
+    """The question without a closing request to quote figures ("…，带上几个关键数字。", "…, with numbers?")."""
+    return (_FIGURES_PLEASE_ZH if language == "zh" else _FIGURES_PLEASE_EN).sub("", question).strip() or question
+
+
 def _predicate(piece: str, wh: re.Pattern[str], language: str) -> str:
     """The part of a Chinese piece that asks: "湖州综试区是哪一年经国务院批复设立的" asks about 批复设立; what stands
     before its 是 is the topic. (Taking what follows the question word instead — "多少家发生了贷款违约" — also
@@ -77,10 +104,14 @@ def _predicate(piece: str, wh: re.Pattern[str], language: str) -> str:
     if language != "zh" or m is None:
         return piece
     j = piece.rfind("是", 0, m.start())
-    return piece[j + 1 :] if j > 0 else piece
+    if j <= 0:
+        return piece
+    rest = piece[j + 1 :]
+    # "每吨运费是多少": nothing but the question word follows 是, so what is asked stands before it.
+    return rest if len(_CJK.findall(wh.sub("", rest))) >= 2 else piece
 
 
-_UNIT_ZH = re.compile(r"(?:多少|几)(个小时|个月|个工作日|工作日|万元|亿元|万吨|万标箱|平方米|平方公里|个百分点|"
+_UNIT_ZH = re.compile(r"(?:多少|几)(个小时|个月|个工作日|工作日|万元|亿元|万吨|万标箱|平方米|平方公里|个百分点|车次|班次|架次|航次|艘次|人次|"
                       r"[个家项名位条座所只辆艘列次件票批种类笔份户人单张套台架天年月日秒吨元亩箱趟]|小时|分钟|标箱|公里)")
 _UNIT_EN = re.compile(r"\bhow many ((?:[a-z-]+ ){0,2}[a-z-]+)|\bin ([a-z]+)\b(?=\s*\??$)|\bhow much ([a-z]+)\b", re.I)
 
@@ -114,17 +145,17 @@ _KINDS_ZH: list[tuple[AnswerKind, re.Pattern[str]]] = [
     ("date", re.compile(r"何时|什么时候|哪一?年|哪一?天|哪个月|几月|几号|哪个时间|什么时间(?!内)|时间是")),
     ("person", re.compile(r"(?:负责人|主任|院长|局长|研究员|董事长|总经理|市长|厅长|书记|专家|经理|主席|法官|仲裁员)"
                           r"[^，,。？?]{0,6}(?:是谁|叫什么|名字|姓名)|哪位|谁(?:是|担任|负责)")),
-    ("name", re.compile(r"叫什么|名字|名称|谁|哪位|哪家|哪个(?:银行|企业|公司|平台|部门|机构|单位|协会|交易所|法院|港口)"
+    ("name", re.compile(r"叫什么|名字|名称|谁(?![更较比多少快慢高低大小])|哪位|哪家|哪个(?:银行|企业|公司|平台|部门|机构|单位|协会|交易所|法院|港口)"
                         r"|哪些(?:银行|企业|公司|平台|部门|机构|单位|船运公司)|哪几(?:家|个|位)|什么(?:银行|企业|公司|平台|系统|产品|机构)")),
-    ("percent", re.compile(r"百分之|比例|比重|占比|增速|增幅|增长率|同比|百分点|[%％]|几成|提高了多少|增长了多少|下降了多少|降低了多少")),
-    ("time", re.compile(r"多长时间|多久|几(?:个)?(?:小时|分钟|天|月)|多少(?:个)?(?:小时|分钟|天|秒|工作日|年)|用时|耗时|时长|时间"
+    ("percent", re.compile(r"百分之|比例|比重|占比|增速|增幅|增长率|(?:年均|平均)增长|同比|百分点|[%％]|几成|提高了多少|增长了多少|下降了多少|降低了多少")),
+    ("time", re.compile(r"多长时间|多久|几(?:个)?(?:小时|分钟|天|月|工作日)|多少(?:个)?(?:小时|分钟|天|秒|工作日|年)|用时|耗时|时长|时间"
                         r"|缩短|提前|周期|时效")),
     ("money", re.compile(r"多少钱|[元费价]|成本|资金|金额|收入|投资|投入|贷款|融资|授信|税款|关税|税收|利润|收益|营收|销售额|交易额"
                          r"|保证金|担保|补贴|奖励|挣|货值")),
     ("quantity", re.compile(r"吨|公里|千米|标箱|TEU|平方|亩|立方|吞吐量|运量|货量|载重|面积|容量")),
     ("count", re.compile(r"多少(?:个|家|项|名|位|条|座|所|只|辆|艘|列|次|件|票|批|种|类|笔|份|户|人|单|张|套|台|架)"
                          r"|几(?:个|家|项|名|位|条|座|所|只|辆|艘|列|次|件|票|批|种|类|笔|份|户|人)|数量")),
-    ("figure", re.compile(r"多少|几")),
+    ("figure", re.compile(r"多少|几|多大|多高|多重|多快|多宽|多深")),
     ("text", re.compile(r"怎么|怎样|如何|什么|哪些|介绍|做法|措施|内容|作用|意义|为什么|为何|原因")),
 ]
 _KINDS_EN: list[tuple[AnswerKind, re.Pattern[str]]] = [

@@ -48,7 +48,8 @@ _SUMMARY_ZH = re.compile(r"怎么做|怎样做|如何做|做法|措施|举措|�
 _SUMMARY_EN = re.compile(r"summari[sz]e|\bdescribe\b|\bexplain\b|\boverview\b|\bwhat did\b.*\bdo\b|\bhow (?:does|did|do|has|have)\b|"
                          r"\bmain (?:building blocks|features|measures|elements|components|points)\b|\bhighlights?\b|"
                          r"\bwhat (?:results|measures|practices|steps|effects|outcomes)\b|\bachiev|\bwhat is\b.*\babout\b|\bput in place\b|"
-                         r"\bdelivered\b|\bprogress\b|\bwhat (?:has|have) (?:it|they) (?:done|delivered)\b", re.I)
+                         r"\bdelivered\b|\bprogress\b|\brundown\b|\bsum (?:it |this |that )?up\b|\brecap\b|\bwalk me through\b|\bbrief me\b|"
+                         r"\btell me (?:about|more)\b|\bwhat (?:has|have) (?:it|they) (?:done|delivered)\b", re.I)
 
 
 def intent_of(question: str, language: str) -> str:
@@ -79,7 +80,7 @@ def compares(question: str) -> bool:
     return bool(_COMPARES.search(question))
 
 
-_HOW_MANY = re.compile(r"多少|几[个家项名位人]|\bhow (?:many|much)\b", re.I)
+_HOW_MANY = re.compile(r"多少|(?<!哪)几[个家项名位人]|\bhow (?:many|much)\b", re.I)
 
 
 def asks_provider(question: str, language: str) -> bool:

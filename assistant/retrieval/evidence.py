@@ -59,30 +59,52 @@ class _Sentence:
 
 def choose_cases(query: Query, hits: list[Hit]) -> list[Case]:
     """The lead case, and for a comparison the case of each side (or the next case retrieval ranks)."""
-    order = list({h.case.id: h.case for h in hits}.values())
+    order = _ordered(query, hits)
     if not order:
         return []
-    if query.intent == "provider" and any(c.kind == "case" for c in order):
-        # "Which area put forward X?": a collection's introduction lists every case and provides none.
-        order = [c for c in order if c.kind == "case"] + [c for c in order if c.kind != "case"]
     chosen = [order[0]]
-    sides = [a.side for a in query.asks if a.side]
-    if not sides and query.intent == "compare" and len(query.places) >= 2:
-        sides = query.places  # "compare the before-and-after times of X's … and Y's …": each place's case
+    sides = side_cases(query, hits)
     if sides:
-        # A side names its case in the title or provider ("乌鲁木齐市"), or else in the retrieved passage
-        # ("义乌平台" in a case 金义片区 provided).
-        passages: dict[str, str] = {}
-        for h in hits:
-            passages[h.case.id] = passages.get(h.case.id, "") + h.chunk.text
-        for side in dict.fromkeys(sides):
-            match = next((c for c in order[:6] if side in f"{c.title}{c.provider or ''}"), None) or next(
-                (c for c in order[:6] if c not in chosen and side in passages[c.id]), None)
-            if match and match not in chosen:
-                chosen.append(match)
+        for case in sides.values():
+            if case not in chosen:
+                chosen.append(case)
     elif query.intent == "compare" and len(order) > 1:
         chosen.append(order[1])
     return chosen[:3]
+
+
+def _ordered(query: Query, hits: list[Hit]) -> list[Case]:
+    order = list({h.case.id: h.case for h in hits}.values())
+    if query.intent == "provider" and any(c.kind == "case" for c in order):
+        # "Which area put forward X?": a collection's introduction lists every case and provides none.
+        order = [c for c in order if c.kind == "case"] + [c for c in order if c.kind != "case"]
+    return order
+
+
+def side_cases(query: Query, hits: list[Hit]) -> dict[str, Case]:
+    """Each side of a comparison and its case: the case naming the side in its title or provider
+    ("乌鲁木齐市"), or else in the retrieved passage ("义乌平台" in a case 金义片区 provided) — never the case
+    another side took, so two sides named in one passage ("重庆果园港…和西永片区…") get two cases."""
+    order = _ordered(query, hits)
+    sides = [a.side for a in query.asks if a.side]
+    if not sides and query.intent == "compare" and len(query.places) >= 2:
+        sides = query.places  # "compare the before-and-after times of X's … and Y's …": each place's case
+    if not order or not sides:
+        return {}
+    passages: dict[str, str] = {}
+    for h in hits:
+        passages[h.case.id] = passages.get(h.case.id, "") + h.chunk.text
+    out: dict[str, Case] = {}
+    named = {side: [c for c in order[:6] if side in f"{c.title}{c.provider or ''}"] for side in dict.fromkeys(sides)}
+    for side, cases in named.items():  # sides named in a title first: they are sure of their case
+        if cases:
+            out[side] = next((c for c in cases if c not in out.values()), cases[0])
+    for side in named:
+        if side not in out:
+            match = next((c for c in order[:6] if c not in out.values() and side in passages[c.id]), None)
+            if match is not None:
+                out[side] = match
+    return out
 
 
 def _sentences(cases: list[Case], index: Index) -> list[_Sentence]:
@@ -168,7 +190,7 @@ def _windowed(groups: list[list[str]], weights: list[float], sentences: list[_Se
     return own
 
 
-_NUMBER_BEFORE = r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*(?:[万亿千百]\s*)?"
+_NUMBER_BEFORE = r"(?:\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*(?:[万亿千百]\s*)?(?:个\s*)?"  # 90 个工作日
 
 
 def unit_fits(units: list[str], text: str) -> bool:
@@ -239,6 +261,7 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
            question_vector: list[float] | None = None, trace: list | None = None) -> Evidence:
     """The sentences of the chosen case(s) that answer the query's asks, in document order."""
     cases = choose_cases(query, hits)
+    side_of = {side: case.id for side, case in side_cases(query, hits).items()}
     sentences = _sentences(cases, index)
     if not sentences:
         return Evidence(cases=cases)
@@ -268,8 +291,10 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
         scores = []
         side = ask.side if ask.side and any(ask.side in f"{s.case.title}{s.case.provider or ''}{s.text}"
                                              for s in sentences) else ""
+        side_case = side_of.get(ask.side or "")
         for i, s in enumerate(sentences):
-            if side and side not in f"{s.case.title}{s.case.provider or ''}{s.text}":
+            if side_case is not None and s.case.id != side_case or side_case is None and side and \
+                    side not in f"{s.case.title}{s.case.provider or ''}{s.text}":
                 scores.append(-1e9)
                 continue
             lex = _windowed(groups, weights, sentences, i)
