@@ -66,6 +66,8 @@ def test_clauses(question, language, expected):
     ("贵阳和厦门的跨境电商增速，谁更快", "zh", "percent"),  # "who is faster" compares growth, asks no name
     ("这个案例是谁提供的", "zh", "name"),
     ("委托协助执行一般几个工作日内办完", "zh", "time"),
+    ("How many Chang'an freight trains ran in 2022", "en", "count"),  # freight trains are counted, not paid
+    ("how many yuan did each container save", "en", "money"),
 ])
 def test_kind_of(clause, language, kind):
     assert asks.kind_of(clause, language) == kind
@@ -265,6 +267,12 @@ def test_a_year_repeated_in_every_clause_gives_one_ask_per_clause():
 ])
 def test_the_focus_is_the_part_of_the_clause_that_asks(piece, focus):
     assert asks.clauses(piece, "zh")[0][1] == focus
+
+
+def test_an_apostrophe_name_keeps_its_syllables():
+    # "an" of Chang'an / Xi'an is no article: dropping it turned 长安 into 昌江.
+    assert "Chang'an" in asks.content_of("How many Chang'an trains ran", "en")
+    assert "Xi'an" in asks.content_of("What did Xi'an achieve", "en")
 
 
 @pytest.mark.parametrize("question,language,left", [

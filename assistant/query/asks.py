@@ -171,6 +171,8 @@ _KINDS_EN: list[tuple[AnswerKind, re.Pattern[str]]] = [
                            r"|how much of\b", re.I)),
     ("time", re.compile(r"how long|how many (?:\w+ )?(?:days|hours|minutes|seconds|months|weeks|years|working days)|how much time"
                         r"|how (?:quick|fast|soon)|\btime\b|(?<!per )(?<![-/])\b(?:days?|hours?|minutes?)\b|\bearlier\b|\bfaster\b|\bquicker\b|duration", re.I)),
+    # "How many freight trains": a count, though "freight" is money elsewhere; not "how many yuan/tonnes".
+    ("count", re.compile(r"\bhow many\b(?! (?:yuan|rmb|dollars|usd|euros?|tonnes?|tons?|teu|kilomet|km|square|mu\b))", re.I)),
     ("money", re.compile(r"\bcost|\bsav(?:e|ed|es|ing|ings)\b|\bcharge|\bfee|\bprice|\bspen[dt]|\bpa(?:y|id)\b|\bearn|\binvest|\bfund|"
                          r"\bloan|\bfinanc|\bcredit|\byuan\b|\brmb\b|\bmoney|\bworth\b|\bvalue\b|\brevenue|\bincome|\bfreight\b|"
                          r"\bfare\b|\btax|\bduties\b|\bduty\b|\bdeposit|\bguarantee|\bsubsid|\bprofit|\bturnover|\bbudget|\bamount\b", re.I)),
@@ -251,11 +253,12 @@ _FRAME_ZH = re.compile(
     r"|什么时候|何时|哪一?年|哪一?天|哪个|哪些|哪家|哪位|哪|什么|怎么样|怎么|怎样|如何|是否|吗|呢|请问|分别|各自|各|又|要|是|了|的|能|可以"
     r"|现在|目前|如今|当前|原来|原先|原本|以前|之前|此前|过去|以往|曾经|最初|起初|之后|以后|后来|改革前|改革后|实施前|实施后"
     r"|时间|时长|用时|耗时|名字|名称|叫")
+# Not inside a name: "an" of "Chang'an" and "Xi'an", "old" of "Gold-Coast" are part of it.
 _FRAME_EN = re.compile(
-    r"\b(?:how (?:many|much|long|large|big|fast|quick|soon|far|high)|what|which|who|whom|whose|when|where|why|how|"
+    r"(?<![\'’-])\b(?:how (?:many|much|long|large|big|fast|quick|soon|far|high)|what|which|who|whom|whose|when|where|why|how|"
     r"now|currently|today|before|after|previously|originally|formerly|earlier|prior|old|new|used to|"
     r"is|are|was|were|did|does|do|it|its|they|their|them|that|this|these|those|and|or|the|a|an|of|in|on|at|to|for|by|"
-    r"with|from|per|each|both|respectively|time|name|called)\b", re.I)
+    r"with|from|per|each|both|respectively|time|name|called)\b(?![\'’-]\w)", re.I)
 
 
 def content_of(clause: str, language: str) -> str:
