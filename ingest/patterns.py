@@ -14,24 +14,27 @@ L1_HEADING = re.compile(rf"^(?:[{CN_NUM}]+、|\d{{1,2}}、(?=\s*\S{{1,15}}$))")
 L2_HEADING = re.compile(rf"^[（(]\s*[{CN_NUM}]+\s*[）)]")
 # 1. 建设综合服务平台。… — but never 12.5%。 / 99.99% / 5.42 亿条, which continue a wrapped figure.
 L3_HEADING = re.compile(r"^\d{1,2}[.．](?!\d)\s*")
+# A unit's name may hold a bracketed place, as official names do: 中国（星港）自由贸易试验区青岚片区管理委员会.
+# One bracket pair counts as one part of the name, so a name never swallows the bracket that closes its line.
+_UNIT = r"(?:[^（）()：:。；;]|[（(][^（）()：:。；;]{1,12}[）)])"
 # （舟山片区） / (上海市提供） / （北京市、重庆市、大连市、苏州市提供） / （X供稿）
 PROVIDER_LINE = re.compile(
-    r"^[（(]\s*(?P<who>[^（）()]{2,40}?)\s*(?:(?P<provided>提供|供稿|报送)|(?<=片区))\s*[）)]$"
+    rf"^[（(]\s*(?P<who>{_UNIT}{{2,40}}?)\s*(?:(?P<provided>提供|供稿|报送)|(?<=片区))\s*[）)]$"
 )
 # 报送单位：X / 供稿单位：X / （来源单位：X） / 供稿：X — a field naming the provider, under the title or
 # after the body; also a two-cell table row | 报送单位 | X |
 PROVIDER_FIELD = re.compile(
-    r"^[（(]?\s*(?:(?:报送|供稿|来源|提供|推荐|申报)单位|供稿)\s*[：:]\s*(?P<who>[^（）()：:。；;]{2,40}?)\s*[）)]?$"
+    rf"^[（(]?\s*(?:(?:报送|供稿|来源|提供|推荐|申报)单位|供稿)\s*[：:]\s*(?P<who>{_UNIT}{{2,40}}?)\s*[）)]?$"
 )
 # A line of fields, "label：value" parts joined by ；/ ｜ / |: 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X /
 # 来源：X. The provider is the value of the first field whose label names one (<word>单位 for the words below,
-# or a bare 来源 / 供稿 / 报送 / 申报); 参与单位 (participants) or a case code is not it. A value may end in
-# a bracketed note (X片区（Y综合保税区）).
+# or a bare 来源 / 供稿 / 报送 / 申报); 参与单位 (participants) or a case code is not it. A value may hold
+# brackets, like any unit's name (X片区（Y综合保税区）, 中国（X）自由贸易试验区Y片区管理委员会).
 PROVIDER_LABELS = frozenset({"来源", "供稿", "报送", "申报"} | {
     w + "单位" for w in ("报送", "供稿", "来源", "提供", "推荐", "申报", "牵头")})
 _FIELD = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,6})\s*[：:]\s*(?P<value>\S.*?)$")
 _FIELD_SPLIT = re.compile(r"\s*(?:[；;｜|]|\s{2,}|\u3000+)\s*")
-_FIELD_VALUE = re.compile(r"^[^（）()：:。，,；;！？!?“”]{2,40}(?:[（(][^（）()：:。；;]{2,24}[）)])?$")
+_FIELD_VALUE = re.compile(r"^(?:[^（）()：:。，,；;！？!?“”]|[（(][^（）()：:。；;]{1,24}[）)]){2,40}$")
 # What a provider never is: a date or a batch (（2023年第1批报送） is a submission note under a title).
 _NOT_A_UNIT = re.compile(r"^\d|\d{4}\s*年|第\s*[\d一二三四五六七八九十]+\s*[批期号]")
 # —— X / ——X供稿 after a case's body. Unless it says 供稿/提供, only a name that looks like an

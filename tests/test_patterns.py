@@ -91,6 +91,10 @@ def test_cn_to_int(text, expected):
     ("案例编号：XY-2023-07　｜　申报单位：青岚片区（青岚综合保税区）", ("青岚片区（青岚综合保税区）", "field")),
     ("来源：星港市自贸试验区管委会", ("星港市自贸试验区管委会", "field")),
     ("推荐单位：明川市人民政府 | 领域：贸易便利化", ("明川市人民政府", "field")),
+    # an official name holds a bracketed place; it is one name, in a field line, a table row or a bracket line
+    ("供稿：中国（星港）自由贸易试验区青岚片区管理委员会", ("中国（星港）自由贸易试验区青岚片区管理委员会", "field")),
+    ("| 申报单位 | 中国（星港）自由贸易试验区管理委员会 |", ("中国（星港）自由贸易试验区管理委员会", "field")),
+    ("（中国（星港）自贸试验区提供）", ("中国（星港）自贸试验区", "bracket")),
     # must not fire
     ("——记一线关员的改革故事", None),
     ("—推广应用”的工作推进模式，树", None),
