@@ -3,7 +3,8 @@
 One mechanism, in four steps:
   1. Candidates. Lines that could open a case: a markdown/Word heading, a wholly bold line, a
      line opening with a title numbering (1. / 一、 / （一） / （1） / 案例一： / 【案例3】 / 第一篇, or
-     any short label and a number: 典型案例1　… / 【典型案例】01 … / Case 2: …), a line opening with a
+     any short label and a number: 典型案例1　… / 【典型案例】01 … / Case 2: … / CASE IX, the title on the next
+     line when the number stands alone), a line opening with a
      bullet symbol (◆ …), and any title-like line directly followed by a provider line (（X提供） /
      （X片区） / 报送单位：X / 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X / 来源：X), which
      anchors it. A section label (section_labels.txt, bullets and numbering aside), a sentence, a TOC
@@ -27,11 +28,12 @@ One mechanism, in four steps:
      Word) or bullet lines over a paragraph each (a run of short bullet lines is a list, not cases). The
      accepted family explaining the most members wins (providers, then naming, then structure, then
      size), ties going to headings, then to the outer heading level.
-Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3; 01 → 1), else the listing's, else
+Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3; 01 → 1; IX → 9), else the listing's, else
 order. The first member is dropped when it is the document's title styled like the cases (above the first
 paragraph, no provider where its siblings have one); headings that group cases (一、贸易便利化类)
 right above the next case are left out of the case before them; after the last of a family of bullet
-lines, a line under another bullet that no case uses (■ 年度工作展望) closes the list of cases.
+lines, a line under another bullet that no case uses (■ 年度工作展望) closes the list of cases; when every case
+ends with its provider line, what follows the last one's (an afterword) is the document's, not the last case's.
 """
 
 from __future__ import annotations
@@ -483,7 +485,8 @@ def find_cases(lines: list[Line]) -> Found | None:
         while end < len(lines) and last > body and last in found and not found[last].listed and (tail is None or tail[1] < last):
             last -= 1  # 二、金融开放类 right above the next case heads a group of cases, not this case's text
         boundaries.append(Boundary(number, c.title, provider, c.first, min(body, last + 1), last))
-    closing = _closing(lines, members, boundaries[-1]) if best.key[1].startswith("bullet") and tails[-1] is None else None
+    closing = _closing(lines, members, boundaries[-1]) if best.key[1].startswith("bullet") and tails[-1] is None \
+        else _closing_after_signature(tails, ends)
     if closing is not None:
         boundaries[-1].last_line = closing - 1
     return Found(boundaries, _describe(best.key, members, heads, tails), closing)
@@ -499,6 +502,15 @@ def _closing(lines: list[Line], members: list[Candidate], last: Boundary) -> int
                 and is_title_like(patterns.strip_bullet(lines[j].text), 40):
             return j
     return None
+
+
+def _closing_after_signature(tails: list[tuple[str, int] | None], ends: list[int]) -> int | None:
+    """Where the document's own closing block (an afterword) starts after the last case: every case ends with its
+    provider line, so the lines after the last one's are no part of it."""
+    if len(tails) < 2 or any(t is None or t[1] != end - 1 for t, end in zip(tails[:-1], ends[:-1])):
+        return None
+    last = tails[-1]
+    return last[1] + 1 if last is not None and last[1] < ends[-1] - 1 else None
 
 
 def _describe(key: tuple[str, str], members: list[Candidate], heads: list[tuple[str, int] | None],

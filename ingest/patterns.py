@@ -149,10 +149,12 @@ def block_starts(texts: list[str]) -> set[int]:
 
 
 def standalone_lines(texts: list[str]) -> set[int]:
-    """Lines never joined to a neighbour: provider and source lines, and a news headline after a source line."""
+    """Lines never joined to a neighbour: provider and source lines, section labels (a whole label is complete on
+    its line), contents rows (they end in their page number, so the next row would run on), and a news headline
+    after a source line."""
     alone: set[int] = set()
     for i, text in enumerate(texts):
-        if provider_of(text) or is_source_line(text):
+        if provider_of(text) or is_source_line(text) or section_label(text) or TOC_LEADER.search(text):
             alone.add(i)
         if is_source_line(text):
             # 000's layout: the item's headline is the (at most two) short lines after its source line.
@@ -167,7 +169,12 @@ def standalone_lines(texts: list[str]) -> set[int]:
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMERAL = r"[零〇一二两三四五六七八九十百]{1,5}"
-_NUM = rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL})"
+# Roman numerals are numbers too (CASE IX / 案例Ⅱ): Latin capitals I, V, X only (up to 39, more than any collection
+# numbers), never glued to a Latin word, and the Unicode forms Ⅰ…Ⅻ.
+_ROMAN_NUMERAL = r"[IVX]{1,6}(?![A-Za-z])|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]"
+_NUM = rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL}|{_ROMAN_NUMERAL})"
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+_ROMAN_SIGNS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 
 
 def cn_to_int(text: str) -> int | None:
@@ -184,6 +191,28 @@ def cn_to_int(text: str) -> int | None:
         else:
             return None
     return total + (digit or 0) if total or digit is not None else None
+
+
+def roman_to_int(text: str) -> int | None:
+    """II → 2, XIV → 14, Ⅸ → 9; None unless the letters are a numeral as written (IIII and VX are not)."""
+    if len(text) == 1 and text in _ROMAN_SIGNS:
+        return _ROMAN_SIGNS.index(text) + 1
+    if not text or any(ch not in _ROMAN_VALUES for ch in text):
+        return None
+    values = [_ROMAN_VALUES[ch] for ch in text]
+    total = sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0]))
+    return total if 0 < total < 40 and _to_roman(total) == text else None
+
+
+def _to_roman(value: int) -> str:
+    tens, ones = divmod(value, 10)
+    return "X" * tens + ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"][ones]
+
+
+def numeral(text: str) -> int | None:
+    """The value of a title's number, however it is written: 7, 十二, XIV, Ⅱ; None when it is no number."""
+    roman = text in _ROMAN_SIGNS or text.isascii() and text.isalpha()
+    return roman_to_int(text) if roman else cn_to_int(text)
 
 
 # Numbering families of a title line, most specific first. A family is a pattern, not a level: the
@@ -209,8 +238,8 @@ STRONG_NUMBERING = {"【案例N】", "案例N", "第N"}  # these name a case by 
 _LABEL = r"[\u4e00-\u9fff]{1,6}?|[A-Za-z]{2,12}"
 _LABELLED = re.compile(
     rf"^(?:[【\[〔]\s*(?P<bracketed>{_LABEL})\s*[】\]〕]|(?P<label>{_LABEL}))\s*"
-    rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL})(?!\d|[.．]\d|%)"
-    r"(?:\s*[：:.．、|｜/]|\s*[-–—]{1,2}|\s)\s*(?P<rest>\S.*)$"
+    rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL}|{_ROMAN_NUMERAL})(?!\d|[.．]\d|%)"
+    r"(?:(?:\s*[：:.．、|｜/]|\s*[-–—]{1,2}|\s)\s*(?P<rest>\S.*)|\s*)$"  # or the label and number alone: CASE II
 )
 CAPTION_LABELS = frozenset({"表", "图", "附表", "附图", "附件", "图表", "表格", "注", "页", "第", "共", "约",
                             "table", "figure", "fig", "page", "chart", "annex", "appendix", "note"})
@@ -236,15 +265,15 @@ def title_number(text: str) -> tuple[str, int, str] | None:
     for family, pattern in TITLE_NUMBERING:
         m = pattern.match(text)
         if m:
-            n = cn_to_int(m.group("n"))
+            n = numeral(m.group("n"))
             if n is not None:
                 return family, n, m.group("rest").strip()
     m = _LABELLED.match(text)
     if m:
         label = m.group("bracketed") or m.group("label")
-        n = cn_to_int(m.group("n"))
+        n = numeral(m.group("n"))
         if n is not None and label.lower() not in CAPTION_LABELS:
-            return (f"【{label}】N" if m.group("bracketed") else f"{label}N"), n, m.group("rest").strip()
+            return (f"【{label}】N" if m.group("bracketed") else f"{label}N"), n, (m.group("rest") or "").strip()
     return None
 
 
@@ -294,9 +323,14 @@ _LABEL_LEAD = re.compile(
     rf"^\s*[{BULLETS}]?\s*(?:[【\[]\s*(?P<b>[^】\]]{{1,12}})\s*[】\]]|(?P<c>[^：:，。]{{1,12}})\s*[：:])\s*\S")
 
 
+# A bilingual document prints each label with its English translation after it: 背景 Background / 成效 Results.
+_TRANSLATION = re.compile(r"(?<=[\u4e00-\u9fff】\]：:])\s*[A-Za-z][A-Za-z&/'’ -]{1,40}$")
+
+
 def section_label(text: str) -> str | None:
-    """The label when a heading is a section label (背景 / 主要做法 / 【改革背景】 / 二、实践效果：), else None."""
-    core = re.sub(r"\s+", "", text)
+    """The label when a heading is a section label (背景 / 主要做法 / 【改革背景】 / 二、实践效果： / 成效 Results),
+    else None."""
+    core = re.sub(r"\s+", "", _TRANSLATION.sub("", text))
     numbered = title_number(core)
     if numbered and not names_case(numbered[0]):
         core = numbered[2]

@@ -585,6 +585,67 @@ def pdf_labelled_titles_codes_and_tables(tmp: Path) -> tuple[Path, Expected]:
     )
 
 
+def pdf_bilingual_roman_cases_provider_after_body(tmp: Path) -> tuple[Path, Expected]:
+    """A bilingual selection: a contents page, CASE II / V / IX / XIV (Roman, not consecutive: the printed number is
+    the case's), an English title under each Chinese one, labels with their translation (背景 Background), figures in
+    a drawn table, the provider only in a right-aligned 供稿：中国（X）… line closing each case, then an afterword."""
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    numbers, romans = [2, 5, 9, 14], ["II", "V", "IX", "XIV"]
+    units = [f"中国（星港）自由贸易试验区{zone}管理委员会" for zone in ("青岚片区", "鹭洲片区", "清溪片区", "清溪片区")]
+    english = ["Single-window port supervision", "Centralised inspection of returned goods",
+               "Shared use of bonded research equipment", "One-stop ship registration reform"]
+
+    def wrap(text: str, width: int = 24) -> list[tuple[str, str]]:
+        return [("text", text[j:j + width]) for j in range(0, len(text), width)]
+
+    pages: list[list[tuple[str, str]]] = [
+        [("title", "星港自贸试验区最佳实践案例选编（中英对照）"), ("text", "Selected Best Practice Cases, Xinggang Pilot FTZ"),
+         ("text", "星港市自贸办 2024年12月")]
+        + wrap("本选编从第五批十五个案例中选取四个，保留原案例编号（以罗马数字标注），并附英文标题，供对外交流使用。")
+        + [("text", "目录 Contents")]
+        + [("text", f"{r} {TITLES[k]} …… {k + 2}") for k, r in enumerate(romans)]]
+    for k, roman in enumerate(romans):
+        page = [("head", f"CASE {roman}"), ("head", TITLES[k]), ("text", english[k]), ("text", "背景 Background")]
+        page += wrap(body(k)[0]) + [("text", "做法 Measures")] + wrap("一是建立部门协同机制，推行线上预审。二是实行一次办结。")
+        page += [("text", "成效 Results")] + wrap(body(k)[1]) + [("row", "指标|改革前|改革后"), ("row", f"平均办理时间|{20 + k}小时|{table_figure(k)}")]
+        page += [("text", "推广价值 Replicability")] + wrap("该模式可在具备条件的口岸复制推广，下一步将扩大适用范围。")
+        page += [("right", f"供稿：{units[k]}")]
+        if k == len(romans) - 1:
+            page += wrap("编后语：以上案例将通过对外推介会等渠道向境内外企业宣传推广，全年计划举办推介活动12场。")
+        pages.append(page)
+    path = tmp / "bilingual.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    for number, page in enumerate(pages, start=1):
+        y = 780
+        for kind, text in page:
+            size = {"title": 18, "head": 13}.get(kind, 10)
+            c.setFont("STSong-Light", size)
+            if kind == "row":
+                for col, cell in enumerate(text.split("|")):
+                    c.drawString(60 + 150 * col, y, cell)
+                c.line(55, y - 4, 520, y - 4)
+            elif kind == "right":
+                c.drawRightString(535, y, text)
+            else:
+                c.drawString(60, y, text)
+            y -= size + 8
+        c.drawCentredString(297, 30, f"— {number} —")
+        c.showPage()
+    c.save()
+    return path, Expected(
+        [(n, TITLES[k], units[k]) for k, n in enumerate(numbers)],
+        {n: [figure(k), table_figure(k), english[k]] for k, n in enumerate(numbers)},
+        title="星港自贸试验区最佳实践案例选编（中英对照）",
+        sections={5: [[], ["背景 Background"], ["做法 Measures"], ["成效 Results"], ["推广价值 Replicability"]]},
+        outside=["全年计划举办推介活动12场", f"{romans[1]} {TITLES[1]} …… 3"],
+    )
+
+
 def md_bullet_digest_units_in_titles(tmp: Path) -> tuple[Path, Expected]:
     """◆ 单位：标题 lines open unnumbered cases (the unit is the provider), ▶ run-in labels, 一是… paragraphs in the
     editor's note, and a ■ heading over numbered yearly targets that closes the digest and belongs to no case."""
@@ -662,6 +723,8 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "docx: house styles, 重点案例N　标题, 牵头单位：X；参与单位：Y, overview table": docx_custom_styles_labelled_titles,
     "docx: unnumbered titles marked only by a house style, no providers": docx_house_style_unnumbered_titles,
     "pdf: largest line as title, 【重点案例】01, 案例编号 ｜ 申报单位, figure cells": pdf_labelled_titles_codes_and_tables,
+    "pdf: CASE II/V/IX/XIV, English titles, bilingual labels, 供稿：中国（X）… after the body, afterword":
+        pdf_bilingual_roman_cases_provider_after_body,
     "md: ◆ 单位：标题 bullets, ▶ run-in labels, ■ closing targets": md_bullet_digest_units_in_titles,
     "txt: one unnumbered case, 来源：X, ◇ sections, —— …审核": txt_single_unnumbered_case_with_source,
     "txt: Case N: titles over 案例编号 codes": txt_labelled_titles_with_codes,

@@ -28,6 +28,10 @@ from ingest.clean import clean
     ("【重点案例】01 数字口岸监管新模式", ("【重点案例】N", 1, "数字口岸监管新模式")),
     ("专题三：跨境贸易新机制", ("专题N", 3, "跨境贸易新机制")),
     ("Case 2: Port reform", ("CaseN", 2, "Port reform")),
+    # Roman numerals are numbers; a label and its number may stand alone, the title on the next line
+    ("CASE XIV", ("CASEN", 14, "")),
+    ("Case IX: Port reform", ("CaseN", 9, "Port reform")),
+    ("案例Ⅱ：数字口岸监管新模式", ("案例N", 2, "数字口岸监管新模式")),
     # must not fire
     ("12.5%。纳入监管的企业数量持续增加", None),
     ("5.42 亿条数据", None),
@@ -44,6 +48,9 @@ from ingest.clean import clean
     ("截至2024年9月 名单企业增至132家", None),
     ("全年 1.2万吨", None),
     ("案例编号：XY-2023-07 ｜ 申报单位：青岚片区", None),  # a case code is no case number
+    ("Case IIII", None),  # no numeral as written
+    ("Part IVy of the plan", None),  # letters of a word are no numeral
+    ("Vitamin C tablets", None),
 ])
 def test_title_number(text, expected):
     assert patterns.title_number(text) == expected
@@ -66,6 +73,12 @@ def test_unit_prefix(text, expected):
                                            ("数字口岸", None), ("◆", None), ("—— 星港市", None)])
 def test_bullet(text, expected):
     assert patterns.bullet(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [("II", 2), ("XIV", 14), ("IX", 9), ("XXXIX", 39), ("Ⅻ", 12),
+                                           ("IIII", None), ("VX", None), ("IC", None), ("", None)])
+def test_roman_to_int(text, expected):
+    assert patterns.roman_to_int(text) == expected
 
 
 @pytest.mark.parametrize("text,expected", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23),
@@ -126,11 +139,15 @@ def test_provider_line(text, expected):
     ("◎ 改革背景", "改革背景"),  # a bullet is no part of the label
     ("◇ 下一步打算", "下一步打算"),
     ("典型事例", "典型事例"),
+    ("背景 Background", "背景"),  # a bilingual label: the translation is no part of it
+    ("推广价值 Replicability", "推广价值"),
     # must not fire: titles and group headings
     ("数字口岸监管新模式", None),
     ("一、贸易便利化类", None),
     ("背景音乐版权服务平台", None),
     ("案例一：主要做法", None),  # a case named by its numbering is a title whatever follows
+    ("Background", None),
+    ("数字口岸 Digital port", None),
 ])
 def test_section_label(text, expected):
     assert patterns.section_label(text) == expected
@@ -183,3 +200,16 @@ def test_bare_numbers_among_table_cells_are_figures_not_page_numbers():
 def test_short_document_of_headings_is_not_hard_wrapped():
     lines = ["汇编"] + ["一、改革背景", "（一）建立机制", "明确分工。", "（二）推行线上办理", "全程网办。"] * 5
     assert not clean("\n\n".join(lines)).hard_wrapped
+
+
+def test_hard_wrapped_bilingual_lines_keep_their_breaks():
+    """Wrapped PDF text: a translation under its original, a label with its translation and a contents row each stay
+    a line of their own, while the wrapped body around them is joined."""
+    para = "为破解企业反映集中的通关难题，有关部门推出该项改革，试点以来累计服务企业一百二十家，带动进出口额明显增长。"
+    rows = ["目录 Contents", "II 数字口岸监管新模式 …… 2", "V 跨境贸易新机制 …… 3", "CASE II", "数字口岸“单窗通”监管新模式",
+            "Single-window port supervision", "背景 Background"]
+    rows += [para[j:j + 22] for j in range(0, len(para), 22)] * 3
+    rows += ["成效 Results"] + [para[j:j + 22] for j in range(0, len(para), 22)] * 3
+    lines = clean("\n".join(rows)).lines
+    assert [ln.text for ln in lines[:7]] == rows[:7]
+    assert [ln.text for ln in lines[7:]] == [para] * 3 + ["成效 Results"] + [para] * 3
