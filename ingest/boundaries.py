@@ -16,7 +16,8 @@ One mechanism, in four steps:
      between; a title that occurs again further down), the document head (masthead and title above the
      first paragraph) and titles with no body.
   3. Evidence. A member is explained by a provider line: right under its title (the anchor), or
-     after its body, just before the next member (—— X, 报送单位：X, （X提供）); or by the unit leading
+     after its body, just before the next member (—— X, 报送单位：X, （X提供）); by a provider glued to
+     the end of its title (标题（X片区） / 标题【X片区】); or by the unit leading
      its title (X片区：标题) when at least half its siblings are led the same way. It has structure
      when a section label or a sub-heading opens a section inside it. A numbered family must count
      upwards (gaps allowed) unless providers anchor it: numbering that restarts is a section's.
@@ -31,7 +32,8 @@ One mechanism, in four steps:
 Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3; 01 → 1; IX → 9), else the listing's, else
 order. The first member is dropped when it is the document's title styled like the cases (above the first
 paragraph, no provider where its siblings have one); headings that group cases (一、贸易便利化类)
-right above the next case are left out of the case before them; after the last of a family of bullet
+right above the next case are left out of the case before them, and so are they with a line or two of
+introduction when they form a family of their own that ranks above the cases (第一部分, 第二部分 …); after the last of a family of bullet
 lines, a line under another bullet that no case uses (■ 年度工作展望) closes the list of cases; when every case
 ends with its provider line, what follows the last one's (an afterword) is the document's, not the last case's.
 """
@@ -121,7 +123,7 @@ def _split_inline_provider(text: str) -> tuple[str, str | None]:
     m = patterns.INLINE_PROVIDER.search(text)
     if not m or m.start() == 0:
         return text, None
-    who = m.group("who")
+    who = m.group("who") or m.group("who2")
     return text[: m.start()].rstrip(), who[: -len("提供")] if who.endswith("提供") else who
 
 
@@ -470,6 +472,7 @@ def find_cases(lines: list[Line]) -> Found | None:
     if not any(heads):
         _shift_if_providers_precede_titles(lines, members, tails)
     listing = _listing(lines, found, members[0].first)
+    groups = _group_headings(lines, found, members)
     boundaries = []
     ends = [nxt.first for nxt in members[1:]] + [len(lines)]
     for order, (c, head, tail, end) in enumerate(zip(members, heads, tails, ends), start=1):
@@ -482,6 +485,9 @@ def find_cases(lines: list[Line]) -> Found | None:
         elif head and head[1] == c.last + 1 and not lines[head[1]].table_row:
             body = head[1] + 1
         last = end - 1
+        group = max((g for g in groups if body < g < end), default=None)
+        if group is not None and (tail is None or tail[1] < group):
+            last = group - 1  # 第二部分 … and its one-line introduction open the next group, not this case's text
         while end < len(lines) and last > body and last in found and not found[last].listed and (tail is None or tail[1] < last):
             last -= 1  # 二、金融开放类 right above the next case heads a group of cases, not this case's text
         boundaries.append(Boundary(number, c.title, provider, c.first, min(body, last + 1), last))
@@ -502,6 +508,37 @@ def _closing(lines: list[Line], members: list[Candidate], last: Boundary) -> int
                 and is_title_like(patterns.strip_bullet(lines[j].text), 40):
             return j
     return None
+
+
+_GROUP_INTRO = 2  # lines a group heading may carry before its first case (本组收录N个案例…)
+
+
+def _group_headings(lines: list[Line], found: dict[int, Candidate], members: list[Candidate]) -> set[int]:
+    """Headings that group cases: the members of a family of their own, two or more, each followed within a short
+    introduction by a case title, and ranking above the cases: numbered upwards through the document (第一部分,
+    第二部分 …), or unnumbered headings of an outer level. A sub-heading inside a case is not: its siblings stand
+    inside case bodies, and their numbering starts over in every case."""
+    firsts = sorted(c.first for c in members)
+    case_level = min((c.level for c in members if c.level), default=0)
+    groups: set[int] = set()
+    for siblings in families(found).values():
+        family = [c for c in siblings if c.first not in firsts]
+        if len(family) < 2:
+            continue
+        numbers = [c.number for c in family]
+        outer = all(a is not None and b is not None and a < b for a, b in zip(numbers, numbers[1:])) if family[0].family \
+            else bool(case_level) and all(0 < c.level < case_level for c in family)
+        if outer and all(_opens_group(lines, found, c, firsts) for c in family):
+            groups |= {c.first for c in family}
+    return groups
+
+
+def _opens_group(lines: list[Line], found: dict[int, Candidate], c: Candidate, firsts: list[int]) -> bool:
+    nxt = next((f for f in firsts if f > c.last), None)
+    if nxt is None or nxt - c.last - 1 > _GROUP_INTRO:
+        return False
+    return all(j not in found and is_body(lines[j]) and not lines[j].table_row and patterns.section_label(lines[j].text)
+               is None and not patterns.label_lead(lines[j].text) for j in range(c.last + 1, nxt))
 
 
 def _closing_after_signature(tails: list[tuple[str, int] | None], ends: list[int]) -> int | None:

@@ -49,7 +49,8 @@ _TABLE_CELLS = re.compile(r"^\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|$")
 SOURCE_LINE = re.compile(r"^[（(]\s*来源\s*[：:](?P<source>.+?)[）)]$")
 # TOC rows end in dot leaders and a page number: "1. 黄河流域… .....\t1"
 TOC_LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$|\t\s*\d{1,3}$")
-INLINE_PROVIDER = re.compile(r"[（(](?P<who>[^（）()]{2,20}?(?:片区|提供))[）)]\s*$")
+# A provider glued to the end of a title: 标题（X片区） / 标题（X提供） / 标题【X片区】
+INLINE_PROVIDER = re.compile(r"(?:[（(](?P<who>[^（）()]{2,20}?(?:片区|提供))[）)]|【(?P<who2>[^【】]{2,20}?(?:片区|提供))】)\s*$")
 ZONE_IN_HEADLINE = re.compile(
     r"[\u4e00-\u9fff]{2,3}(?:自由贸易试验区|自贸试验区|自贸区|自贸港)(?:[\u4e00-\u9fff]{2,3}?片区)?"
 )

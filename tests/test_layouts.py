@@ -373,6 +373,29 @@ def txt_paren_cases_in_groups(tmp: Path) -> tuple[Path, Expected]:
         outside=["二、金融开放类"])
 
 
+def md_theme_groups_bracket_providers(tmp: Path) -> tuple[Path, Expected]:
+    """## 第一部分 theme headings (no cases), each with a one-line introduction, over ### （一）标题【X片区】 cases numbered
+    on across the groups; **做法：** over a 1. 2. list (no case titles), a table with no label column."""
+    zones = ["青岚片区", "鹭洲片区", "清溪片区", "青岚片区", "鹭洲片区", "清溪片区"]
+    cn = "一二三四五六"
+    lines = ["# 星港自贸试验区制度创新最佳案例汇编（第二批）", "> 星港市自贸办　编印",
+             "本批最佳案例共6个，按改革领域分为三个部分。"]
+    for k in range(6):
+        if k % 2 == 0:
+            lines += [f"## 第{cn[k // 2]}部分　{['投资便利化', '贸易便利化', '金融开放'][k // 2]}", f"本部分收录2个案例，第{k // 2 + 1}组。"]
+        lines += [f"### （{cn[k]}）{TITLES[k]}【{zones[k]}】", f"**背景：**{body(k)[0]}", "**做法：**",
+                  "1. 建立部门协同机制，明确分工。\n2. 推行线上预审，一次办结。\n3. 建立信用分类监管。",
+                  f"**成效：**{body(k)[1]}"]
+        lines.append(f"| 试点企业数量（家） | 节约时间 |\n| --- | --- |\n| {700 + k} | {table_figure(k)} |")
+        lines.append("**推广价值：**可在具备条件的片区复制推广。")
+    return _write(tmp, "themes.md", lines), Expected(
+        [(k + 1, TITLES[k], zones[k]) for k in range(6)],
+        {k + 1: [figure(k), f"| {700 + k} |", table_figure(k)] for k in range(6)},
+        title="星港自贸试验区制度创新最佳案例汇编（第二批）",
+        outside=["第二部分", "本部分收录2个案例，第2组", "第三部分", "本部分收录2个案例，第3组"],
+    )
+
+
 def txt_single_case(tmp: Path) -> tuple[Path, Expected]:
     """The reported failure: one numbered case under the document's title, then its provider line."""
     lines = ["测试市自贸试验区制度创新案例", f"1.{TITLES[0]}", "（测试市提供）", "一、改革背景", body(0)[0],
@@ -714,6 +737,7 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "md: numbers 3 5 8, TOC with page numbers, 【改革背景】 labels": md_non_consecutive,
     "txt: 【案例3】 titles, section numbering restarting per case": txt_bracket_case,
     "txt: （一） cases grouped under 一、 headings": txt_paren_cases_in_groups,
+    "md: ## 第N部分 groups with introductions, ### （一）标题【X片区】 numbered on": md_theme_groups_bracket_providers,
     "txt: 【案例十一】 alone on its line, the title under it": txt_bracket_number_alone,
     "txt: a single numbered case under the document title": txt_single_case,
     "md: a single case, its heading at the document title's level": md_single_case_same_level_as_title,

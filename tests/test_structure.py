@@ -194,3 +194,27 @@ def test_one_provider_line_makes_a_case_only_after_a_numbered_title(text, layout
     structure = detect(clean(text))
     assert structure.layout == layout
     assert structure.cases[-1].provider == provider
+
+
+@pytest.mark.parametrize("heading,grouping", [
+    # 第N部分 headings numbered upwards, each with a line of introduction, group the cases: no text of the case above
+    ("第{n}部分 {n}类改革", True),
+    # a sub-heading starting over in each case, one paragraph under it, is the case's own text
+    ("（一）{n}项措施", False),
+])
+def test_group_headings_with_an_introduction_are_no_part_of_the_case_above(heading, grouping):
+    from ingest.clean import clean
+    from ingest.structure import detect
+
+    lines = ["测试市改革案例汇编"]
+    for k, zone in enumerate(["青岚片区", "鹭洲片区", "清溪片区"]):
+        head = [heading.format(n="一二三"[k]), f"第{k + 1}组的一段引言。"]
+        lines += (head if grouping else []) + [f"{k + 1}. 第{k + 1}项改革", f"（{zone}）", _PARA, _PARA]
+        lines += [] if grouping or k == 2 else head  # the last case has no sub-heading: only the numbering tells
+    doc = clean("\n".join(lines))
+    cases = [c for c in detect(doc).cases if c.kind == "case"]
+    assert [c.title for c in cases] == [f"第{k + 1}项改革" for k in range(3)]
+    texts = ["\n".join(line.text for line in doc.lines[c.first_line:c.last_line + 1]) for c in cases]
+    for k, text in enumerate(texts):
+        own = k + 1 if not grouping and k < 2 else None  # the paragraph under a sub-heading is the case's own
+        assert [n for n in (1, 2, 3) if f"第{n}组的一段引言" in text] == ([own] if own else [])
