@@ -5,10 +5,12 @@ One mechanism, in four steps:
      line opening with a title numbering (1. / 一、 / （一） / （1） / 案例一： / 【案例3】 / 第一篇, or
      any short label and a number: 典型案例1　… / 【典型案例】01 … / Case 2: … / CASE IX, the title on the next
      line when the number stands alone), a line opening with a
-     bullet symbol (◆ …), and any title-like line directly followed by a provider line (（X提供） /
+     bullet symbol (◆ …), any title-like line directly followed by a provider line (（X提供） /
      （X片区） / 报送单位：X / 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X / 来源：X), which
-     anchors it. A section label (section_labels.txt, bullets and numbering aside), a sentence, a TOC
-     row, a table row, a caption (表1 …) or the document title is never a candidate.
+     anchors it, and the title field of a form (| 案例名称 | X |: a table whose first column holds
+     labels is a case record, its provider a | 申报单位 | X | row of it, its other label rows sections).
+     A section label (section_labels.txt, bullets and numbering aside), a sentence, a TOC row, any
+     other table row, a caption (表1 …) or the document title is never a candidate.
   2. Families. Candidates group into sibling families: the same numbering pattern (at any heading
      depth, since converters put titles at random depths; per depth as well; a label of its own is a
      pattern of its own), or, unnumbered, the same heading depth / bold / bullet symbol. A family loses
@@ -33,9 +35,11 @@ Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3; 01 �
 order. The first member is dropped when it is the document's title styled like the cases (above the first
 paragraph, no provider where its siblings have one); headings that group cases (一、贸易便利化类)
 right above the next case are left out of the case before them, and so are they with a line or two of
-introduction when they form a family of their own that ranks above the cases (第一部分, 第二部分 …); after the last of a family of bullet
-lines, a line under another bullet that no case uses (■ 年度工作展望) closes the list of cases; when every case
-ends with its provider line, what follows the last one's (an afterword) is the document's, not the last case's.
+introduction when they form a family of their own that ranks above the cases (第一部分, 第二部分 …). How the
+cases end tells where the document's own closing block starts: after the last of a family of bullet lines, a
+line under another bullet that no case uses (■ 年度工作展望); when every case ends with its provider line, what
+follows the last one's (an afterword); when every case is a form and nothing else, the first line after the
+last form (附：联系人一览 and its table).
 """
 
 from __future__ import annotations
@@ -61,10 +65,11 @@ class Candidate:
     listed: bool = False  # a row of a TOC or of an introduction's list
     bullet: str = ""  # the symbol an unnumbered bulleted title opens with (◆ 标题)
     unit: tuple[str, str] | None = None  # (unit, rest) of a title led by its unit: 星港片区：标题
+    record: bool = False  # the title field of a form: | 案例名称 | 标题 |, the case being the table it opens
 
     @property
     def heading(self) -> bool:
-        return self.level > 0 or self.bold
+        return self.level > 0 or self.bold or self.record  # a form's title field is as marked as a heading
 
 
 @dataclass
@@ -201,11 +206,23 @@ def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
                      bullet="" if family else symbol, unit=None if inline else patterns.unit_prefix(clean_title(title)))
 
 
+def _record(lines: list[Line], i: int) -> Candidate | None:
+    """The row of a form (a table whose first column holds labels) that names its case: | 案例名称 | 标题 |."""
+    title = patterns.record_title(lines[i].text)
+    if title is None or not is_title_like(title, 80):
+        return None
+    return Candidate(i, i, "", None, clean_title(title), 0, False, record=True)
+
+
 def candidates(lines: list[Line]) -> dict[int, Candidate]:
     """Every line that could open a case, by its first line."""
     found: dict[int, Candidate] = {}
     covered = -1  # last line of the previous candidate's title
     for i, line in enumerate(lines):
+        record = _record(lines, i) if line.table_row else None
+        if record:
+            found[i] = record
+            continue
         if i <= covered or line.title_mark or line.table_row \
                 or not (line.md_level or line.bold or patterns.title_number(patterns.strip_bullet(line.text))
                         or patterns.bullet(line.text)):
@@ -261,6 +278,8 @@ def _mark_listed(found: dict[int, Candidate]) -> None:
 
 
 def _family_keys(c: Candidate) -> list[tuple[str, str]]:
+    if c.record:
+        return [("", "record")]
     if patterns.names_case(c.family):
         return [(c.family, "")]
     if c.bullet:
@@ -322,8 +341,13 @@ def _has_body(lines: list[Line], start: int, end: int) -> bool:
 
 
 def _head_provider(lines: list[Line], start: int, end: int) -> tuple[str, int] | None:
-    """A provider line in the first lines under a title, before its first paragraph (| 报送单位 | X | in a table)."""
-    for j in range(start, min(start + 4, end)):
+    """A provider line in the first lines under a title, before its first paragraph, or in any row of a table
+    that starts under it (| 报送单位 | X |; a form names its 申报单位 wherever its rows put it)."""
+    table = True  # every line so far a table row
+    for j in range(start, end):
+        table = table and lines[j].table_row
+        if j >= start + 4 and not table:
+            break
         found = patterns.provider_line(lines[j].text)
         if found and found[1] != "dash":
             return found[0], j
@@ -362,7 +386,8 @@ def _structured(lines: list[Line], c: Candidate, start: int, end: int) -> bool:
     for j in range(start, end):
         line = lines[j]
         text = line.text
-        if (patterns.section_label(text) or line.bold_lead and patterns.label_lead(text)) and _opens_sections(c, text):
+        if (patterns.section_label(text) or line.bold_lead and patterns.label_lead(text)
+                or line.table_row and patterns.record_section(text)) and _opens_sections(c, text):
             return True
         if patterns.is_heading_line(text) and is_title_like(text) and _opens_sections(c, text):
             return True
@@ -491,16 +516,34 @@ def find_cases(lines: list[Line]) -> Found | None:
         while end < len(lines) and last > body and last in found and not found[last].listed and (tail is None or tail[1] < last):
             last -= 1  # 二、金融开放类 right above the next case heads a group of cases, not this case's text
         boundaries.append(Boundary(number, c.title, provider, c.first, min(body, last + 1), last))
-    closing = _closing(lines, members, boundaries[-1]) if best.key[1].startswith("bullet") and tails[-1] is None \
-        else _closing_after_signature(tails, ends)
+    closing = _closing(lines, best.key, members, boundaries[-1], tails, ends)
     if closing is not None:
         boundaries[-1].last_line = closing - 1
     return Found(boundaries, _describe(best.key, members, heads, tails), closing)
 
 
-def _closing(lines: list[Line], members: list[Candidate], last: Boundary) -> int | None:
-    """Where the document's own closing block starts after the last ◆ case: a short line under another bullet
-    (■ 年度工作展望) that no earlier case uses, so it is no section of the case above it."""
+def _closing(lines: list[Line], key: tuple[str, str], members: list[Candidate], last: Boundary,
+             tails: list[tuple[str, int] | None], ends: list[int]) -> int | None:
+    """Where the document's own closing block starts after the last case, told by how its siblings end: after the
+    last of the ◆ cases, at a line under a bullet no case uses; after the last provider line, when every case ends
+    with one; after the last form, when every case is a form and nothing else."""
+    if key[1].startswith("bullet") and tails[-1] is None:
+        return _closing_bullet(lines, members, last)
+    if key[1] == "record":
+        return _closing_after_form(lines, members, ends)
+    return _closing_after_signature(tails, ends)
+
+
+def _closing_after_form(lines: list[Line], members: list[Candidate], ends: list[int]) -> int | None:
+    """After the last of cases that are forms and nothing else: the first line that is no table row (附：联系人一览)."""
+    if len(members) < 2 or any(not lines[j].table_row for c, end in zip(members[:-1], ends) for j in range(c.first, end)):
+        return None
+    return next((j for j in range(members[-1].first, ends[-1]) if not lines[j].table_row), None)
+
+
+def _closing_bullet(lines: list[Line], members: list[Candidate], last: Boundary) -> int | None:
+    """After the last ◆ case: a short line under another bullet (■ 年度工作展望) that no earlier case uses, so it is
+    no section of the case above it."""
     inside = {patterns.bullet(lines[j].text) for c, nxt in zip(members, members[1:]) for j in range(c.last + 1, nxt.first)}
     for j in range(last.body_line, last.last_line + 1):
         symbol = patterns.bullet(lines[j].text)
@@ -554,7 +597,7 @@ def _describe(key: tuple[str, str], members: list[Candidate], heads: list[tuple[
               tails: list[tuple[str, int] | None]) -> str:
     """The layout in words, e.g. "titles 1. (headings), providers under titles"."""
     family, kind = key
-    what = {"heading": "headings", "plain": "lines", "bold": "bold lines", "": "titles"}.get(
+    what = {"heading": "headings", "plain": "lines", "bold": "bold lines", "record": "form tables", "": "titles"}.get(
         kind, f"{kind[len('bullet'):]} lines" if kind.startswith("bullet") else f"level-{kind[1:]} headings")
     side = "providers under titles" if any(c.provider_line is not None for c in members) or any(heads) else \
         "providers in titles" if any(c.provider for c in members) else \

@@ -44,7 +44,6 @@ PROVIDER_DASH = re.compile(
     _DASH + r"(?:市|区|县|省|州|局|委|会|办|室|厅|部|署|处|站|院|所|中心|公司|集团|政府|片区|海关|银行|试验区|保税区|港|园))"
     r"\s*(?:供稿|提供|报送)?$|" + _DASH.replace("?P<who>", "?P<who2>") + r")\s*(?:供稿|提供)$"
 )
-_TABLE_CELLS = re.compile(r"^\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|$")
 # （来源：浙江自贸微信公众号） — the line that ends a news item in 000's layout
 SOURCE_LINE = re.compile(r"^[（(]\s*来源\s*[：:](?P<source>.+?)[）)]$")
 # TOC rows end in dot leaders and a page number: "1. 黄河流域… .....\t1"
@@ -84,18 +83,63 @@ def provider_of(text: str) -> str | None:
 
 
 def provider_line(text: str) -> tuple[str, str] | None:
-    """(provider, form) of a provider line; form is "bracket", "field" or "dash" (the last only after a body)."""
+    """(provider, form) of a provider line; form is "bracket", "field" or "dash" (the last only after a body).
+    A table row is one when a field of it names the provider: | 报送单位 | X | / | 案例名称 | … | 申报单位 | X |."""
     text = text.strip()
-    cells = _TABLE_CELLS.match(text)
-    if cells:
-        text = f"{cells.group(1)}：{cells.group(2)}"
+    if text.startswith("|"):
+        for label, value in table_fields(text):
+            m = PROVIDER_FIELD.match(f"{label}：{value}")
+            if m:
+                who = m.group("who").strip()
+                return (who, "field") if not _NOT_A_UNIT.search(who) else None
+        return None
     for form, pattern in (("bracket", PROVIDER_LINE), ("field", PROVIDER_FIELD), ("dash", PROVIDER_DASH)):
         m = pattern.match(text)
-        if m and (form == "field" or not cells):
+        if m:
             who = (m.groupdict().get("who") or m.group("who2")).strip()
             return (who, form) if not _NOT_A_UNIT.search(who) else None
-    who = None if cells else field_provider(text)
+    who = field_provider(text)
     return (who, "field") if who else None
+
+
+# ---------------------------------------------------------------- forms: tables whose first column holds labels
+
+# A field label: a short name, no figure in it (案例名称 / 申报单位 / 主要做法), as opposed to a data cell.
+_FIELD_LABEL = re.compile(r"^[\u4e00-\u9fff（）()、/]{2,10}$")
+# The labels under which a form (申报表, a case card) names its case: the row that opens a case record.
+# A form's other labels are its providers (PROVIDER_LABELS: 申报单位 …), section labels (section_labels.txt:
+# 主要做法 …) or neither (协作单位, 所属领域, 联系人): only these three kinds mean anything to structure.
+TITLE_FIELDS = frozenset({"案例名称", "案例标题", "案例题目", "项目名称", "事项名称", "改革事项", "改革事项名称", "成果名称",
+                          "经验名称", "举措名称", "创新举措名称", "创新成果名称", "实践案例名称", "典型案例名称"})
+
+
+def table_cells(text: str) -> list[str]:
+    """The cells of a table row "| a | b |", else []."""
+    text = text.strip()
+    if len(text) < 3 or not (text.startswith("|") and text.endswith("|")):
+        return []
+    return [cell.strip() for cell in text[1:-1].split("|")]
+
+
+def table_fields(text: str) -> list[tuple[str, str]]:
+    """(label, value) pairs of a form's row: | 申报单位 | X | or two pairs side by side | 案例名称 | X | 领域 | Y |;
+    [] for any other row (a data row's first cell is a name or a figure, and its cells do not pair up)."""
+    cells = table_cells(text)
+    if not cells or len(cells) % 2:
+        return []
+    pairs = [(re.sub(r"\s+", "", label), value) for label, value in zip(cells[::2], cells[1::2])]
+    return pairs if all(_FIELD_LABEL.match(label) for label, _ in pairs) else []
+
+
+def record_title(text: str) -> str | None:
+    """The case title a form's row gives (| 案例名称 | X |), else None."""
+    return next((value for label, value in table_fields(text) if label in TITLE_FIELDS and value), None)
+
+
+def record_section(text: str) -> str | None:
+    """The section label a form's row opens (| 主要做法 | 一是… |), else None."""
+    fields = table_fields(text)
+    return section_label(fields[0][0]) if len(fields) == 1 else None
 
 
 def field_provider(text: str) -> str | None:

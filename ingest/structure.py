@@ -183,6 +183,9 @@ def sections(lines: list[Line], case: CaseSpan) -> list[SectionSpan]:
         if not level and (line.bold_lead or text.startswith("【") or patterns.bullet(text)) and patterns.label_lead(text):
             # **做法：**通过… / 【成效】… / ▶ 做法：… : a paragraph that runs in with its section's label
             level, label, run_in = 1, patterns.label_lead(text) or "", True
+        if not level and line.table_row and patterns.record_section(text):
+            # | 主要做法 | 一是… | : a form's row is a section under its label
+            level, label, run_in = 1, patterns.record_section(text) or "", True
         if not level:
             body_seen = True
             continue

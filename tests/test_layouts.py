@@ -221,6 +221,48 @@ def _write(tmp: Path, name: str, lines: list[str]) -> Path:
     return path
 
 
+def docx_form_tables(tmp: Path) -> tuple[Path, Expected]:
+    """A collection of application forms (申报表): each case is a Word table whose first column holds the labels —
+    案例名称 / 申报单位 / 协作单位 / 主要做法 … — with no heading paragraph; one form puts two fields in a row, one
+    names its 协作单位 (no provider) first; a contact table closes the document and is no case."""
+    units = [f"{PLACES[i]}商务局" for i in range(4)]
+    d = _docx()
+    d.add_paragraph().add_run("星港自贸试验区最佳实践案例申报表汇编").bold = True
+    d.add_paragraph("星港市自贸办　编")
+    d.add_paragraph("编印说明")
+    d.add_paragraph("根据申报通知，各片区及有关部门共报送申报表四份。现将申报表原文汇编印发，供评审专家参考。"
+                    "申报表中的数据由申报单位提供，统计口径以各表所列为准，联系人名单附后。")
+    for i in range(4):
+        rows = [["案例名称", TITLES[i]], ["申报单位", units[i]], ["协作单位", f"{PLACES[i + 4]}海关"],
+                ["所属领域", "贸易便利化"], ["改革背景", body(i)[0]], ["主要做法", "一是建立部门协同机制。二是推行线上预审。"],
+                ["实践成效", body(i)[1] + f"平均办理时间降至{table_figure(i)}。"], ["创新点", "变串联审批为并联审批。"]]
+        if i == 1:
+            rows[1], rows[2] = rows[2], rows[1]  # the partner's row first: it is still no provider
+        if i == 2:
+            table = d.add_table(rows=len(rows) - 1, cols=4)
+            table.cell(0, 0).text = "案例名称"
+            table.cell(0, 1).merge(table.cell(0, 3)).text = TITLES[i]
+            for c, value in enumerate(["申报单位", units[i], "协作单位", f"{PLACES[i + 4]}海关"]):
+                table.cell(1, c).text = value
+            for r, (label, value) in enumerate(rows[3:], start=2):
+                table.cell(r, 0).text = label
+                table.cell(r, 1).merge(table.cell(r, 3)).text = value
+        else:
+            _table(d, rows)
+        d.add_paragraph()
+    d.add_paragraph().add_run("附：申报单位联系人一览").bold = True
+    _table(d, [["申报单位", "联系处室", "联系人"]] + [[PLACES[i], "综合处", f"联系人{i}"] for i in range(4)])
+    path = tmp / "forms.docx"
+    d.save(path)
+    return path, Expected(
+        [(i + 1, TITLES[i], units[i]) for i in range(4)],
+        {i + 1: [figure(i), table_figure(i)] for i in range(4)},
+        title="星港自贸试验区最佳实践案例申报表汇编",
+        sections={1: [[], ["改革背景"], ["主要做法"], ["实践成效"], ["创新点"]]},
+        outside=["附：申报单位联系人一览", "联系人3"],
+    )
+
+
 def docx_title_styled_like_cases(tmp: Path) -> tuple[Path, Expected]:
     """The document's title is a Heading 1 like the case titles under it, with an introduction below it."""
     d = _docx()
@@ -724,6 +766,7 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "docx: Word numbering 案例一： in Chinese counting, （X片区）": docx_chinese_numbering,
     "docx: bold paragraphs as titles, no styles": docx_bold_titles_no_styles,
     "docx: provider in a table under the title": docx_info_table_under_title,
+    "docx: application forms as two-column tables, 协作单位, a closing contact table": docx_form_tables,
     "docx: document title as a Heading 1 like the cases": docx_title_styled_like_cases,
     "md: bold numbered titles, italic *（X提供）*": md_bold_titles_italic_provider,
     "md: a subtitle line between heading and provider": md_subtitle_under_heading,

@@ -108,6 +108,7 @@ def test_cn_to_int(text, expected):
     ("供稿：中国（星港）自由贸易试验区青岚片区管理委员会", ("中国（星港）自由贸易试验区青岚片区管理委员会", "field")),
     ("| 申报单位 | 中国（星港）自由贸易试验区管理委员会 |", ("中国（星港）自由贸易试验区管理委员会", "field")),
     ("（中国（星港）自贸试验区提供）", ("中国（星港）自贸试验区", "bracket")),
+    ("| 案例名称 | 数字口岸 | 申报单位 | 星港市商务局 |", ("星港市商务局", "field")),  # a form's row of two fields
     # must not fire
     ("——记一线关员的改革故事", None),
     ("—推广应用”的工作推进模式，树", None),
@@ -122,9 +123,28 @@ def test_cn_to_int(text, expected):
     ("案例编号：XY-2023-07", None),
     ("编者按：本期收录4项改革，亮点如下：", None),
     ("（本期稿件由各片区综合办提供，星港市自贸办（综合处）汇编）", None),
+    ("| 协作单位 | 星港海关 |", None),  # a partner, not the provider
+    ("| 申报单位 | 联系处室 | 联系人 |", None),  # a contact table's header
 ])
 def test_provider_line(text, expected):
     assert patterns.provider_line(text) == expected
+
+
+@pytest.mark.parametrize("text,title,section", [
+    ("| 案例名称 | 数字口岸监管新模式 |", "数字口岸监管新模式", None),
+    ("| 案例名称 | 数字口岸监管新模式 | 所属领域 | 贸易便利化 |", "数字口岸监管新模式", None),  # two fields in a row
+    ("| 主要做法 | 一是建立平台。二是推行网办。 |", None, "主要做法"),
+    ("| 复制推广价值 | 可在沿海口岸推广。 |", None, "复制推广价值"),
+    # must not fire: other fields, data rows, rows that do not pair up
+    ("| 协作单位 | 星港海关 |", None, None),
+    ("| 指标 | 数值 |", None, None),
+    ("| 平均办理时间 | 2小时 |", None, None),
+    ("| 2023年 | 案例名称 |", None, None),
+    ("| 案例名称 | 数字口岸监管新模式 | 贸易便利化 |", None, None),
+    ("案例名称：数字口岸监管新模式", None, None),  # a field line, not a form's row
+])
+def test_form_rows(text, title, section):
+    assert (patterns.record_title(text), patterns.record_section(text)) == (title, section)
 
 
 @pytest.mark.parametrize("text,expected", [
