@@ -5,7 +5,7 @@ One mechanism, in four steps:
      line opening with a title numbering (1. / 一、 / （一） / （1） / 案例一： / 【案例3】 / 第一篇, or
      any short label and a number: 典型案例1　… / 【典型案例】01 … / Case 2: … / CASE IX, the title on the next
      line when the number stands alone), a line opening with a
-     bullet symbol (◆ …), any title-like line directly followed by a provider line (（X提供） /
+     bullet symbol (◆ …), a dated item's header (【2024-06-07】标题), any title-like line directly followed by a provider line (（X提供） /
      （X片区） / 报送单位：X / 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X / 来源：X), which
      anchors it, and the title field of a form (| 案例名称 | X |: a table whose first column holds
      labels is a case record, its provider a | 申报单位 | X | row of it, its other label rows sections).
@@ -13,10 +13,13 @@ One mechanism, in four steps:
      other table row, a caption (表1 …) or the document title is never a candidate.
   2. Families. Candidates group into sibling families: the same numbering pattern (at any heading
      depth, since converters put titles at random depths; per depth as well; a label of its own is a
-     pattern of its own), or, unnumbered, the same heading depth / bold / bullet symbol. A family loses
+     pattern of its own), or, unnumbered, the same heading depth / bold / bullet symbol, forms with forms,
+     dated items with dated items. A family loses
      the rows of lists (a TOC, an introduction naming every case: consecutive titles with nothing
      between; a title that occurs again further down), the document head (masthead and title above the
-     first paragraph) and titles with no body.
+     first paragraph) and titles with no body. Dated items keep only those with a case's sections inside:
+     a bulletin dates and signs news and cases alike, and its news items (each still ending the case
+     before it) are the document's own text.
   3. Evidence. A member is explained by a provider line: right under its title (the anchor), or
      after its body, just before the next member (—— X, 报送单位：X, （X提供）); by a provider glued to
      the end of its title (标题（X片区） / 标题【X片区】); or by the unit leading
@@ -45,7 +48,7 @@ last form (附：联系人一览 and its table).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ingest import patterns
 from ingest.clean import Line
@@ -66,6 +69,8 @@ class Candidate:
     bullet: str = ""  # the symbol an unnumbered bulleted title opens with (◆ 标题)
     unit: tuple[str, str] | None = None  # (unit, rest) of a title led by its unit: 星港片区：标题
     record: bool = False  # the title field of a form: | 案例名称 | 标题 |, the case being the table it opens
+    dated: bool = False  # a dated item's header: 【2024-06-07】标题
+    stop: int | None = None  # where its text ends when an item that is no case follows it (a dated news item)
 
     @property
     def heading(self) -> bool:
@@ -91,6 +96,8 @@ class Found:
     boundaries: list[Boundary]
     layout: str
     closing: int | None = None  # first line of a closing block after the last case (the document's, not the case's)
+    # (first line, last line, headline) of the items between cases that are no cases (dated news): the document's
+    items: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def compact(text: str) -> str:
@@ -191,7 +198,9 @@ def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
     text = clean_title("".join(lines[j].text for j in range(first, last + 1)))
     symbol = patterns.bullet(text) or ""
     text = patterns.strip_bullet(text)
-    numbered = patterns.title_number(text)
+    headline = patterns.dated_headline(text)
+    text = headline or text
+    numbered = None if headline else patterns.title_number(text)  # the date marks the item: 1—5月… is its text
     family, number, rest = numbered if numbered else ("", None, text)
     if patterns.names_case(family) and not rest and last + 1 < len(lines) \
             and is_title_like(lines[last + 1].text) and not lines[last + 1].title_mark:
@@ -203,7 +212,8 @@ def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
     if not is_title_like(title, limit) or patterns.section_label(text) or patterns.section_label(title):
         return None
     return Candidate(first, last, family, number, clean_title(title), line.md_level, line.bold, provider=inline,
-                     bullet="" if family else symbol, unit=None if inline else patterns.unit_prefix(clean_title(title)))
+                     bullet="" if family else symbol, unit=None if inline else patterns.unit_prefix(clean_title(title)),
+                     dated=headline is not None)
 
 
 def _record(lines: list[Line], i: int) -> Candidate | None:
@@ -225,7 +235,7 @@ def candidates(lines: list[Line]) -> dict[int, Candidate]:
             continue
         if i <= covered or line.title_mark or line.table_row \
                 or not (line.md_level or line.bold or patterns.title_number(patterns.strip_bullet(line.text))
-                        or patterns.bullet(line.text)):
+                        or patterns.bullet(line.text) or patterns.dated_headline(line.text)):
             continue
         candidate = _candidate(lines, i, i)
         if candidate:
@@ -280,6 +290,8 @@ def _mark_listed(found: dict[int, Candidate]) -> None:
 def _family_keys(c: Candidate) -> list[tuple[str, str]]:
     if c.record:
         return [("", "record")]
+    if c.dated:
+        return [("", "dated")]
     if patterns.names_case(c.family):
         return [(c.family, "")]
     if c.bullet:
@@ -386,7 +398,7 @@ def _structured(lines: list[Line], c: Candidate, start: int, end: int) -> bool:
     for j in range(start, end):
         line = lines[j]
         text = line.text
-        if (patterns.section_label(text) or line.bold_lead and patterns.label_lead(text)
+        if (patterns.section_label(text) or patterns.run_in_label(text, line.bold_lead)
                 or line.table_row and patterns.record_section(text)) and _opens_sections(c, text):
             return True
         if patterns.is_heading_line(text) and is_title_like(text) and _opens_sections(c, text):
@@ -394,6 +406,20 @@ def _structured(lines: list[Line], c: Candidate, start: int, end: int) -> bool:
         if line.md_level and (not c.level or line.md_level > c.level):
             return True
     return False
+
+
+def _ends(members: list[Candidate], lines: list[Line]) -> list[int]:
+    """Where each member's text ends: at the next member, or earlier where an item that is no case starts."""
+    nexts = [nxt.first for nxt in members[1:]] + [len(lines)]
+    return [min(c.stop, end) if c.stop is not None else end for c, end in zip(members, nexts)]
+
+
+def _dated_cases(lines: list[Line], members: list[Candidate]) -> list[Candidate]:
+    """The dated items that are cases: those with a case's sections (背景 / 做法 / 成效). A bulletin dates news and
+    cases alike and signs both, so neither the date nor the signature tells; each item still ends where the next
+    dated item starts, case or not."""
+    return [replace(c, stop=end) for c, end in zip(members, _ends(members, lines))
+            if _structured(lines, c, c.last + 1, end)]
 
 
 def _members(key: tuple[str, str], members: list[Candidate], lines: list[Line]) -> list[Candidate]:
@@ -405,13 +431,12 @@ def _members(key: tuple[str, str], members: list[Candidate], lines: list[Line]) 
         members = [c for c in members if c.provider]
     head_end = _first_body(lines)
     members = [c for c in members if c.provider or family or not _in_head(lines, c, head_end)]
-    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
-    return [c for c, end in zip(members, ends) if c.provider or _has_body(lines, c.last + 1, end)]
+    return [c for c, end in zip(members, _ends(members, lines)) if c.provider or _has_body(lines, c.last + 1, end)]
 
 
 def _providers(members: list[Candidate], lines: list[Line]) -> tuple[list[tuple[str, int] | None], ...]:
     """For each member, a provider line a few lines under its title, and one after its body."""
-    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
+    ends = _ends(members, lines)
     heads = [_head_provider(lines, c.last + 1, end) if c.provider is None else None for c, end in zip(members, ends)]
     tails = [_tail_provider(lines, c.last + 1, end) if c.provider is None and h is None else None
              for c, h, end in zip(members, heads, ends)]
@@ -428,20 +453,21 @@ def _units_as_providers(members: list[Candidate]) -> list[Candidate]:
 
 def _bodies(lines: list[Line], members: list[Candidate]) -> list[int]:
     """The body text each member owns, in characters, up to the next member."""
-    return [_body_chars(lines, c.last + 1, nxt.first if nxt else len(lines))
-            for c, nxt in zip(members, members[1:] + [None])]
+    return [_body_chars(lines, c.last + 1, end) for c, end in zip(members, _ends(members, lines))]
 
 
 def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line]) -> _Evaluated | None:
     family = key[0]
     members = _units_as_providers(_members(key, members, lines))
+    if key[1] == "dated":
+        members = _dated_cases(lines, members)
     if not members:
         return None
     bulleted = key[1].startswith("bullet")
     if bulleted and (len(members) < 2 or min(_bodies(lines, members)) < _CASE_BODY):
         return None  # ◆ lines with little or nothing under each are a list, not cases
     heads, tails = _providers(members, lines)
-    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
+    ends = _ends(members, lines)
     explained = [bool(c.provider or h or t) or _ends_with_source(lines, c.last + 1, end)
                  for c, h, t, end in zip(members, heads, tails, ends)]
     first = members[0]
@@ -452,8 +478,7 @@ def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line])
         members, heads, tails, explained = members[1:], heads[1:], tails[1:], explained[1:]
     k = len(members)
     anchored = sum(1 for c in members if c.provider)
-    structured = sum(1 for c, nxt in zip(members, members[1:] + [None])
-                     if _structured(lines, c, c.last + 1, nxt.first if nxt else len(lines)))
+    structured = sum(1 for c, end in zip(members, _ends(members, lines)) if _structured(lines, c, c.last + 1, end))
     numbers = [c.number for c in members if c.number is not None]
     increasing = all(a < b for a, b in zip(numbers, numbers[1:]))
     # A label that names cases (案例一 / 典型案例1 / Case 2) is evidence by itself; a label of its own
@@ -499,7 +524,7 @@ def find_cases(lines: list[Line]) -> Found | None:
     listing = _listing(lines, found, members[0].first)
     groups = _group_headings(lines, found, members)
     boundaries = []
-    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
+    ends = _ends(members, lines)
     for order, (c, head, tail, end) in enumerate(zip(members, heads, tails, ends), start=1):
         listed_number, listed_provider = listing.get(compact(c.title), (None, None))
         number = c.number if c.number is not None else listed_number if listed_number is not None else order
@@ -519,7 +544,17 @@ def find_cases(lines: list[Line]) -> Found | None:
     closing = _closing(lines, best.key, members, boundaries[-1], tails, ends)
     if closing is not None:
         boundaries[-1].last_line = closing - 1
-    return Found(boundaries, _describe(best.key, members, heads, tails), closing)
+    return Found(boundaries, _describe(best.key, members, heads, tails), closing, _other_items(lines, found, best))
+
+
+def _other_items(lines: list[Line], found: dict[int, Candidate], best: _Evaluated) -> list[tuple[int, int, str]]:
+    """The dated items after the first case that are no cases (news): (first line, last line, headline)."""
+    if best.key[1] != "dated":
+        return []
+    cases = {c.first for c in best.members}
+    dated = [c for c in found.values() if c.dated and not c.listed]
+    return [(c.first, end - 1, c.title) for c, end in zip(dated, _ends(dated, lines))
+            if c.first not in cases and c.first > best.members[0].first]
 
 
 def _closing(lines: list[Line], key: tuple[str, str], members: list[Candidate], last: Boundary,
@@ -597,7 +632,8 @@ def _describe(key: tuple[str, str], members: list[Candidate], heads: list[tuple[
               tails: list[tuple[str, int] | None]) -> str:
     """The layout in words, e.g. "titles 1. (headings), providers under titles"."""
     family, kind = key
-    what = {"heading": "headings", "plain": "lines", "bold": "bold lines", "record": "form tables", "": "titles"}.get(
+    what = {"heading": "headings", "plain": "lines", "bold": "bold lines", "record": "form tables",
+            "dated": "dated items with sections", "": "titles"}.get(
         kind, f"{kind[len('bullet'):]} lines" if kind.startswith("bullet") else f"level-{kind[1:]} headings")
     side = "providers under titles" if any(c.provider_line is not None for c in members) or any(heads) else \
         "providers in titles" if any(c.provider for c in members) else \

@@ -46,6 +46,17 @@ PROVIDER_DASH = re.compile(
 )
 # （来源：浙江自贸微信公众号） — the line that ends a news item in 000's layout
 SOURCE_LINE = re.compile(r"^[（(]\s*来源\s*[：:](?P<source>.+?)[）)]$")
+# A dated item's header: 【2024-06-07】标题 / [2024.6.7] 标题 / 【6月7日】标题. A bulletin dates every item, news and
+# cases alike, so the date says when, not what: structure detection counts a dated item as a case only when it
+# has a case's sections (背景 / 做法 / 成效).
+_DATED = re.compile(
+    r"^[【\[〔]\s*(?:\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[】\]〕]"
+    r"\s*(?P<rest>\S.*)$")
+# What a periodical prints under its name: the issue (2024年第6期（总第58期）), a date, the editor with the date
+# (星港市自贸办编　2024年6月28日). None of it is part of the title.
+MASTHEAD_LINE = re.compile(
+    r"第\s*\d{1,4}\s*期|^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$"
+    r"|(?:[）)]|厅|局|办|委|会|室|部|院|中心|政府)\s*(?:编印|编发|编|主办)\s+\d{4}\s*年[\d\s月日]*$")
 # TOC rows end in dot leaders and a page number: "1. 黄河流域… .....\t1"
 TOC_LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$|\t\s*\d{1,3}$")
 # A provider glued to the end of a title: 标题（X片区） / 标题（X提供） / 标题【X片区】
@@ -160,6 +171,12 @@ def field_provider(text: str) -> str | None:
                 return fullwidth_brackets(value)
             return None
     return None
+
+
+def dated_headline(text: str) -> str | None:
+    """The headline of a dated item (【2024-06-07】标题 → 标题), else None."""
+    m = _DATED.match(text.strip())
+    return m.group("rest").strip() if m else None
 
 
 def is_source_line(text: str) -> bool:
@@ -322,8 +339,8 @@ def title_number(text: str) -> tuple[str, int, str] | None:
     return None
 
 
-# Symbols that open a bulleted line: ◆ 标题 / ■ 下一步 / ◎ 改革背景 / ▶ 怎么做：…
-BULLETS = "◆◇■□●○◎◉▶▷►▸▪▫•★☆※❖➢➤"
+# Symbols that open a bulleted line: ◆ 标题 / ■ 下一步 / ◎ 改革背景 / ▶ 怎么做：… / ▲背景　…
+BULLETS = "◆◇■□●○◎◉▶▷►▸▪▫•★☆※❖➢➤▲△"
 _BULLET = re.compile(rf"^\s*([{BULLETS}])\s*")
 
 
@@ -364,8 +381,10 @@ def _load_labels() -> frozenset[str]:
 SECTION_LABELS = _load_labels()
 _LABEL_NOTE = re.compile(r"[（(][^（）()]{1,8}[）)]$")  # 特色亮点（创新性） → 特色亮点
 _LABEL_JOINERS = re.compile(r"[与和及、]")
+# 做法：… / 【做法】… / ▲做法　… (a label set off by a wide space, as bulletins print it)
 _LABEL_LEAD = re.compile(
-    rf"^\s*[{BULLETS}]?\s*(?:[【\[]\s*(?P<b>[^】\]]{{1,12}})\s*[】\]]|(?P<c>[^：:，。]{{1,12}})\s*[：:])\s*\S")
+    rf"^\s*[{BULLETS}]?\s*(?:[【\[]\s*(?P<b>[^】\]]{{1,12}})\s*[】\]]|(?P<c>[^：:，。]{{1,12}})\s*[：:]"
+    r"|(?P<d>[^\s：:，。]{1,12})(?:\u3000|\s{2,}))\s*\S")
 
 
 # A bilingual document prints each label with its English translation after it: 背景 Background / 成效 Results.
@@ -390,9 +409,15 @@ def section_label(text: str) -> str | None:
     return None
 
 
+def run_in_label(text: str, bold_lead: str = "") -> str | None:
+    """The section label a paragraph runs in with when its form sets the label apart (bold, 【】, a bullet):
+    **做法：**通过… / 【成效】通过… / ▲做法　一是…; else None."""
+    return label_lead(text) if bold_lead or text.startswith("【") or bullet(text) else None
+
+
 def label_lead(text: str) -> str | None:
     """The section label a paragraph runs in with (做法：通过… / 【成效】通过…), else None."""
     m = _LABEL_LEAD.match(text)
     if not m:
         return None
-    return section_label(m.group("b") or m.group("c"))
+    return section_label(m.group("b") or m.group("c") or m.group("d"))

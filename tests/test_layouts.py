@@ -438,6 +438,39 @@ def md_theme_groups_bracket_providers(tmp: Path) -> tuple[Path, Expected]:
     )
 
 
+def txt_dated_bulletin(tmp: Path) -> tuple[Path, Expected]:
+    """A dated bulletin: a masthead (name, issue, editor and date), then 【date】 items each signed ——X. Only the items
+    with ▲背景 / ▲做法 / ▲成效 are cases; the plain news items between them sign with the same units, state figures of
+    their own, and one names a case's title again."""
+    zones = ["青岚片区管委会", "鹭洲片区管委会", "青岚片区管委会", "清溪片区管委会"]
+    news = [("星港自贸试验区召开制度创新推进会", "会议通报，挂牌以来累计形成制度创新成果530余项。", "——本刊讯"),
+            ("鹭洲片区举办跨境贸易对接会", "来自境外的90余家企业参会，现场签约项目17个，金额76亿元。", "——鹭洲片区管委会"),
+            ("清溪片区开展法治保障专题培训", "培训覆盖企业法务人员210人次。", "——清溪片区管委会"),
+            ("青岚片区1—5月实际使用外资同比增长", f"其中，{TITLES[0]}入选全国推广清单，1—5月实际使用外资3.9亿美元。",
+             "——青岚片区管委会")]
+    lines = ["星港自贸试验区工作简报", "2024年第6期（总第41期）", "星港市商务局（市自贸办）编　　　　2024年6月28日",
+             "编者按：本期按时间顺序刊发片区工作动态和创新案例，创新案例栏目推介可复制推广的制度创新成果，供各片区学习借鉴。"]
+    order = ["news", "case", "news", "case", "case", "case", "news", "news"]
+    k = n = 0
+    for day, kind in enumerate(order, start=3):
+        if kind == "case":
+            lines += [f"【2024-06-{day:02d}】{TITLES[k]}", f"▲背景　{body(k)[0]}", "▲做法　一是建立部门协同机制。二是推行线上预审。",
+                      f"▲成效　{body(k)[1]}", f"——{zones[k]}"]
+            k += 1
+        else:
+            headline, text, signature = news[n]
+            lines += [f"【2024-06-{day:02d}】{headline}", f"6月{day}日，{text}", signature]
+            n += 1
+    lines.append("（本期共印60份　送：各片区管委会）")
+    return _write(tmp, "bulletin.txt", lines), Expected(
+        [(k + 1, TITLES[k], zones[k]) for k in range(4)],
+        {k + 1: [figure(k)] for k in range(4)},
+        title="星港自贸试验区工作简报",
+        sections={2: [["背景"], ["做法"], ["成效"]]},
+        outside=["530余项", "76亿元", "210人次", "3.9亿美元", "入选全国推广清单"],
+    )
+
+
 def txt_single_case(tmp: Path) -> tuple[Path, Expected]:
     """The reported failure: one numbered case under the document's title, then its provider line."""
     lines = ["测试市自贸试验区制度创新案例", f"1.{TITLES[0]}", "（测试市提供）", "一、改革背景", body(0)[0],
@@ -783,6 +816,7 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "md: ## 第N部分 groups with introductions, ### （一）标题【X片区】 numbered on": md_theme_groups_bracket_providers,
     "txt: 【案例十一】 alone on its line, the title under it": txt_bracket_number_alone,
     "txt: a single numbered case under the document title": txt_single_case,
+    "txt: dated bulletin, 【date】 items signed ——X, cases only those with ▲ sections": txt_dated_bulletin,
     "md: a single case, its heading at the document title's level": md_single_case_same_level_as_title,
     "txt: 供稿单位：X under the title, （来源：…） lines": txt_field_provider_under_title,
     "txt: provider lines above the titles": txt_provider_above_title,

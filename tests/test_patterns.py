@@ -178,6 +178,7 @@ def test_section_label(text, expected):
     ("【成效】办理时间缩短一半。", "成效"),
     ("主要做法：一是建立平台。", "主要做法"),
     ("▶ 怎么做：建立数据平台，实现共享。", "怎么做"),
+    ("▲做法\u3000一是建立数据平台。", "做法"),  # a label set off by a wide space
     # must not fire
     ("2023年：全年办理1200件。", None),
     ("星港市：建立数据平台。", None),
@@ -185,6 +186,46 @@ def test_section_label(text, expected):
 ])
 def test_label_lead(text, expected):
     assert patterns.label_lead(text) == expected
+
+
+@pytest.mark.parametrize("text,bold_lead,expected", [
+    ("▲成效\u3000办理时间缩短一半。", "", "成效"),
+    ("【成效】办理时间缩短一半。", "", "成效"),
+    ("做法：建立数据平台。", "做法：", "做法"),
+    # must not fire: a plain paragraph opening with a label word is running text
+    ("做法：建立数据平台。", "", None),
+    ("成效\u3000办理时间缩短一半。", "", None),
+    ("▲青岚片区\u3000举办对接会。", "", None),
+])
+def test_run_in_label(text, bold_lead, expected):
+    assert patterns.run_in_label(text, bold_lead) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("【2024-06-07】数字口岸监管新模式", "数字口岸监管新模式"),
+    ("[2024.6.7] 数字口岸监管新模式", "数字口岸监管新模式"),
+    ("【6月7日】青岚片区举办对接会", "青岚片区举办对接会"),
+    # must not fire
+    ("【案例3】数字口岸监管新模式", None),
+    ("【2024-06-07】", None),
+    ("2024-06-07 数字口岸监管新模式", None),
+])
+def test_dated_headline(text, expected):
+    assert patterns.dated_headline(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2024年第6期（总第41期）", True),
+    ("第12期", True),
+    ("2024年6月28日", True),
+    ("星港市商务局（市自贸办）编　　2024年6月28日", True),
+    # must not fire: the rest of a title
+    ("制度创新案例汇编", False),
+    ("（2021年第一批）", False),
+    ("2024年度最佳实践案例", False),
+])
+def test_masthead_line(text, expected):
+    assert bool(patterns.MASTHEAD_LINE.search(text)) == expected
 
 
 def test_markup_hints_survive_cleaning():

@@ -218,3 +218,25 @@ def test_group_headings_with_an_introduction_are_no_part_of_the_case_above(headi
     for k, text in enumerate(texts):
         own = k + 1 if not grouping and k < 2 else None  # the paragraph under a sub-heading is the case's own
         assert [n for n in (1, 2, 3) if f"第{n}组的一段引言" in text] == ([own] if own else [])
+
+
+@pytest.mark.parametrize("masthead", [True, False])
+def test_dated_news_items_are_the_documents_text_and_only_items_with_sections_are_cases(tmp_path, masthead):
+    """A bulletin dates and signs every item; an item with a case's sections is a case, a news item after it is the
+    document's own text (a section of the preamble, never of the case above it), with or without a masthead."""
+    lines = ["星港自贸试验区工作简报", "2024年第3期", "编者按：本期刊发片区工作动态和创新案例，供各片区学习借鉴，欢迎各片区积极供稿。"] \
+        if masthead else []
+    for day, case in ((3, True), (5, False), (9, True), (12, False)):
+        lines.append(f"【2024-06-{day:02d}】第{day}日{'改革' if case else '动态'}")
+        lines += ["▲背景　" + _PARA, "▲做法　一是建立机制。二是推行网办。", "▲成效　" + _PARA] if case else [f"会议签约项目{day}个。"]
+        lines.append("——青岚片区管委会")
+    path = tmp_path / "bulletin.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    doc = parse_file(path, path.name, IngestSettings())
+    assert doc.document.title == ("星港自贸试验区工作简报" if masthead else "bulletin")
+    cases = [c for c in doc.cases if c.kind == "case"]
+    assert [(c.number, c.title, c.provider) for c in cases] == [(1, "第3日改革", "青岚片区管委会"), (2, "第9日改革", "青岚片区管委会")]
+    (preamble,) = [c for c in doc.cases if c.kind == "preamble"]
+    for day in (5, 12):
+        (chunk,) = [ch for ch in doc.chunks if f"会议签约项目{day}个" in ch.text]
+        assert chunk.case_id == preamble.id
