@@ -5,7 +5,7 @@ One mechanism, in four steps:
      line opening with a title numbering (1. / 一、 / （一） / （1） / 案例一： / 【案例3】 / 第一篇, or
      any short label and a number: 典型案例1　… / 【典型案例】01 … / Case 2: … / CASE IX, the title on the next
      line when the number stands alone), a line opening with a
-     bullet symbol (◆ …), a dated item's header (【2024-06-07】标题), any title-like line directly followed by a provider line (（X提供） /
+     bullet symbol (◆ …), a dated item's header (【2023-11-05】标题), any title-like line directly followed by a provider line (（X提供） /
      （X片区） / 报送单位：X / 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X / 来源：X), which
      anchors it, and the title field of a form (| 案例名称 | X |: a table whose first column holds
      labels is a case record, its provider a | 申报单位 | X | row of it, its other label rows sections).
@@ -42,7 +42,7 @@ introduction when they form a family of their own that ranks above the cases (�
 cases end tells where the document's own closing block starts: after the last of a family of bullet lines, a
 line under another bullet that no case uses (■ 年度工作展望); when every case ends with its provider line, what
 follows the last one's (an afterword); when every case is a form and nothing else, the first line after the
-last form (附：联系人一览 and its table).
+last form (附：联系人名单 and its table).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class Candidate:
     bullet: str = ""  # the symbol an unnumbered bulleted title opens with (◆ 标题)
     unit: tuple[str, str] | None = None  # (unit, rest) of a title led by its unit: 星港片区：标题
     record: bool = False  # the title field of a form: | 案例名称 | 标题 |, the case being the table it opens
-    dated: bool = False  # a dated item's header: 【2024-06-07】标题
+    dated: bool = False  # a dated item's header: 【2023-11-05】标题
     stop: int | None = None  # where its text ends when an item that is no case follows it (a dated news item)
 
     @property
@@ -570,7 +570,7 @@ def _closing(lines: list[Line], key: tuple[str, str], members: list[Candidate], 
 
 
 def _closing_after_form(lines: list[Line], members: list[Candidate], ends: list[int]) -> int | None:
-    """After the last of cases that are forms and nothing else: the first line that is no table row (附：联系人一览)."""
+    """After the last of cases that are forms and nothing else: the first line that is no table row (附：联系人名单)."""
     if len(members) < 2 or any(not lines[j].table_row for c, end in zip(members[:-1], ends) for j in range(c.first, end)):
         return None
     return next((j for j in range(members[-1].first, ends[-1]) if not lines[j].table_row), None)

@@ -46,14 +46,14 @@ PROVIDER_DASH = re.compile(
 )
 # （来源：浙江自贸微信公众号） — the line that ends a news item in 000's layout
 SOURCE_LINE = re.compile(r"^[（(]\s*来源\s*[：:](?P<source>.+?)[）)]$")
-# A dated item's header: 【2024-06-07】标题 / [2024.6.7] 标题 / 【6月7日】标题. A bulletin dates every item, news and
+# A dated item's header: 【2023-11-05】标题 / [2023.11.5] 标题 / 【11月5日】标题. A bulletin dates every item, news and
 # cases alike, so the date says when, not what: structure detection counts a dated item as a case only when it
 # has a case's sections (背景 / 做法 / 成效).
 _DATED = re.compile(
     r"^[【\[〔]\s*(?:\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[】\]〕]"
     r"\s*(?P<rest>\S.*)$")
-# What a periodical prints under its name: the issue (2024年第6期（总第58期）), a date, the editor with the date
-# (星港市自贸办编　2024年6月28日). None of it is part of the title.
+# What a periodical prints under its name: the issue (2023年第3期（总第41期）), a date, the editor with the date
+# (星港市自贸办编　2023年11月30日). None of it is part of the title.
 MASTHEAD_LINE = re.compile(
     r"第\s*\d{1,4}\s*期|^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$"
     r"|(?:[）)]|厅|局|办|委|会|室|部|院|中心|政府)\s*(?:编印|编发|编|主办)\s+\d{4}\s*年[\d\s月日]*$")
@@ -174,7 +174,7 @@ def field_provider(text: str) -> str | None:
 
 
 def dated_headline(text: str) -> str | None:
-    """The headline of a dated item (【2024-06-07】标题 → 标题), else None."""
+    """The headline of a dated item (【2023-11-05】标题 → 标题), else None."""
     m = _DATED.match(text.strip())
     return m.group("rest").strip() if m else None
 
@@ -387,12 +387,12 @@ _LABEL_LEAD = re.compile(
     r"|(?P<d>[^\s：:，。]{1,12})(?:\u3000|\s{2,}))\s*\S")
 
 
-# A bilingual document prints each label with its English translation after it: 背景 Background / 成效 Results.
+# A bilingual document prints each label with its English translation after it: 主要做法 Main measures / 实践效果 Outcomes.
 _TRANSLATION = re.compile(r"(?<=[\u4e00-\u9fff】\]：:])\s*[A-Za-z][A-Za-z&/'’ -]{1,40}$")
 
 
 def section_label(text: str) -> str | None:
-    """The label when a heading is a section label (背景 / 主要做法 / 【改革背景】 / 二、实践效果： / 成效 Results),
+    """The label when a heading is a section label (背景 / 主要做法 / 【改革背景】 / 二、实践效果： / 实践效果 Outcomes),
     else None."""
     core = re.sub(r"\s+", "", _TRANSLATION.sub("", text))
     numbered = title_number(core)

@@ -446,7 +446,7 @@ def txt_dated_bulletin(tmp: Path) -> tuple[Path, Expected]:
     news = [("星港自贸试验区召开制度创新推进会", "会议通报，挂牌以来累计形成制度创新成果530余项。", "——本刊讯"),
             ("鹭洲片区举办跨境贸易对接会", "来自境外的90余家企业参会，现场签约项目17个，金额76亿元。", "——鹭洲片区管委会"),
             ("清溪片区开展法治保障专题培训", "培训覆盖企业法务人员210人次。", "——清溪片区管委会"),
-            ("青岚片区1—5月实际使用外资同比增长", f"其中，{TITLES[0]}入选全国推广清单，1—5月实际使用外资3.9亿美元。",
+            ("青岚片区1—9月实际使用外资稳步增长", f"其中，{TITLES[0]}入选全国推广清单，1—9月实际使用外资3.9亿美元。",
              "——青岚片区管委会")]
     lines = ["星港自贸试验区工作简报", "2024年第6期（总第41期）", "星港市商务局（市自贸办）编　　　　2024年6月28日",
              "编者按：本期按时间顺序刊发片区工作动态和创新案例，创新案例栏目推介可复制推广的制度创新成果，供各片区学习借鉴。"]
@@ -685,7 +685,7 @@ def pdf_labelled_titles_codes_and_tables(tmp: Path) -> tuple[Path, Expected]:
 
 def pdf_bilingual_roman_cases_provider_after_body(tmp: Path) -> tuple[Path, Expected]:
     """A bilingual selection: a contents page, CASE II / V / IX / XIV (Roman, not consecutive: the printed number is
-    the case's), an English title under each Chinese one, labels with their translation (背景 Background), figures in
+    the case's), an English title under each Chinese one, labels with their translation (改革背景 Context), figures in
     a drawn table, the provider only in a right-aligned 供稿：中国（X）… line closing each case, then an afterword."""
     pytest.importorskip("reportlab")
     from reportlab.pdfbase import pdfmetrics
@@ -708,10 +708,10 @@ def pdf_bilingual_roman_cases_provider_after_body(tmp: Path) -> tuple[Path, Expe
         + [("text", "目录 Contents")]
         + [("text", f"{r} {TITLES[k]} …… {k + 2}") for k, r in enumerate(romans)]]
     for k, roman in enumerate(romans):
-        page = [("head", f"CASE {roman}"), ("head", TITLES[k]), ("text", english[k]), ("text", "背景 Background")]
-        page += wrap(body(k)[0]) + [("text", "做法 Measures")] + wrap("一是建立部门协同机制，推行线上预审。二是实行一次办结。")
-        page += [("text", "成效 Results")] + wrap(body(k)[1]) + [("row", "指标|改革前|改革后"), ("row", f"平均办理时间|{20 + k}小时|{table_figure(k)}")]
-        page += [("text", "推广价值 Replicability")] + wrap("该模式可在具备条件的口岸复制推广，下一步将扩大适用范围。")
+        page = [("head", f"CASE {roman}"), ("head", TITLES[k]), ("text", english[k]), ("text", "改革背景 Context")]
+        page += wrap(body(k)[0]) + [("text", "主要做法 Key measures")] + wrap("一是建立部门协同机制，推行线上预审。二是实行一次办结。")
+        page += [("text", "实践效果 Outcomes")] + wrap(body(k)[1]) + [("row", "指标|改革前|改革后"), ("row", f"平均办理时间|{20 + k}小时|{table_figure(k)}")]
+        page += [("text", "复制推广价值 Transferability")] + wrap("该模式可在具备条件的口岸复制推广，下一步将扩大适用范围。")
         page += [("right", f"供稿：{units[k]}")]
         if k == len(romans) - 1:
             page += wrap("编后语：以上案例将通过对外推介会等渠道向境内外企业宣传推广，全年计划举办推介活动12场。")
@@ -739,7 +739,7 @@ def pdf_bilingual_roman_cases_provider_after_body(tmp: Path) -> tuple[Path, Expe
         [(n, TITLES[k], units[k]) for k, n in enumerate(numbers)],
         {n: [figure(k), table_figure(k), english[k]] for k, n in enumerate(numbers)},
         title="星港自贸试验区最佳实践案例选编（中英对照）",
-        sections={5: [[], ["背景 Background"], ["做法 Measures"], ["成效 Results"], ["推广价值 Replicability"]]},
+        sections={5: [[], ["改革背景 Context"], ["主要做法 Key measures"], ["实践效果 Outcomes"], ["复制推广价值 Transferability"]]},
         outside=["全年计划举办推介活动12场", f"{romans[1]} {TITLES[1]} …… 3"],
     )
 
