@@ -3,29 +3,28 @@
 One mechanism, in four steps:
   1. Candidates. Lines that could open a case: a markdown/Word heading, a wholly bold line, a
      line opening with a title numbering (1. / 一、 / （一） / （1） / 案例一： / 【案例3】 / 第一篇, or
-     any short label and a number: 典型案例1　… / 【典型案例】01 … / Case 2: … / CASE IX, the title on the next
-     line when the number stands alone), a line opening with a
-     bullet symbol (◆ …), a dated item's header (【2023-11-05】标题), any title-like line directly followed by a provider line (（X提供） /
-     （X片区） / 报送单位：X / 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X / 来源：X), which
-     anchors it, and the title field of a form (| 案例名称 | X |: a table whose first column holds
+     any short label and a number: 典型案例1　… / 【典型案例】01 … / Case 2: … / CASE IX, the title on
+     the next line when the number stands alone), a line opening with a bullet symbol (◆ …), a dated
+     item's header (【2023-11-05】标题), any title-like line directly followed by a provider line
+     (（X提供） / （X片区） / 报送单位：X / 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X / 来源：X),
+     which anchors it, and the title field of a form (| 案例名称 | X |: a table whose first column holds
      labels is a case record, its provider a | 申报单位 | X | row of it, its other label rows sections).
      A section label (section_labels.txt, bullets and numbering aside), a sentence, a TOC row, any
      other table row, a caption (表1 …) or the document title is never a candidate.
   2. Families. Candidates group into sibling families: the same numbering pattern (at any heading
      depth, since converters put titles at random depths; per depth as well; a label of its own is a
-     pattern of its own), or, unnumbered, the same heading depth / bold / bullet symbol, forms with forms,
-     dated items with dated items. A family loses
-     the rows of lists (a TOC, an introduction naming every case: consecutive titles with nothing
-     between; a title that occurs again further down), the document head (masthead and title above the
-     first paragraph) and titles with no body. Dated items keep only those with a case's sections inside:
-     a bulletin dates and signs news and cases alike, and its news items (each still ending the case
-     before it) are the document's own text.
+     pattern of its own), or, unnumbered, the same heading depth / bold / bullet symbol, forms with
+     forms, dated items with dated items. A family loses the rows of lists (a TOC, an introduction
+     naming every case: consecutive titles with nothing between; a title that occurs again further
+     down), the document head (masthead and title above the first paragraph) and titles with no body.
+     Dated items keep only those with a case's sections inside: a bulletin dates and signs news and
+     cases alike, and its news items (each still ending the case before it) are the document's own text.
   3. Evidence. A member is explained by a provider line: right under its title (the anchor), or
      after its body, just before the next member (—— X, 报送单位：X, （X提供）); by a provider glued to
-     the end of its title (标题（X片区） / 标题【X片区】); or by the unit leading
-     its title (X片区：标题) when at least half its siblings are led the same way. It has structure
-     when a section label or a sub-heading opens a section inside it. A numbered family must count
-     upwards (gaps allowed) unless providers anchor it: numbering that restarts is a section's.
+     the end of its title (标题（X片区） / 标题【X片区】); or by the unit leading its title (X片区：标题)
+     when at least half its siblings are led the same way. It has structure when a section label or a
+     sub-heading opens a section inside it. A numbered family must count upwards (gaps allowed) unless
+     providers anchor it: numbering that restarts is a section's.
      A （来源：…） line ending a body explains a boundary too, though it names a source, not a provider.
   4. Choice. Accepted: a family that names cases (案例N / 【案例N】 / 第N… / a label naming cases,
      典型案例 / Case, counting upwards); one that provider lines explain (at least half its members; a
@@ -557,37 +556,6 @@ def _other_items(lines: list[Line], found: dict[int, Candidate], best: _Evaluate
             if c.first not in cases and c.first > best.members[0].first]
 
 
-def _closing(lines: list[Line], key: tuple[str, str], members: list[Candidate], last: Boundary,
-             tails: list[tuple[str, int] | None], ends: list[int]) -> int | None:
-    """Where the document's own closing block starts after the last case, told by how its siblings end: after the
-    last of the ◆ cases, at a line under a bullet no case uses; after the last provider line, when every case ends
-    with one; after the last form, when every case is a form and nothing else."""
-    if key[1].startswith("bullet") and tails[-1] is None:
-        return _closing_bullet(lines, members, last)
-    if key[1] == "record":
-        return _closing_after_form(lines, members, ends)
-    return _closing_after_signature(tails, ends)
-
-
-def _closing_after_form(lines: list[Line], members: list[Candidate], ends: list[int]) -> int | None:
-    """After the last of cases that are forms and nothing else: the first line that is no table row (附：联系人名单)."""
-    if len(members) < 2 or any(not lines[j].table_row for c, end in zip(members[:-1], ends) for j in range(c.first, end)):
-        return None
-    return next((j for j in range(members[-1].first, ends[-1]) if not lines[j].table_row), None)
-
-
-def _closing_bullet(lines: list[Line], members: list[Candidate], last: Boundary) -> int | None:
-    """After the last ◆ case: a short line under another bullet (■ 年度工作展望) that no earlier case uses, so it is
-    no section of the case above it."""
-    inside = {patterns.bullet(lines[j].text) for c, nxt in zip(members, members[1:]) for j in range(c.last + 1, nxt.first)}
-    for j in range(last.body_line, last.last_line + 1):
-        symbol = patterns.bullet(lines[j].text)
-        if symbol and symbol != members[-1].bullet and symbol not in inside \
-                and is_title_like(patterns.strip_bullet(lines[j].text), 40):
-            return j
-    return None
-
-
 _GROUP_INTRO = 2  # lines a group heading may carry before its first case (本组收录N个案例…)
 
 
@@ -612,11 +580,31 @@ def _group_headings(lines: list[Line], found: dict[int, Candidate], members: lis
 
 
 def _opens_group(lines: list[Line], found: dict[int, Candidate], c: Candidate, firsts: list[int]) -> bool:
+    """Whether a case title follows the heading within a short introduction of plain paragraphs."""
     nxt = next((f for f in firsts if f > c.last), None)
     if nxt is None or nxt - c.last - 1 > _GROUP_INTRO:
         return False
     return all(j not in found and is_body(lines[j]) and not lines[j].table_row and patterns.section_label(lines[j].text)
                is None and not patterns.label_lead(lines[j].text) for j in range(c.last + 1, nxt))
+
+
+def _closing(lines: list[Line], key: tuple[str, str], members: list[Candidate], last: Boundary,
+             tails: list[tuple[str, int] | None], ends: list[int]) -> int | None:
+    """Where the document's own closing block starts after the last case, told by how its siblings end: after the
+    last of the ◆ cases, at a line under a bullet no case uses; after the last provider line, when every case ends
+    with one; after the last form, when every case is a form and nothing else."""
+    if key[1].startswith("bullet") and tails[-1] is None:
+        return _closing_bullet(lines, members, last)
+    if key[1] == "record":
+        return _closing_after_form(lines, members, ends)
+    return _closing_after_signature(tails, ends)
+
+
+def _closing_after_form(lines: list[Line], members: list[Candidate], ends: list[int]) -> int | None:
+    """After the last of cases that are forms and nothing else: the first line that is no table row (附：联系人名单)."""
+    if len(members) < 2 or any(not lines[j].table_row for c, end in zip(members[:-1], ends) for j in range(c.first, end)):
+        return None
+    return next((j for j in range(members[-1].first, ends[-1]) if not lines[j].table_row), None)
 
 
 def _closing_after_signature(tails: list[tuple[str, int] | None], ends: list[int]) -> int | None:
@@ -626,6 +614,18 @@ def _closing_after_signature(tails: list[tuple[str, int] | None], ends: list[int
         return None
     last = tails[-1]
     return last[1] + 1 if last is not None and last[1] < ends[-1] - 1 else None
+
+
+def _closing_bullet(lines: list[Line], members: list[Candidate], last: Boundary) -> int | None:
+    """After the last ◆ case: a short line under another bullet (■ 年度工作展望) that no earlier case uses, so it is
+    no section of the case above it."""
+    inside = {patterns.bullet(lines[j].text) for c, nxt in zip(members, members[1:]) for j in range(c.last + 1, nxt.first)}
+    for j in range(last.body_line, last.last_line + 1):
+        symbol = patterns.bullet(lines[j].text)
+        if symbol and symbol != members[-1].bullet and symbol not in inside \
+                and is_title_like(patterns.strip_bullet(lines[j].text), 40):
+            return j
+    return None
 
 
 def _describe(key: tuple[str, str], members: list[Candidate], heads: list[tuple[str, int] | None],
