@@ -216,11 +216,15 @@ def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
 
 
 def _record(lines: list[Line], i: int) -> Candidate | None:
-    """The row of a form (a table whose first column holds labels) that names its case: | 案例名称 | 标题 |."""
+    """The row of a form (a table whose first column holds labels) that names its case: | 案例名称 | 标题 |. The case
+    starts with its table, when the text shows where the table starts (| 项目 | 内容 | above the title row)."""
     title = patterns.record_title(lines[i].text)
     if title is None or not is_title_like(title, 80):
         return None
-    return Candidate(i, i, "", None, clean_title(title), 0, False, record=True)
+    first = i
+    while first > 0 and not lines[first].gap_before and lines[first - 1].table_row:
+        first -= 1
+    return Candidate(first, i, "", None, clean_title(title), 0, False, record=True)
 
 
 def candidates(lines: list[Line]) -> dict[int, Candidate]:
@@ -230,7 +234,7 @@ def candidates(lines: list[Line]) -> dict[int, Candidate]:
     for i, line in enumerate(lines):
         record = _record(lines, i) if line.table_row else None
         if record:
-            found[i] = record
+            found[record.first] = record
             continue
         if i <= covered or line.title_mark or line.table_row \
                 or not (line.md_level or line.bold or patterns.title_number(patterns.strip_bullet(line.text))

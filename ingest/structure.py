@@ -244,9 +244,10 @@ def detect(doc: CleanedDocument, declared_title: str | None = None) -> DocStruct
     own: list[tuple[int, int, str]] = []
     if items:
         # News items between the cases are the document's own text, like its introduction: their figures are no
-        # case's. With no introduction to own them, the first of them stands as the document's text.
+        # case's. They need the preamble to own them: the head before the first case, however short, or else
+        # (the first case opens the document) the first of them.
         if cases[0].kind != "preamble":
-            a, b, _ = items.pop(0)
+            a, b = (0, first - 1) if first > 0 else items.pop(0)[:2]
             cases.insert(0, CaseSpan(0, title or "前言", None, a, a, b, kind="preamble"))
         own += items
     if closing is not None and (cases[0].kind != "preamble" or len(cases) < 2):
