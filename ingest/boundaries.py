@@ -3,22 +3,28 @@
 One mechanism, in four steps:
   1. Candidates. Lines that could open a case: a markdown/Word heading, a wholly bold line, a
      line opening with a title numbering (1. / 一、 / （一） / （1） / 案例一： / 【案例3】 / 第一篇, or
-     any short label and a number: 典型案例1　… / 【典型案例】01 … / Case 2: …), a line opening with a
-     bullet symbol (◆ …), and any title-like line directly followed by a provider line (（X提供） /
-     （X片区） / 报送单位：X / 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X / 来源：X), which
-     anchors it. A section label (section_labels.txt, bullets and numbering aside), a sentence, a TOC
-     row, a table row, a caption (表1 …) or the document title is never a candidate.
+     any short label and a number: 典型案例1　… / 【典型案例】01 … / Case 2: … / CASE IX, the title on
+     the next line when the number stands alone), a line opening with a bullet symbol (◆ …), a dated
+     item's header (【2023-11-05】标题), any title-like line directly followed by a provider line
+     (（X提供） / （X片区） / 报送单位：X / 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X / 来源：X),
+     which anchors it, and the title field of a form (| 案例名称 | X |: a table whose first column holds
+     labels is a case record, its provider a | 申报单位 | X | row of it, its other label rows sections).
+     A section label (section_labels.txt, bullets and numbering aside), a sentence, a TOC row, any
+     other table row, a caption (表1 …) or the document title is never a candidate.
   2. Families. Candidates group into sibling families: the same numbering pattern (at any heading
      depth, since converters put titles at random depths; per depth as well; a label of its own is a
-     pattern of its own), or, unnumbered, the same heading depth / bold / bullet symbol. A family loses
-     the rows of lists (a TOC, an introduction naming every case: consecutive titles with nothing
-     between; a title that occurs again further down), the document head (masthead and title above the
-     first paragraph) and titles with no body.
+     pattern of its own), or, unnumbered, the same heading depth / bold / bullet symbol, forms with
+     forms, dated items with dated items. A family loses the rows of lists (a TOC, an introduction
+     naming every case: consecutive titles with nothing between; a title that occurs again further
+     down), the document head (masthead and title above the first paragraph) and titles with no body.
+     Dated items keep only those with a case's sections inside: a bulletin dates and signs news and
+     cases alike, and its news items (each still ending the case before it) are the document's own text.
   3. Evidence. A member is explained by a provider line: right under its title (the anchor), or
-     after its body, just before the next member (—— X, 报送单位：X, （X提供）); or by the unit leading
-     its title (X片区：标题) when at least half its siblings are led the same way. It has structure
-     when a section label or a sub-heading opens a section inside it. A numbered family must count
-     upwards (gaps allowed) unless providers anchor it: numbering that restarts is a section's.
+     after its body, just before the next member (—— X, 报送单位：X, （X提供）); by a provider glued to
+     the end of its title (标题（X片区） / 标题【X片区】); or by the unit leading its title (X片区：标题)
+     when at least half its siblings are led the same way. It has structure when a section label or a
+     sub-heading opens a section inside it. A numbered family must count upwards (gaps allowed) unless
+     providers anchor it: numbering that restarts is a section's.
      A （来源：…） line ending a body explains a boundary too, though it names a source, not a provider.
   4. Choice. Accepted: a family that names cases (案例N / 【案例N】 / 第N… / a label naming cases,
      典型案例 / Case, counting upwards); one that provider lines explain (at least half its members; a
@@ -27,17 +33,21 @@ One mechanism, in four steps:
      Word) or bullet lines over a paragraph each (a run of short bullet lines is a list, not cases). The
      accepted family explaining the most members wins (providers, then naming, then structure, then
      size), ties going to headings, then to the outer heading level.
-Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3; 01 → 1), else the listing's, else
+Numbers are the title's own (3, 5, 8 kept as printed; 一二三 → 1 2 3; 01 → 1; IX → 9), else the listing's, else
 order. The first member is dropped when it is the document's title styled like the cases (above the first
 paragraph, no provider where its siblings have one); headings that group cases (一、贸易便利化类)
-right above the next case are left out of the case before them; after the last of a family of bullet
-lines, a line under another bullet that no case uses (■ 年度工作展望) closes the list of cases.
+right above the next case are left out of the case before them, and so are they with a line or two of
+introduction when they form a family of their own that ranks above the cases (第一部分, 第二部分 …). How the
+cases end tells where the document's own closing block starts: after the last of a family of bullet lines, a
+line under another bullet that no case uses (■ 年度工作展望); when every case ends with its provider line, what
+follows the last one's (an afterword); when every case is a form and nothing else, the first line after the
+last form (附：联系人名单 and its table).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ingest import patterns
 from ingest.clean import Line
@@ -57,10 +67,13 @@ class Candidate:
     listed: bool = False  # a row of a TOC or of an introduction's list
     bullet: str = ""  # the symbol an unnumbered bulleted title opens with (◆ 标题)
     unit: tuple[str, str] | None = None  # (unit, rest) of a title led by its unit: 星港片区：标题
+    record: bool = False  # the title field of a form: | 案例名称 | 标题 |, the case being the table it opens
+    dated: bool = False  # a dated item's header: 【2023-11-05】标题
+    stop: int | None = None  # where its text ends when an item that is no case follows it (a dated news item)
 
     @property
     def heading(self) -> bool:
-        return self.level > 0 or self.bold
+        return self.level > 0 or self.bold or self.record  # a form's title field is as marked as a heading
 
 
 @dataclass
@@ -82,6 +95,8 @@ class Found:
     boundaries: list[Boundary]
     layout: str
     closing: int | None = None  # first line of a closing block after the last case (the document's, not the case's)
+    # (first line, last line, headline) of the items between cases that are no cases (dated news): the document's
+    items: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def compact(text: str) -> str:
@@ -119,7 +134,7 @@ def _split_inline_provider(text: str) -> tuple[str, str | None]:
     m = patterns.INLINE_PROVIDER.search(text)
     if not m or m.start() == 0:
         return text, None
-    who = m.group("who")
+    who = m.group("who") or m.group("who2")
     return text[: m.start()].rstrip(), who[: -len("提供")] if who.endswith("提供") else who
 
 
@@ -182,7 +197,9 @@ def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
     text = clean_title("".join(lines[j].text for j in range(first, last + 1)))
     symbol = patterns.bullet(text) or ""
     text = patterns.strip_bullet(text)
-    numbered = patterns.title_number(text)
+    headline = patterns.dated_headline(text)
+    text = headline or text
+    numbered = None if headline else patterns.title_number(text)  # the date marks the item: 1—5月… is its text
     family, number, rest = numbered if numbered else ("", None, text)
     if patterns.names_case(family) and not rest and last + 1 < len(lines) \
             and is_title_like(lines[last + 1].text) and not lines[last + 1].title_mark:
@@ -194,7 +211,20 @@ def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
     if not is_title_like(title, limit) or patterns.section_label(text) or patterns.section_label(title):
         return None
     return Candidate(first, last, family, number, clean_title(title), line.md_level, line.bold, provider=inline,
-                     bullet="" if family else symbol, unit=None if inline else patterns.unit_prefix(clean_title(title)))
+                     bullet="" if family else symbol, unit=None if inline else patterns.unit_prefix(clean_title(title)),
+                     dated=headline is not None)
+
+
+def _record(lines: list[Line], i: int) -> Candidate | None:
+    """The row of a form (a table whose first column holds labels) that names its case: | 案例名称 | 标题 |. The case
+    starts with its table, when the text shows where the table starts (| 项目 | 内容 | above the title row)."""
+    title = patterns.record_title(lines[i].text)
+    if title is None or not is_title_like(title, 80):
+        return None
+    first = i
+    while first > 0 and not lines[first].gap_before and lines[first - 1].table_row:
+        first -= 1
+    return Candidate(first, i, "", None, clean_title(title), 0, False, record=True)
 
 
 def candidates(lines: list[Line]) -> dict[int, Candidate]:
@@ -202,9 +232,13 @@ def candidates(lines: list[Line]) -> dict[int, Candidate]:
     found: dict[int, Candidate] = {}
     covered = -1  # last line of the previous candidate's title
     for i, line in enumerate(lines):
+        record = _record(lines, i) if line.table_row else None
+        if record:
+            found[record.first] = record
+            continue
         if i <= covered or line.title_mark or line.table_row \
                 or not (line.md_level or line.bold or patterns.title_number(patterns.strip_bullet(line.text))
-                        or patterns.bullet(line.text)):
+                        or patterns.bullet(line.text) or patterns.dated_headline(line.text)):
             continue
         candidate = _candidate(lines, i, i)
         if candidate:
@@ -257,6 +291,10 @@ def _mark_listed(found: dict[int, Candidate]) -> None:
 
 
 def _family_keys(c: Candidate) -> list[tuple[str, str]]:
+    if c.record:
+        return [("", "record")]
+    if c.dated:
+        return [("", "dated")]
     if patterns.names_case(c.family):
         return [(c.family, "")]
     if c.bullet:
@@ -318,8 +356,13 @@ def _has_body(lines: list[Line], start: int, end: int) -> bool:
 
 
 def _head_provider(lines: list[Line], start: int, end: int) -> tuple[str, int] | None:
-    """A provider line in the first lines under a title, before its first paragraph (| 报送单位 | X | in a table)."""
-    for j in range(start, min(start + 4, end)):
+    """A provider line in the first lines under a title, before its first paragraph, or in any row of a table
+    that starts under it (| 报送单位 | X |; a form names its 申报单位 wherever its rows put it)."""
+    table = True  # every line so far a table row
+    for j in range(start, end):
+        table = table and lines[j].table_row
+        if j >= start + 4 and not table:
+            break
         found = patterns.provider_line(lines[j].text)
         if found and found[1] != "dash":
             return found[0], j
@@ -358,13 +401,28 @@ def _structured(lines: list[Line], c: Candidate, start: int, end: int) -> bool:
     for j in range(start, end):
         line = lines[j]
         text = line.text
-        if (patterns.section_label(text) or line.bold_lead and patterns.label_lead(text)) and _opens_sections(c, text):
+        if (patterns.section_label(text) or patterns.run_in_label(text, line.bold_lead)
+                or line.table_row and patterns.record_section(text)) and _opens_sections(c, text):
             return True
         if patterns.is_heading_line(text) and is_title_like(text) and _opens_sections(c, text):
             return True
         if line.md_level and (not c.level or line.md_level > c.level):
             return True
     return False
+
+
+def _ends(members: list[Candidate], lines: list[Line]) -> list[int]:
+    """Where each member's text ends: at the next member, or earlier where an item that is no case starts."""
+    nexts = [nxt.first for nxt in members[1:]] + [len(lines)]
+    return [min(c.stop, end) if c.stop is not None else end for c, end in zip(members, nexts)]
+
+
+def _dated_cases(lines: list[Line], members: list[Candidate]) -> list[Candidate]:
+    """The dated items that are cases: those with a case's sections (背景 / 做法 / 成效). A bulletin dates news and
+    cases alike and signs both, so neither the date nor the signature tells; each item still ends where the next
+    dated item starts, case or not."""
+    return [replace(c, stop=end) for c, end in zip(members, _ends(members, lines))
+            if _structured(lines, c, c.last + 1, end)]
 
 
 def _members(key: tuple[str, str], members: list[Candidate], lines: list[Line]) -> list[Candidate]:
@@ -376,13 +434,12 @@ def _members(key: tuple[str, str], members: list[Candidate], lines: list[Line]) 
         members = [c for c in members if c.provider]
     head_end = _first_body(lines)
     members = [c for c in members if c.provider or family or not _in_head(lines, c, head_end)]
-    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
-    return [c for c, end in zip(members, ends) if c.provider or _has_body(lines, c.last + 1, end)]
+    return [c for c, end in zip(members, _ends(members, lines)) if c.provider or _has_body(lines, c.last + 1, end)]
 
 
 def _providers(members: list[Candidate], lines: list[Line]) -> tuple[list[tuple[str, int] | None], ...]:
     """For each member, a provider line a few lines under its title, and one after its body."""
-    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
+    ends = _ends(members, lines)
     heads = [_head_provider(lines, c.last + 1, end) if c.provider is None else None for c, end in zip(members, ends)]
     tails = [_tail_provider(lines, c.last + 1, end) if c.provider is None and h is None else None
              for c, h, end in zip(members, heads, ends)]
@@ -399,20 +456,21 @@ def _units_as_providers(members: list[Candidate]) -> list[Candidate]:
 
 def _bodies(lines: list[Line], members: list[Candidate]) -> list[int]:
     """The body text each member owns, in characters, up to the next member."""
-    return [_body_chars(lines, c.last + 1, nxt.first if nxt else len(lines))
-            for c, nxt in zip(members, members[1:] + [None])]
+    return [_body_chars(lines, c.last + 1, end) for c, end in zip(members, _ends(members, lines))]
 
 
 def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line]) -> _Evaluated | None:
     family = key[0]
     members = _units_as_providers(_members(key, members, lines))
+    if key[1] == "dated":
+        members = _dated_cases(lines, members)
     if not members:
         return None
     bulleted = key[1].startswith("bullet")
     if bulleted and (len(members) < 2 or min(_bodies(lines, members)) < _CASE_BODY):
         return None  # ◆ lines with little or nothing under each are a list, not cases
     heads, tails = _providers(members, lines)
-    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
+    ends = _ends(members, lines)
     explained = [bool(c.provider or h or t) or _ends_with_source(lines, c.last + 1, end)
                  for c, h, t, end in zip(members, heads, tails, ends)]
     first = members[0]
@@ -423,8 +481,7 @@ def _evaluate(key: tuple[str, str], members: list[Candidate], lines: list[Line])
         members, heads, tails, explained = members[1:], heads[1:], tails[1:], explained[1:]
     k = len(members)
     anchored = sum(1 for c in members if c.provider)
-    structured = sum(1 for c, nxt in zip(members, members[1:] + [None])
-                     if _structured(lines, c, c.last + 1, nxt.first if nxt else len(lines)))
+    structured = sum(1 for c, end in zip(members, _ends(members, lines)) if _structured(lines, c, c.last + 1, end))
     numbers = [c.number for c in members if c.number is not None]
     increasing = all(a < b for a, b in zip(numbers, numbers[1:]))
     # A label that names cases (案例一 / 典型案例1 / Case 2) is evidence by itself; a label of its own
@@ -468,8 +525,9 @@ def find_cases(lines: list[Line]) -> Found | None:
     if not any(heads):
         _shift_if_providers_precede_titles(lines, members, tails)
     listing = _listing(lines, found, members[0].first)
+    groups = _group_headings(lines, found, members)
     boundaries = []
-    ends = [nxt.first for nxt in members[1:]] + [len(lines)]
+    ends = _ends(members, lines)
     for order, (c, head, tail, end) in enumerate(zip(members, heads, tails, ends), start=1):
         listed_number, listed_provider = listing.get(compact(c.title), (None, None))
         number = c.number if c.number is not None else listed_number if listed_number is not None else order
@@ -480,18 +538,91 @@ def find_cases(lines: list[Line]) -> Found | None:
         elif head and head[1] == c.last + 1 and not lines[head[1]].table_row:
             body = head[1] + 1
         last = end - 1
+        group = max((g for g in groups if body < g < end), default=None)
+        if group is not None and (tail is None or tail[1] < group):
+            last = group - 1  # 第二部分 … and its one-line introduction open the next group, not this case's text
         while end < len(lines) and last > body and last in found and not found[last].listed and (tail is None or tail[1] < last):
             last -= 1  # 二、金融开放类 right above the next case heads a group of cases, not this case's text
         boundaries.append(Boundary(number, c.title, provider, c.first, min(body, last + 1), last))
-    closing = _closing(lines, members, boundaries[-1]) if best.key[1].startswith("bullet") and tails[-1] is None else None
+    closing = _closing(lines, best.key, members, boundaries[-1], tails, ends)
     if closing is not None:
         boundaries[-1].last_line = closing - 1
-    return Found(boundaries, _describe(best.key, members, heads, tails), closing)
+    return Found(boundaries, _describe(best.key, members, heads, tails), closing, _other_items(lines, found, best))
 
 
-def _closing(lines: list[Line], members: list[Candidate], last: Boundary) -> int | None:
-    """Where the document's own closing block starts after the last ◆ case: a short line under another bullet
-    (■ 年度工作展望) that no earlier case uses, so it is no section of the case above it."""
+def _other_items(lines: list[Line], found: dict[int, Candidate], best: _Evaluated) -> list[tuple[int, int, str]]:
+    """The dated items after the first case that are no cases (news): (first line, last line, headline)."""
+    if best.key[1] != "dated":
+        return []
+    cases = {c.first for c in best.members}
+    dated = [c for c in found.values() if c.dated and not c.listed]
+    return [(c.first, end - 1, c.title) for c, end in zip(dated, _ends(dated, lines))
+            if c.first not in cases and c.first > best.members[0].first]
+
+
+_GROUP_INTRO = 2  # lines a group heading may carry before its first case (本组收录N个案例…)
+
+
+def _group_headings(lines: list[Line], found: dict[int, Candidate], members: list[Candidate]) -> set[int]:
+    """Headings that group cases: the members of a family of their own, two or more, each followed within a short
+    introduction by a case title, and ranking above the cases: numbered upwards through the document (第一部分,
+    第二部分 …), or unnumbered headings of an outer level. A sub-heading inside a case is not: its siblings stand
+    inside case bodies, and their numbering starts over in every case."""
+    firsts = sorted(c.first for c in members)
+    case_level = min((c.level for c in members if c.level), default=0)
+    groups: set[int] = set()
+    for siblings in families(found).values():
+        family = [c for c in siblings if c.first not in firsts]
+        if len(family) < 2:
+            continue
+        numbers = [c.number for c in family]
+        outer = all(a is not None and b is not None and a < b for a, b in zip(numbers, numbers[1:])) if family[0].family \
+            else bool(case_level) and all(0 < c.level < case_level for c in family)
+        if outer and all(_opens_group(lines, found, c, firsts) for c in family):
+            groups |= {c.first for c in family}
+    return groups
+
+
+def _opens_group(lines: list[Line], found: dict[int, Candidate], c: Candidate, firsts: list[int]) -> bool:
+    """Whether a case title follows the heading within a short introduction of plain paragraphs."""
+    nxt = next((f for f in firsts if f > c.last), None)
+    if nxt is None or nxt - c.last - 1 > _GROUP_INTRO:
+        return False
+    return all(j not in found and is_body(lines[j]) and not lines[j].table_row and patterns.section_label(lines[j].text)
+               is None and not patterns.label_lead(lines[j].text) for j in range(c.last + 1, nxt))
+
+
+def _closing(lines: list[Line], key: tuple[str, str], members: list[Candidate], last: Boundary,
+             tails: list[tuple[str, int] | None], ends: list[int]) -> int | None:
+    """Where the document's own closing block starts after the last case, told by how its siblings end: after the
+    last of the ◆ cases, at a line under a bullet no case uses; after the last provider line, when every case ends
+    with one; after the last form, when every case is a form and nothing else."""
+    if key[1].startswith("bullet") and tails[-1] is None:
+        return _closing_bullet(lines, members, last)
+    if key[1] == "record":
+        return _closing_after_form(lines, members, ends)
+    return _closing_after_signature(tails, ends)
+
+
+def _closing_after_form(lines: list[Line], members: list[Candidate], ends: list[int]) -> int | None:
+    """After the last of cases that are forms and nothing else: the first line that is no table row (附：联系人名单)."""
+    if len(members) < 2 or any(not lines[j].table_row for c, end in zip(members[:-1], ends) for j in range(c.first, end)):
+        return None
+    return next((j for j in range(members[-1].first, ends[-1]) if not lines[j].table_row), None)
+
+
+def _closing_after_signature(tails: list[tuple[str, int] | None], ends: list[int]) -> int | None:
+    """Where the document's own closing block (an afterword) starts after the last case: every case ends with its
+    provider line, so the lines after the last one's are no part of it."""
+    if len(tails) < 2 or any(t is None or t[1] != end - 1 for t, end in zip(tails[:-1], ends[:-1])):
+        return None
+    last = tails[-1]
+    return last[1] + 1 if last is not None and last[1] < ends[-1] - 1 else None
+
+
+def _closing_bullet(lines: list[Line], members: list[Candidate], last: Boundary) -> int | None:
+    """After the last ◆ case: a short line under another bullet (■ 年度工作展望) that no earlier case uses, so it is
+    no section of the case above it."""
     inside = {patterns.bullet(lines[j].text) for c, nxt in zip(members, members[1:]) for j in range(c.last + 1, nxt.first)}
     for j in range(last.body_line, last.last_line + 1):
         symbol = patterns.bullet(lines[j].text)
@@ -505,7 +636,8 @@ def _describe(key: tuple[str, str], members: list[Candidate], heads: list[tuple[
               tails: list[tuple[str, int] | None]) -> str:
     """The layout in words, e.g. "titles 1. (headings), providers under titles"."""
     family, kind = key
-    what = {"heading": "headings", "plain": "lines", "bold": "bold lines", "": "titles"}.get(
+    what = {"heading": "headings", "plain": "lines", "bold": "bold lines", "record": "form tables",
+            "dated": "dated items with sections", "": "titles"}.get(
         kind, f"{kind[len('bullet'):]} lines" if kind.startswith("bullet") else f"level-{kind[1:]} headings")
     side = "providers under titles" if any(c.provider_line is not None for c in members) or any(heads) else \
         "providers in titles" if any(c.provider for c in members) else \

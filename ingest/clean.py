@@ -192,6 +192,19 @@ def _heading_like(text: str) -> bool:
                 or patterns.section_label(text))
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORDS = re.compile(r"[A-Za-z]+(?:\W+[A-Za-z]+)+")
+
+
+def _script_change(left: str, right: str) -> bool:
+    """One line Chinese, the other only Latin words: a translation printed under its original (a bilingual title
+    or subtitle), not the same sentence wrapped."""
+    def latin(text: str) -> bool:
+        return not _CJK.search(text) and bool(_LATIN_WORDS.search(text))
+
+    return bool(_CJK.search(left) and latin(right) or _CJK.search(right) and latin(left))
+
+
 def _marked_up(line: Line) -> bool:
     """A line whose markup says what it is (heading, title, bold line, table row): never joined."""
     return bool(line.md_level or line.title_mark or line.bold or line.table_row)
@@ -222,6 +235,7 @@ def _unwrap(lines: list[Line], gaps_break: bool = False) -> list[Line]:
             or prev_i in standalone
             or patterns.ends_sentence(prev)
             or len(lines[prev_i].text) < short
+            or _script_change(lines[prev_i].text, line.text)
         )
         if breaks:
             out.append(line)

@@ -81,12 +81,14 @@ def parse_file(path: Path, relative: str, settings: IngestSettings, raw_bytes_sh
                     start=a_, end=b_, section=sec_label(sec.path), page=_page(source, cleaned.source_map, a_),
                 ))
         cases.append(case)
-    if structure.back_matter and cases and cases[0].kind == "preamble":
-        a, b = cleaned.line_span(*structure.back_matter)
-        cases[0].sections.append(Section(path=[structure.back_label], start=a, end=b))
+    for first, last, label in structure.own_blocks if cases and cases[0].kind == "preamble" else []:
+        # The document's own text after its first case (a notice's 抄送 tail, a closing block, news items between
+        # cases): sections of the preamble, never of the case they follow.
+        a, b = cleaned.line_span(first, last)
+        cases[0].sections.append(Section(path=[label], start=a, end=b))
         for a_, b_ in chunk_spans(cleaned.text, a, b, settings.chunk_size, settings.chunk_overlap, settings.min_chunk):
             chunks.append(Chunk(id=f"{doc_id}:{sha[:8]}:{len(chunks)}", case_id=cases[0].id, text=cleaned.text[a_:b_],
-                                start=a_, end=b_, section=structure.back_label, page=_page(source, cleaned.source_map, a_)))
+                                start=a_, end=b_, section=label, page=_page(source, cleaned.source_map, a_)))
     return ParsedDocument(document, cases, chunks, cleaned.text, cleaned.source_map)
 
 

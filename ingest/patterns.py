@@ -14,24 +14,27 @@ L1_HEADING = re.compile(rf"^(?:[{CN_NUM}]+、|\d{{1,2}}、(?=\s*\S{{1,15}}$))")
 L2_HEADING = re.compile(rf"^[（(]\s*[{CN_NUM}]+\s*[）)]")
 # 1. 建设综合服务平台。… — but never 12.5%。 / 99.99% / 5.42 亿条, which continue a wrapped figure.
 L3_HEADING = re.compile(r"^\d{1,2}[.．](?!\d)\s*")
+# A unit's name may hold a bracketed place, as official names do: 中国（星港）自由贸易试验区青岚片区管理委员会.
+# One bracket pair counts as one part of the name, so a name never swallows the bracket that closes its line.
+_UNIT = r"(?:[^（）()：:。；;]|[（(][^（）()：:。；;]{1,12}[）)])"
 # （舟山片区） / (上海市提供） / （北京市、重庆市、大连市、苏州市提供） / （X供稿）
 PROVIDER_LINE = re.compile(
-    r"^[（(]\s*(?P<who>[^（）()]{2,40}?)\s*(?:(?P<provided>提供|供稿|报送)|(?<=片区))\s*[）)]$"
+    rf"^[（(]\s*(?P<who>{_UNIT}{{2,40}}?)\s*(?:(?P<provided>提供|供稿|报送)|(?<=片区))\s*[）)]$"
 )
 # 报送单位：X / 供稿单位：X / （来源单位：X） / 供稿：X — a field naming the provider, under the title or
 # after the body; also a two-cell table row | 报送单位 | X |
 PROVIDER_FIELD = re.compile(
-    r"^[（(]?\s*(?:(?:报送|供稿|来源|提供|推荐|申报)单位|供稿)\s*[：:]\s*(?P<who>[^（）()：:。；;]{2,40}?)\s*[）)]?$"
+    rf"^[（(]?\s*(?:(?:报送|供稿|来源|提供|推荐|申报)单位|供稿)\s*[：:]\s*(?P<who>{_UNIT}{{2,40}}?)\s*[）)]?$"
 )
 # A line of fields, "label：value" parts joined by ；/ ｜ / |: 牵头单位：X；参与单位：Y / 案例编号：… ｜ 申报单位：X /
 # 来源：X. The provider is the value of the first field whose label names one (<word>单位 for the words below,
-# or a bare 来源 / 供稿 / 报送 / 申报); 参与单位 (participants) or a case code is not it. A value may end in
-# a bracketed note (X片区（Y综合保税区）).
+# or a bare 来源 / 供稿 / 报送 / 申报); 参与单位 (participants) or a case code is not it. A value may hold
+# brackets, like any unit's name (X片区（Y综合保税区）, 中国（X）自由贸易试验区Y片区管理委员会).
 PROVIDER_LABELS = frozenset({"来源", "供稿", "报送", "申报"} | {
     w + "单位" for w in ("报送", "供稿", "来源", "提供", "推荐", "申报", "牵头")})
 _FIELD = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,6})\s*[：:]\s*(?P<value>\S.*?)$")
 _FIELD_SPLIT = re.compile(r"\s*(?:[；;｜|]|\s{2,}|\u3000+)\s*")
-_FIELD_VALUE = re.compile(r"^[^（）()：:。，,；;！？!?“”]{2,40}(?:[（(][^（）()：:。；;]{2,24}[）)])?$")
+_FIELD_VALUE = re.compile(r"^(?:[^（）()：:。，,；;！？!?“”]|[（(][^（）()：:。；;]{1,24}[）)]){2,40}$")
 # What a provider never is: a date or a batch (（2023年第1批报送） is a submission note under a title).
 _NOT_A_UNIT = re.compile(r"^\d|\d{4}\s*年|第\s*[\d一二三四五六七八九十]+\s*[批期号]")
 # —— X / ——X供稿 after a case's body. Unless it says 供稿/提供, only a name that looks like an
@@ -41,12 +44,23 @@ PROVIDER_DASH = re.compile(
     _DASH + r"(?:市|区|县|省|州|局|委|会|办|室|厅|部|署|处|站|院|所|中心|公司|集团|政府|片区|海关|银行|试验区|保税区|港|园))"
     r"\s*(?:供稿|提供|报送)?$|" + _DASH.replace("?P<who>", "?P<who2>") + r")\s*(?:供稿|提供)$"
 )
-_TABLE_CELLS = re.compile(r"^\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|$")
 # （来源：浙江自贸微信公众号） — the line that ends a news item in 000's layout
 SOURCE_LINE = re.compile(r"^[（(]\s*来源\s*[：:](?P<source>.+?)[）)]$")
+# A dated item's header: 【2023-11-05】标题 / [2023.11.5] 标题 / 【11月5日】标题. A bulletin dates every item, news and
+# cases alike, so the date says when, not what: structure detection counts a dated item as a case only when it
+# has a case's sections (背景 / 做法 / 成效).
+_DATED = re.compile(
+    r"^[【\[〔]\s*(?:\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?|\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[】\]〕]"
+    r"\s*(?P<rest>\S.*)$")
+# What a periodical prints under its name: the issue (2023年第3期（总第41期）), a date, the editor with the date
+# (星港市自贸办编　2023年11月30日). None of it is part of the title.
+MASTHEAD_LINE = re.compile(
+    r"第\s*\d{1,4}\s*期|^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$"
+    r"|(?:[）)]|厅|局|办|委|会|室|部|院|中心|政府)\s*(?:编印|编发|编|主办)\s+\d{4}\s*年[\d\s月日]*$")
 # TOC rows end in dot leaders and a page number: "1. 黄河流域… .....\t1"
 TOC_LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$|\t\s*\d{1,3}$")
-INLINE_PROVIDER = re.compile(r"[（(](?P<who>[^（）()]{2,20}?(?:片区|提供))[）)]\s*$")
+# A provider glued to the end of a title: 标题（X片区） / 标题（X提供） / 标题【X片区】
+INLINE_PROVIDER = re.compile(r"(?:[（(](?P<who>[^（）()]{2,20}?(?:片区|提供))[）)]|【(?P<who2>[^【】]{2,20}?(?:片区|提供))】)\s*$")
 ZONE_IN_HEADLINE = re.compile(
     r"[\u4e00-\u9fff]{2,3}(?:自由贸易试验区|自贸试验区|自贸区|自贸港)(?:[\u4e00-\u9fff]{2,3}?片区)?"
 )
@@ -80,18 +94,63 @@ def provider_of(text: str) -> str | None:
 
 
 def provider_line(text: str) -> tuple[str, str] | None:
-    """(provider, form) of a provider line; form is "bracket", "field" or "dash" (the last only after a body)."""
+    """(provider, form) of a provider line; form is "bracket", "field" or "dash" (the last only after a body).
+    A table row is one when a field of it names the provider: | 报送单位 | X | / | 案例名称 | … | 申报单位 | X |."""
     text = text.strip()
-    cells = _TABLE_CELLS.match(text)
-    if cells:
-        text = f"{cells.group(1)}：{cells.group(2)}"
+    if text.startswith("|"):
+        for label, value in table_fields(text):
+            m = PROVIDER_FIELD.match(f"{label}：{value}")
+            if m:
+                who = m.group("who").strip()
+                return (who, "field") if not _NOT_A_UNIT.search(who) else None
+        return None
     for form, pattern in (("bracket", PROVIDER_LINE), ("field", PROVIDER_FIELD), ("dash", PROVIDER_DASH)):
         m = pattern.match(text)
-        if m and (form == "field" or not cells):
+        if m:
             who = (m.groupdict().get("who") or m.group("who2")).strip()
             return (who, form) if not _NOT_A_UNIT.search(who) else None
-    who = None if cells else field_provider(text)
+    who = field_provider(text)
     return (who, "field") if who else None
+
+
+# ---------------------------------------------------------------- forms: tables whose first column holds labels
+
+# A field label: a short name, no figure in it (案例名称 / 申报单位 / 主要做法), as opposed to a data cell.
+_FIELD_LABEL = re.compile(r"^[\u4e00-\u9fff（）()、/]{2,10}$")
+# The labels under which a form (申报表, a case card) names its case: the row that opens a case record.
+# A form's other labels are its providers (PROVIDER_LABELS: 申报单位 …), section labels (section_labels.txt:
+# 主要做法 …) or neither (协作单位, 所属领域, 联系人): only these three kinds mean anything to structure.
+TITLE_FIELDS = frozenset({"案例名称", "案例标题", "案例题目", "项目名称", "事项名称", "改革事项", "改革事项名称", "成果名称",
+                          "经验名称", "举措名称", "创新举措名称", "创新成果名称", "实践案例名称", "典型案例名称"})
+
+
+def table_cells(text: str) -> list[str]:
+    """The cells of a table row "| a | b |", else []."""
+    text = text.strip()
+    if len(text) < 3 or not (text.startswith("|") and text.endswith("|")):
+        return []
+    return [cell.strip() for cell in text[1:-1].split("|")]
+
+
+def table_fields(text: str) -> list[tuple[str, str]]:
+    """(label, value) pairs of a form's row: | 申报单位 | X | or two pairs side by side | 案例名称 | X | 领域 | Y |;
+    [] for any other row (a data row's first cell is a name or a figure, and its cells do not pair up)."""
+    cells = table_cells(text)
+    if not cells or len(cells) % 2:
+        return []
+    pairs = [(re.sub(r"\s+", "", label), value) for label, value in zip(cells[::2], cells[1::2])]
+    return pairs if all(_FIELD_LABEL.match(label) for label, _ in pairs) else []
+
+
+def record_title(text: str) -> str | None:
+    """The case title a form's row gives (| 案例名称 | X |), else None."""
+    return next((value for label, value in table_fields(text) if label in TITLE_FIELDS and value), None)
+
+
+def record_section(text: str) -> str | None:
+    """The section label a form's row opens (| 主要做法 | 一是… |), else None."""
+    fields = table_fields(text)
+    return section_label(fields[0][0]) if len(fields) == 1 else None
 
 
 def field_provider(text: str) -> str | None:
@@ -112,6 +171,12 @@ def field_provider(text: str) -> str | None:
                 return fullwidth_brackets(value)
             return None
     return None
+
+
+def dated_headline(text: str) -> str | None:
+    """The headline of a dated item (【2023-11-05】标题 → 标题), else None."""
+    m = _DATED.match(text.strip())
+    return m.group("rest").strip() if m else None
 
 
 def is_source_line(text: str) -> bool:
@@ -146,10 +211,12 @@ def block_starts(texts: list[str]) -> set[int]:
 
 
 def standalone_lines(texts: list[str]) -> set[int]:
-    """Lines never joined to a neighbour: provider and source lines, and a news headline after a source line."""
+    """Lines never joined to a neighbour: provider and source lines, section labels (a whole label is complete on
+    its line), contents rows (they end in their page number, so the next row would run on), and a news headline
+    after a source line."""
     alone: set[int] = set()
     for i, text in enumerate(texts):
-        if provider_of(text) or is_source_line(text):
+        if provider_of(text) or is_source_line(text) or section_label(text) or TOC_LEADER.search(text):
             alone.add(i)
         if is_source_line(text):
             # 000's layout: the item's headline is the (at most two) short lines after its source line.
@@ -164,7 +231,12 @@ def standalone_lines(texts: list[str]) -> set[int]:
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMERAL = r"[零〇一二两三四五六七八九十百]{1,5}"
-_NUM = rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL})"
+# Roman numerals are numbers too (CASE IX / 案例Ⅱ): Latin capitals I, V, X only (up to 39, more than any collection
+# numbers), never glued to a Latin word, and the Unicode forms Ⅰ…Ⅻ.
+_ROMAN_NUMERAL = r"[IVX]{1,6}(?![A-Za-z])|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]"
+_NUM = rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL}|{_ROMAN_NUMERAL})"
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+_ROMAN_SIGNS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 
 
 def cn_to_int(text: str) -> int | None:
@@ -181,6 +253,28 @@ def cn_to_int(text: str) -> int | None:
         else:
             return None
     return total + (digit or 0) if total or digit is not None else None
+
+
+def roman_to_int(text: str) -> int | None:
+    """II → 2, XIV → 14, Ⅸ → 9; None unless the letters are a numeral as written (IIII and VX are not)."""
+    if len(text) == 1 and text in _ROMAN_SIGNS:
+        return _ROMAN_SIGNS.index(text) + 1
+    if not text or any(ch not in _ROMAN_VALUES for ch in text):
+        return None
+    values = [_ROMAN_VALUES[ch] for ch in text]
+    total = sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0]))
+    return total if 0 < total < 40 and _to_roman(total) == text else None
+
+
+def _to_roman(value: int) -> str:
+    tens, ones = divmod(value, 10)
+    return "X" * tens + ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"][ones]
+
+
+def numeral(text: str) -> int | None:
+    """The value of a title's number, however it is written: 7, 十二, XIV, Ⅱ; None when it is no number."""
+    roman = text in _ROMAN_SIGNS or text.isascii() and text.isalpha()
+    return roman_to_int(text) if roman else cn_to_int(text)
 
 
 # Numbering families of a title line, most specific first. A family is a pattern, not a level: the
@@ -206,8 +300,8 @@ STRONG_NUMBERING = {"【案例N】", "案例N", "第N"}  # these name a case by 
 _LABEL = r"[\u4e00-\u9fff]{1,6}?|[A-Za-z]{2,12}"
 _LABELLED = re.compile(
     rf"^(?:[【\[〔]\s*(?P<bracketed>{_LABEL})\s*[】\]〕]|(?P<label>{_LABEL}))\s*"
-    rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL})(?!\d|[.．]\d|%)"
-    r"(?:\s*[：:.．、|｜/]|\s*[-–—]{1,2}|\s)\s*(?P<rest>\S.*)$"
+    rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL}|{_ROMAN_NUMERAL})(?!\d|[.．]\d|%)"
+    r"(?:(?:\s*[：:.．、|｜/]|\s*[-–—]{1,2}|\s)\s*(?P<rest>\S.*)|\s*)$"  # or the label and number alone: CASE II
 )
 CAPTION_LABELS = frozenset({"表", "图", "附表", "附图", "附件", "图表", "表格", "注", "页", "第", "共", "约",
                             "table", "figure", "fig", "page", "chart", "annex", "appendix", "note"})
@@ -233,20 +327,20 @@ def title_number(text: str) -> tuple[str, int, str] | None:
     for family, pattern in TITLE_NUMBERING:
         m = pattern.match(text)
         if m:
-            n = cn_to_int(m.group("n"))
+            n = numeral(m.group("n"))
             if n is not None:
                 return family, n, m.group("rest").strip()
     m = _LABELLED.match(text)
     if m:
         label = m.group("bracketed") or m.group("label")
-        n = cn_to_int(m.group("n"))
+        n = numeral(m.group("n"))
         if n is not None and label.lower() not in CAPTION_LABELS:
-            return (f"【{label}】N" if m.group("bracketed") else f"{label}N"), n, m.group("rest").strip()
+            return (f"【{label}】N" if m.group("bracketed") else f"{label}N"), n, (m.group("rest") or "").strip()
     return None
 
 
-# Symbols that open a bulleted line: ◆ 标题 / ■ 下一步 / ◎ 改革背景 / ▶ 怎么做：…
-BULLETS = "◆◇■□●○◎◉▶▷►▸▪▫•★☆※❖➢➤"
+# Symbols that open a bulleted line: ◆ 标题 / ■ 下一步 / ◎ 改革背景 / ▶ 怎么做：… / ▲背景　…
+BULLETS = "◆◇■□●○◎◉▶▷►▸▪▫•★☆※❖➢➤▲△"
 _BULLET = re.compile(rf"^\s*([{BULLETS}])\s*")
 
 
@@ -287,13 +381,20 @@ def _load_labels() -> frozenset[str]:
 SECTION_LABELS = _load_labels()
 _LABEL_NOTE = re.compile(r"[（(][^（）()]{1,8}[）)]$")  # 特色亮点（创新性） → 特色亮点
 _LABEL_JOINERS = re.compile(r"[与和及、]")
+# 做法：… / 【做法】… / ▲做法　… (a label set off by a wide space, as bulletins print it)
 _LABEL_LEAD = re.compile(
-    rf"^\s*[{BULLETS}]?\s*(?:[【\[]\s*(?P<b>[^】\]]{{1,12}})\s*[】\]]|(?P<c>[^：:，。]{{1,12}})\s*[：:])\s*\S")
+    rf"^\s*[{BULLETS}]?\s*(?:[【\[]\s*(?P<b>[^】\]]{{1,12}})\s*[】\]]|(?P<c>[^：:，。]{{1,12}})\s*[：:]"
+    r"|(?P<d>[^\s：:，。]{1,12})(?:\u3000|\s{2,}))\s*\S")
+
+
+# A bilingual document prints each label with its English translation after it: 主要做法 Main measures / 实践效果 Outcomes.
+_TRANSLATION = re.compile(r"(?<=[\u4e00-\u9fff】\]：:])\s*[A-Za-z][A-Za-z&/'’ -]{1,40}$")
 
 
 def section_label(text: str) -> str | None:
-    """The label when a heading is a section label (背景 / 主要做法 / 【改革背景】 / 二、实践效果：), else None."""
-    core = re.sub(r"\s+", "", text)
+    """The label when a heading is a section label (背景 / 主要做法 / 【改革背景】 / 二、实践效果： / 实践效果 Outcomes),
+    else None."""
+    core = re.sub(r"\s+", "", _TRANSLATION.sub("", text))
     numbered = title_number(core)
     if numbered and not names_case(numbered[0]):
         core = numbered[2]
@@ -308,9 +409,15 @@ def section_label(text: str) -> str | None:
     return None
 
 
+def run_in_label(text: str, bold_lead: str = "") -> str | None:
+    """The section label a paragraph runs in with when its form sets the label apart (bold, 【】, a bullet):
+    **做法：**通过… / 【成效】通过… / ▲做法　一是…; else None."""
+    return label_lead(text) if bold_lead or text.startswith("【") or bullet(text) else None
+
+
 def label_lead(text: str) -> str | None:
     """The section label a paragraph runs in with (做法：通过… / 【成效】通过…), else None."""
     m = _LABEL_LEAD.match(text)
     if not m:
         return None
-    return section_label(m.group("b") or m.group("c"))
+    return section_label(m.group("b") or m.group("c") or m.group("d"))

@@ -9,7 +9,8 @@ One layout is a rule of its own, tried when no family is found, because its boun
   news      body, then （来源：…）, then the item's headline (000's newsletter page).
 Anything else is one case: the whole document, its headings its sections.
 A closing block the boundaries set apart after the last case (■ 年度工作展望 after ◆ cases) belongs, like
-a notice's 抄送 tail, to the preamble: it is the document's own text, not the last case's.
+a notice's 抄送 tail and a bulletin's news items between its cases, to the preamble: it is the document's own
+text, not the last case's.
 No title of the shipped corpus appears in this code.
 """
 
@@ -49,8 +50,12 @@ class DocStructure:
     cases: list[CaseSpan] = field(default_factory=list)
     publisher: str | None = None
     date: str | None = None
-    back_matter: tuple[int, int] | None = None  # lines of a notice's 抄送/印发 tail, owned by the preamble
-    back_label: str = "抄送 / 印发"  # the section name of those lines
+    # Lines after the first case that are the document's own text, owned by the preamble as sections of it:
+    # (first line, last line, section name) of a notice's 抄送/印发 tail, a closing block, news items between cases.
+    own_blocks: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+_BACK_LABEL = "抄送 / 印发"  # the section name of a notice's distribution tail
 
 
 _BACK_MATTER = re.compile(r"^(抄送|抄报|分送|主送)\s*[:：]")
@@ -94,7 +99,8 @@ def _detect_news(lines: list[Line]) -> list[CaseSpan] | None:
 
 # ---------------------------------------------------------------- titled cases (001–004 and new layouts)
 
-def _titled_cases(lines: list[Line], doc_text: str) -> tuple[list[CaseSpan], str, int | None] | None:
+def _titled_cases(lines: list[Line], doc_text: str) -> tuple[list[CaseSpan], str, int | None,
+                                                               list[tuple[int, int, str]]] | None:
     found = find_cases(lines)
     if found is None:
         return None
@@ -103,7 +109,7 @@ def _titled_cases(lines: list[Line], doc_text: str) -> tuple[list[CaseSpan], str
                  b.last_line)
         for b in found.boundaries
     ]
-    return cases, found.layout, found.closing
+    return cases, found.layout, found.closing, found.items
 
 
 def _provider_in_title(title: str, doc_text: str) -> str | None:
@@ -132,10 +138,12 @@ def _document_title(lines: list[Line], until: int) -> str | None:
         return _clean_title(max(heads, key=len))
     opening: list[str] = []
     for k, line in enumerate(lines[:until]):
-        if k and line.gap_before or patterns.ends_sentence(line.text) or len(line.text) > 40 \
+        if k and (line.gap_before or patterns.MASTHEAD_LINE.search(line.text)) \
+                or patterns.ends_sentence(line.text) or len(line.text) > 40 \
                 or patterns.title_number(line.text) \
                 or patterns.provider_of(line.text) or patterns.PROVIDER_LINE.match(line.text):
-            # （2023年第1批报送） names no provider, but a submission note is no part of the title either
+            # （2023年第1批报送） names no provider, but a submission note is no part of the title either, nor is
+            # the issue number or the editor and date a periodical prints under its name
             break
         opening.append(line.text)
     return _clean_title("".join(opening)) if opening else None
@@ -180,9 +188,13 @@ def sections(lines: list[Line], case: CaseSpan) -> list[SectionSpan]:
             level = 1  # an unnumbered markdown heading (or a bold line) inside a case
         if patterns.section_label(text):
             level, label = level or 1, patterns.heading_label(text.strip("【】[]"))  # 【改革背景】 / 主要做法：
-        if not level and (line.bold_lead or text.startswith("【") or patterns.bullet(text)) and patterns.label_lead(text):
+        lead = None if level else patterns.run_in_label(text, line.bold_lead)
+        if lead:
             # **做法：**通过… / 【成效】… / ▶ 做法：… : a paragraph that runs in with its section's label
-            level, label, run_in = 1, patterns.label_lead(text) or "", True
+            level, label, run_in = 1, lead, True
+        if not level and line.table_row and patterns.record_section(text):
+            # | 主要做法 | 一是… | : a form's row is a section under its label
+            level, label, run_in = 1, patterns.record_section(text) or "", True
         if not level:
             body_seen = True
             continue
@@ -212,8 +224,9 @@ def detect(doc: CleanedDocument, declared_title: str | None = None) -> DocStruct
     titled = _titled_cases(lines, doc.text)
     news = None if titled else _detect_news(lines)
     closing = None
+    items: list[tuple[int, int, str]] = []
     if titled:
-        cases, layout, closing = titled
+        cases, layout, closing, items = titled
     elif news:
         cases, layout = news, "news"
     else:
@@ -228,20 +241,26 @@ def detect(doc: CleanedDocument, declared_title: str | None = None) -> DocStruct
         pre = _preamble(lines, first, title)
         if pre:
             cases.insert(0, pre)
-    back = None
-    back_label = DocStructure.back_label
+    own: list[tuple[int, int, str]] = []
+    if items:
+        # News items between the cases are the document's own text, like its introduction: their figures are no
+        # case's. They need the preamble to own them: the head before the first case, however short, or else
+        # (the first case opens the document) the first of them.
+        if cases[0].kind != "preamble":
+            a, b = (0, first - 1) if first > 0 else items.pop(0)[:2]
+            cases.insert(0, CaseSpan(0, title or "前言", None, a, a, b, kind="preamble"))
+        own += items
     if closing is not None and (cases[0].kind != "preamble" or len(cases) < 2):
         cases[-1].last_line = len(lines) - 1  # a closing block with no preamble to own it stays with the last case
     elif closing is not None:
         # The document's closing block (■ 年度工作展望 after the last ◆ case) is the document's own text, like
         # its introduction: its targets are no figures of the last case.
-        back = (closing, len(lines) - 1)
-        back_label = patterns.heading_label(lines[closing].text)
+        own.append((closing, len(lines) - 1, patterns.heading_label(lines[closing].text)))
     elif cases[0].kind == "preamble" and len(cases) > 1:
         # The distribution list at the end of a notice belongs to the notice, not to its last plan:
         # otherwise 温州 (抄送 …温州市…) would seem to be covered by the 丽水 plan.
         tail = _back_matter(lines, cases[-1])
         if tail is not None and tail > cases[-1].body_line:
-            back = (tail, cases[-1].last_line)
+            own.append((tail, cases[-1].last_line, _BACK_LABEL))
             cases[-1].last_line = tail - 1
-    return DocStructure(title, layout, cases, publisher, date, back, back_label)
+    return DocStructure(title, layout, cases, publisher, date, own)

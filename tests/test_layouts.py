@@ -221,6 +221,48 @@ def _write(tmp: Path, name: str, lines: list[str]) -> Path:
     return path
 
 
+def docx_form_tables(tmp: Path) -> tuple[Path, Expected]:
+    """A collection of application forms (申报表): each case is a Word table whose first column holds the labels —
+    案例名称 / 申报单位 / 协作单位 / 主要做法 … — with no heading paragraph; one form puts two fields in a row, one
+    names its 协作单位 (no provider) first; a contact table closes the document and is no case."""
+    units = [f"{PLACES[i]}商务局" for i in range(4)]
+    d = _docx()
+    d.add_paragraph().add_run("星港自贸试验区最佳实践案例申报表汇编").bold = True
+    d.add_paragraph("星港市自贸办　编")
+    d.add_paragraph("编印说明")
+    d.add_paragraph("根据申报通知，各片区及有关部门共报送申报表四份。现将申报表原文汇编印发，供评审专家参考。"
+                    "申报表中的数据由申报单位提供，统计口径以各表所列为准，联系人名单附后。")
+    for i in range(4):
+        rows = [["案例名称", TITLES[i]], ["申报单位", units[i]], ["协作单位", f"{PLACES[i + 4]}海关"],
+                ["所属领域", "贸易便利化"], ["改革背景", body(i)[0]], ["主要做法", "一是建立部门协同机制。二是推行线上预审。"],
+                ["实践成效", body(i)[1] + f"平均办理时间降至{table_figure(i)}。"], ["创新点", "变串联审批为并联审批。"]]
+        if i == 1:
+            rows[1], rows[2] = rows[2], rows[1]  # the partner's row first: it is still no provider
+        if i == 2:
+            table = d.add_table(rows=len(rows) - 1, cols=4)
+            table.cell(0, 0).text = "案例名称"
+            table.cell(0, 1).merge(table.cell(0, 3)).text = TITLES[i]
+            for c, value in enumerate(["申报单位", units[i], "协作单位", f"{PLACES[i + 4]}海关"]):
+                table.cell(1, c).text = value
+            for r, (label, value) in enumerate(rows[3:], start=2):
+                table.cell(r, 0).text = label
+                table.cell(r, 1).merge(table.cell(r, 3)).text = value
+        else:
+            _table(d, rows)
+        d.add_paragraph()
+    d.add_paragraph().add_run("附：申报单位联系人一览").bold = True
+    _table(d, [["申报单位", "联系处室", "联系人"]] + [[PLACES[i], "综合处", f"联系人{i}"] for i in range(4)])
+    path = tmp / "forms.docx"
+    d.save(path)
+    return path, Expected(
+        [(i + 1, TITLES[i], units[i]) for i in range(4)],
+        {i + 1: [figure(i), table_figure(i)] for i in range(4)},
+        title="星港自贸试验区最佳实践案例申报表汇编",
+        sections={1: [[], ["改革背景"], ["主要做法"], ["实践成效"], ["创新点"]]},
+        outside=["附：申报单位联系人一览", "联系人3"],
+    )
+
+
 def docx_title_styled_like_cases(tmp: Path) -> tuple[Path, Expected]:
     """The document's title is a Heading 1 like the case titles under it, with an introduction below it."""
     d = _docx()
@@ -371,6 +413,62 @@ def txt_paren_cases_in_groups(tmp: Path) -> tuple[Path, Expected]:
     return _write(tmp, "groups.txt", lines), Expected(
         [(k + 1, TITLES[k], zones[k]) for k in range(4)], {k + 1: [figure(k)] for k in range(4)},
         outside=["二、金融开放类"])
+
+
+def md_theme_groups_bracket_providers(tmp: Path) -> tuple[Path, Expected]:
+    """## 第一部分 theme headings (no cases), each with a one-line introduction, over ### （一）标题【X片区】 cases numbered
+    on across the groups; **做法：** over a 1. 2. list (no case titles), a table with no label column."""
+    zones = ["青岚片区", "鹭洲片区", "清溪片区", "青岚片区", "鹭洲片区", "清溪片区"]
+    cn = "一二三四五六"
+    lines = ["# 星港自贸试验区制度创新最佳案例汇编（第二批）", "> 星港市自贸办　编印",
+             "本批最佳案例共6个，按改革领域分为三个部分。"]
+    for k in range(6):
+        if k % 2 == 0:
+            lines += [f"## 第{cn[k // 2]}部分　{['投资便利化', '贸易便利化', '金融开放'][k // 2]}", f"本部分收录2个案例，第{k // 2 + 1}组。"]
+        lines += [f"### （{cn[k]}）{TITLES[k]}【{zones[k]}】", f"**背景：**{body(k)[0]}", "**做法：**",
+                  "1. 建立部门协同机制，明确分工。\n2. 推行线上预审，一次办结。\n3. 建立信用分类监管。",
+                  f"**成效：**{body(k)[1]}"]
+        lines.append(f"| 试点企业数量（家） | 节约时间 |\n| --- | --- |\n| {700 + k} | {table_figure(k)} |")
+        lines.append("**推广价值：**可在具备条件的片区复制推广。")
+    return _write(tmp, "themes.md", lines), Expected(
+        [(k + 1, TITLES[k], zones[k]) for k in range(6)],
+        {k + 1: [figure(k), f"| {700 + k} |", table_figure(k)] for k in range(6)},
+        title="星港自贸试验区制度创新最佳案例汇编（第二批）",
+        outside=["第二部分", "本部分收录2个案例，第2组", "第三部分", "本部分收录2个案例，第3组"],
+    )
+
+
+def txt_dated_bulletin(tmp: Path) -> tuple[Path, Expected]:
+    """A dated bulletin: a masthead (name, issue, editor and date), then 【date】 items each signed ——X. Only the items
+    with ▲背景 / ▲做法 / ▲成效 are cases; the plain news items between them sign with the same units, state figures of
+    their own, and one names a case's title again."""
+    zones = ["青岚片区管委会", "鹭洲片区管委会", "青岚片区管委会", "清溪片区管委会"]
+    news = [("星港自贸试验区召开制度创新推进会", "会议通报，挂牌以来累计形成制度创新成果530余项。", "——本刊讯"),
+            ("鹭洲片区举办跨境贸易对接会", "来自境外的90余家企业参会，现场签约项目17个，金额76亿元。", "——鹭洲片区管委会"),
+            ("清溪片区开展法治保障专题培训", "培训覆盖企业法务人员210人次。", "——清溪片区管委会"),
+            ("青岚片区1—9月实际使用外资稳步增长", f"其中，{TITLES[0]}入选全国推广清单，1—9月实际使用外资3.9亿美元。",
+             "——青岚片区管委会")]
+    lines = ["星港自贸试验区工作简报", "2024年第6期（总第41期）", "星港市商务局（市自贸办）编　　　　2024年6月28日",
+             "编者按：本期按时间顺序刊发片区工作动态和创新案例，创新案例栏目推介可复制推广的制度创新成果，供各片区学习借鉴。"]
+    order = ["news", "case", "news", "case", "case", "case", "news", "news"]
+    k = n = 0
+    for day, kind in enumerate(order, start=3):
+        if kind == "case":
+            lines += [f"【2024-06-{day:02d}】{TITLES[k]}", f"▲背景　{body(k)[0]}", "▲做法　一是建立部门协同机制。二是推行线上预审。",
+                      f"▲成效　{body(k)[1]}", f"——{zones[k]}"]
+            k += 1
+        else:
+            headline, text, signature = news[n]
+            lines += [f"【2024-06-{day:02d}】{headline}", f"6月{day}日，{text}", signature]
+            n += 1
+    lines.append("（本期共印60份　送：各片区管委会）")
+    return _write(tmp, "bulletin.txt", lines), Expected(
+        [(k + 1, TITLES[k], zones[k]) for k in range(4)],
+        {k + 1: [figure(k)] for k in range(4)},
+        title="星港自贸试验区工作简报",
+        sections={2: [["背景"], ["做法"], ["成效"]]},
+        outside=["530余项", "76亿元", "210人次", "3.9亿美元", "入选全国推广清单"],
+    )
 
 
 def txt_single_case(tmp: Path) -> tuple[Path, Expected]:
@@ -585,6 +683,67 @@ def pdf_labelled_titles_codes_and_tables(tmp: Path) -> tuple[Path, Expected]:
     )
 
 
+def pdf_bilingual_roman_cases_provider_after_body(tmp: Path) -> tuple[Path, Expected]:
+    """A bilingual selection: a contents page, CASE II / V / IX / XIV (Roman, not consecutive: the printed number is
+    the case's), an English title under each Chinese one, labels with their translation (改革背景 Context), figures in
+    a drawn table, the provider only in a right-aligned 供稿：中国（X）… line closing each case, then an afterword."""
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    numbers, romans = [2, 5, 9, 14], ["II", "V", "IX", "XIV"]
+    units = [f"中国（星港）自由贸易试验区{zone}管理委员会" for zone in ("青岚片区", "鹭洲片区", "清溪片区", "清溪片区")]
+    english = ["Single-window port supervision", "Centralised inspection of returned goods",
+               "Shared use of bonded research equipment", "One-stop ship registration reform"]
+
+    def wrap(text: str, width: int = 24) -> list[tuple[str, str]]:
+        return [("text", text[j:j + width]) for j in range(0, len(text), width)]
+
+    pages: list[list[tuple[str, str]]] = [
+        [("title", "星港自贸试验区最佳实践案例选编（中英对照）"), ("text", "Selected Best Practice Cases, Xinggang Pilot FTZ"),
+         ("text", "星港市自贸办 2024年12月")]
+        + wrap("本选编从第五批十五个案例中选取四个，保留原案例编号（以罗马数字标注），并附英文标题，供对外交流使用。")
+        + [("text", "目录 Contents")]
+        + [("text", f"{r} {TITLES[k]} …… {k + 2}") for k, r in enumerate(romans)]]
+    for k, roman in enumerate(romans):
+        page = [("head", f"CASE {roman}"), ("head", TITLES[k]), ("text", english[k]), ("text", "改革背景 Context")]
+        page += wrap(body(k)[0]) + [("text", "主要做法 Key measures")] + wrap("一是建立部门协同机制，推行线上预审。二是实行一次办结。")
+        page += [("text", "实践效果 Outcomes")] + wrap(body(k)[1]) + [("row", "指标|改革前|改革后"), ("row", f"平均办理时间|{20 + k}小时|{table_figure(k)}")]
+        page += [("text", "复制推广价值 Transferability")] + wrap("该模式可在具备条件的口岸复制推广，下一步将扩大适用范围。")
+        page += [("right", f"供稿：{units[k]}")]
+        if k == len(romans) - 1:
+            page += wrap("编后语：以上案例将通过对外推介会等渠道向境内外企业宣传推广，全年计划举办推介活动12场。")
+        pages.append(page)
+    path = tmp / "bilingual.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    for number, page in enumerate(pages, start=1):
+        y = 780
+        for kind, text in page:
+            size = {"title": 18, "head": 13}.get(kind, 10)
+            c.setFont("STSong-Light", size)
+            if kind == "row":
+                for col, cell in enumerate(text.split("|")):
+                    c.drawString(60 + 150 * col, y, cell)
+                c.line(55, y - 4, 520, y - 4)
+            elif kind == "right":
+                c.drawRightString(535, y, text)
+            else:
+                c.drawString(60, y, text)
+            y -= size + 8
+        c.drawCentredString(297, 30, f"— {number} —")
+        c.showPage()
+    c.save()
+    return path, Expected(
+        [(n, TITLES[k], units[k]) for k, n in enumerate(numbers)],
+        {n: [figure(k), table_figure(k), english[k]] for k, n in enumerate(numbers)},
+        title="星港自贸试验区最佳实践案例选编（中英对照）",
+        sections={5: [[], ["改革背景 Context"], ["主要做法 Key measures"], ["实践效果 Outcomes"], ["复制推广价值 Transferability"]]},
+        outside=["全年计划举办推介活动12场", f"{romans[1]} {TITLES[1]} …… 3"],
+    )
+
+
 def md_bullet_digest_units_in_titles(tmp: Path) -> tuple[Path, Expected]:
     """◆ 单位：标题 lines open unnumbered cases (the unit is the provider), ▶ run-in labels, 一是… paragraphs in the
     editor's note, and a ■ heading over numbered yearly targets that closes the digest and belongs to no case."""
@@ -640,6 +799,7 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "docx: Word numbering 案例一： in Chinese counting, （X片区）": docx_chinese_numbering,
     "docx: bold paragraphs as titles, no styles": docx_bold_titles_no_styles,
     "docx: provider in a table under the title": docx_info_table_under_title,
+    "docx: application forms as two-column tables, 协作单位, a closing contact table": docx_form_tables,
     "docx: document title as a Heading 1 like the cases": docx_title_styled_like_cases,
     "md: bold numbered titles, italic *（X提供）*": md_bold_titles_italic_provider,
     "md: a subtitle line between heading and provider": md_subtitle_under_heading,
@@ -653,8 +813,10 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "md: numbers 3 5 8, TOC with page numbers, 【改革背景】 labels": md_non_consecutive,
     "txt: 【案例3】 titles, section numbering restarting per case": txt_bracket_case,
     "txt: （一） cases grouped under 一、 headings": txt_paren_cases_in_groups,
+    "md: ## 第N部分 groups with introductions, ### （一）标题【X片区】 numbered on": md_theme_groups_bracket_providers,
     "txt: 【案例十一】 alone on its line, the title under it": txt_bracket_number_alone,
     "txt: a single numbered case under the document title": txt_single_case,
+    "txt: dated bulletin, 【date】 items signed ——X, cases only those with ▲ sections": txt_dated_bulletin,
     "md: a single case, its heading at the document title's level": md_single_case_same_level_as_title,
     "txt: 供稿单位：X under the title, （来源：…） lines": txt_field_provider_under_title,
     "txt: provider lines above the titles": txt_provider_above_title,
@@ -662,6 +824,8 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "docx: house styles, 重点案例N　标题, 牵头单位：X；参与单位：Y, overview table": docx_custom_styles_labelled_titles,
     "docx: unnumbered titles marked only by a house style, no providers": docx_house_style_unnumbered_titles,
     "pdf: largest line as title, 【重点案例】01, 案例编号 ｜ 申报单位, figure cells": pdf_labelled_titles_codes_and_tables,
+    "pdf: CASE II/V/IX/XIV, English titles, bilingual labels, 供稿：中国（X）… after the body, afterword":
+        pdf_bilingual_roman_cases_provider_after_body,
     "md: ◆ 单位：标题 bullets, ▶ run-in labels, ■ closing targets": md_bullet_digest_units_in_titles,
     "txt: one unnumbered case, 来源：X, ◇ sections, —— …审核": txt_single_unnumbered_case_with_source,
     "txt: Case N: titles over 案例编号 codes": txt_labelled_titles_with_codes,

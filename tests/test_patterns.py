@@ -28,6 +28,10 @@ from ingest.clean import clean
     ("【重点案例】01 数字口岸监管新模式", ("【重点案例】N", 1, "数字口岸监管新模式")),
     ("专题三：跨境贸易新机制", ("专题N", 3, "跨境贸易新机制")),
     ("Case 2: Port reform", ("CaseN", 2, "Port reform")),
+    # Roman numerals are numbers; a label and its number may stand alone, the title on the next line
+    ("CASE XIV", ("CASEN", 14, "")),
+    ("Case IX: Port reform", ("CaseN", 9, "Port reform")),
+    ("案例Ⅱ：数字口岸监管新模式", ("案例N", 2, "数字口岸监管新模式")),
     # must not fire
     ("12.5%。纳入监管的企业数量持续增加", None),
     ("5.42 亿条数据", None),
@@ -44,6 +48,9 @@ from ingest.clean import clean
     ("截至2024年9月 名单企业增至132家", None),
     ("全年 1.2万吨", None),
     ("案例编号：XY-2023-07 ｜ 申报单位：青岚片区", None),  # a case code is no case number
+    ("Case IIII", None),  # no numeral as written
+    ("Part IVy of the plan", None),  # letters of a word are no numeral
+    ("Vitamin C tablets", None),
 ])
 def test_title_number(text, expected):
     assert patterns.title_number(text) == expected
@@ -66,6 +73,12 @@ def test_unit_prefix(text, expected):
                                            ("数字口岸", None), ("◆", None), ("—— 星港市", None)])
 def test_bullet(text, expected):
     assert patterns.bullet(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [("II", 2), ("XIV", 14), ("IX", 9), ("XXXIX", 39), ("Ⅻ", 12),
+                                           ("IIII", None), ("VX", None), ("IC", None), ("", None)])
+def test_roman_to_int(text, expected):
+    assert patterns.roman_to_int(text) == expected
 
 
 @pytest.mark.parametrize("text,expected", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23),
@@ -91,6 +104,11 @@ def test_cn_to_int(text, expected):
     ("案例编号：XY-2023-07　｜　申报单位：青岚片区（青岚综合保税区）", ("青岚片区（青岚综合保税区）", "field")),
     ("来源：星港市自贸试验区管委会", ("星港市自贸试验区管委会", "field")),
     ("推荐单位：明川市人民政府 | 领域：贸易便利化", ("明川市人民政府", "field")),
+    # an official name holds a bracketed place; it is one name, in a field line, a table row or a bracket line
+    ("供稿：中国（星港）自由贸易试验区青岚片区管理委员会", ("中国（星港）自由贸易试验区青岚片区管理委员会", "field")),
+    ("| 申报单位 | 中国（星港）自由贸易试验区管理委员会 |", ("中国（星港）自由贸易试验区管理委员会", "field")),
+    ("（中国（星港）自贸试验区提供）", ("中国（星港）自贸试验区", "bracket")),
+    ("| 案例名称 | 数字口岸 | 申报单位 | 星港市商务局 |", ("星港市商务局", "field")),  # a form's row of two fields
     # must not fire
     ("——记一线关员的改革故事", None),
     ("—推广应用”的工作推进模式，树", None),
@@ -105,9 +123,28 @@ def test_cn_to_int(text, expected):
     ("案例编号：XY-2023-07", None),
     ("编者按：本期收录4项改革，亮点如下：", None),
     ("（本期稿件由各片区综合办提供，星港市自贸办（综合处）汇编）", None),
+    ("| 协作单位 | 星港海关 |", None),  # a partner, not the provider
+    ("| 申报单位 | 联系处室 | 联系人 |", None),  # a contact table's header
 ])
 def test_provider_line(text, expected):
     assert patterns.provider_line(text) == expected
+
+
+@pytest.mark.parametrize("text,title,section", [
+    ("| 案例名称 | 数字口岸监管新模式 |", "数字口岸监管新模式", None),
+    ("| 案例名称 | 数字口岸监管新模式 | 所属领域 | 贸易便利化 |", "数字口岸监管新模式", None),  # two fields in a row
+    ("| 主要做法 | 一是建立平台。二是推行网办。 |", None, "主要做法"),
+    ("| 复制推广价值 | 可在沿海口岸推广。 |", None, "复制推广价值"),
+    # must not fire: other fields, data rows, rows that do not pair up
+    ("| 协作单位 | 星港海关 |", None, None),
+    ("| 指标 | 数值 |", None, None),
+    ("| 平均办理时间 | 2小时 |", None, None),
+    ("| 2023年 | 案例名称 |", None, None),
+    ("| 案例名称 | 数字口岸监管新模式 | 贸易便利化 |", None, None),
+    ("案例名称：数字口岸监管新模式", None, None),  # a field line, not a form's row
+])
+def test_form_rows(text, title, section):
+    assert (patterns.record_title(text), patterns.record_section(text)) == (title, section)
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -122,11 +159,15 @@ def test_provider_line(text, expected):
     ("◎ 改革背景", "改革背景"),  # a bullet is no part of the label
     ("◇ 下一步打算", "下一步打算"),
     ("典型事例", "典型事例"),
+    ("背景 Background", "背景"),  # a bilingual label: the translation is no part of it
+    ("推广价值 Replicability", "推广价值"),
     # must not fire: titles and group headings
     ("数字口岸监管新模式", None),
     ("一、贸易便利化类", None),
     ("背景音乐版权服务平台", None),
     ("案例一：主要做法", None),  # a case named by its numbering is a title whatever follows
+    ("Background", None),
+    ("数字口岸 Digital port", None),
 ])
 def test_section_label(text, expected):
     assert patterns.section_label(text) == expected
@@ -137,6 +178,7 @@ def test_section_label(text, expected):
     ("【成效】办理时间缩短一半。", "成效"),
     ("主要做法：一是建立平台。", "主要做法"),
     ("▶ 怎么做：建立数据平台，实现共享。", "怎么做"),
+    ("▲做法\u3000一是建立数据平台。", "做法"),  # a label set off by a wide space
     # must not fire
     ("2023年：全年办理1200件。", None),
     ("星港市：建立数据平台。", None),
@@ -144,6 +186,46 @@ def test_section_label(text, expected):
 ])
 def test_label_lead(text, expected):
     assert patterns.label_lead(text) == expected
+
+
+@pytest.mark.parametrize("text,bold_lead,expected", [
+    ("▲成效\u3000办理时间缩短一半。", "", "成效"),
+    ("【成效】办理时间缩短一半。", "", "成效"),
+    ("做法：建立数据平台。", "做法：", "做法"),
+    # must not fire: a plain paragraph opening with a label word is running text
+    ("做法：建立数据平台。", "", None),
+    ("成效\u3000办理时间缩短一半。", "", None),
+    ("▲青岚片区\u3000举办对接会。", "", None),
+])
+def test_run_in_label(text, bold_lead, expected):
+    assert patterns.run_in_label(text, bold_lead) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("【2024-06-07】数字口岸监管新模式", "数字口岸监管新模式"),
+    ("[2024.6.7] 数字口岸监管新模式", "数字口岸监管新模式"),
+    ("【6月7日】青岚片区举办对接会", "青岚片区举办对接会"),
+    # must not fire
+    ("【案例3】数字口岸监管新模式", None),
+    ("【2024-06-07】", None),
+    ("2024-06-07 数字口岸监管新模式", None),
+])
+def test_dated_headline(text, expected):
+    assert patterns.dated_headline(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2024年第6期（总第41期）", True),
+    ("第12期", True),
+    ("2024年6月28日", True),
+    ("星港市商务局（市自贸办）编　　2024年6月28日", True),
+    # must not fire: the rest of a title
+    ("制度创新案例汇编", False),
+    ("（2021年第一批）", False),
+    ("2024年度最佳实践案例", False),
+])
+def test_masthead_line(text, expected):
+    assert bool(patterns.MASTHEAD_LINE.search(text)) == expected
 
 
 def test_markup_hints_survive_cleaning():
@@ -179,3 +261,16 @@ def test_bare_numbers_among_table_cells_are_figures_not_page_numbers():
 def test_short_document_of_headings_is_not_hard_wrapped():
     lines = ["汇编"] + ["一、改革背景", "（一）建立机制", "明确分工。", "（二）推行线上办理", "全程网办。"] * 5
     assert not clean("\n\n".join(lines)).hard_wrapped
+
+
+def test_hard_wrapped_bilingual_lines_keep_their_breaks():
+    """Wrapped PDF text: a translation under its original, a label with its translation and a contents row each stay
+    a line of their own, while the wrapped body around them is joined."""
+    para = "为破解企业反映集中的通关难题，有关部门推出该项改革，试点以来累计服务企业一百二十家，带动进出口额明显增长。"
+    rows = ["目录 Contents", "II 数字口岸监管新模式 …… 2", "V 跨境贸易新机制 …… 3", "CASE II", "数字口岸“单窗通”监管新模式",
+            "Single-window port supervision", "背景 Background"]
+    rows += [para[j:j + 22] for j in range(0, len(para), 22)] * 3
+    rows += ["成效 Results"] + [para[j:j + 22] for j in range(0, len(para), 22)] * 3
+    lines = clean("\n".join(rows)).lines
+    assert [ln.text for ln in lines[:7]] == rows[:7]
+    assert [ln.text for ln in lines[7:]] == [para] * 3 + ["成效 Results"] + [para] * 3

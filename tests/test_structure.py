@@ -194,3 +194,67 @@ def test_one_provider_line_makes_a_case_only_after_a_numbered_title(text, layout
     structure = detect(clean(text))
     assert structure.layout == layout
     assert structure.cases[-1].provider == provider
+
+
+@pytest.mark.parametrize("heading,grouping", [
+    # 第N部分 headings numbered upwards, each with a line of introduction, group the cases: no text of the case above
+    ("第{n}部分 {n}类改革", True),
+    # a sub-heading starting over in each case, one paragraph under it, is the case's own text
+    ("（一）{n}项措施", False),
+])
+def test_group_headings_with_an_introduction_are_no_part_of_the_case_above(heading, grouping):
+    from ingest.clean import clean
+    from ingest.structure import detect
+
+    lines = ["测试市改革案例汇编"]
+    for k, zone in enumerate(["青岚片区", "鹭洲片区", "清溪片区"]):
+        head = [heading.format(n="一二三"[k]), f"第{k + 1}组的一段引言。"]
+        lines += (head if grouping else []) + [f"{k + 1}. 第{k + 1}项改革", f"（{zone}）", _PARA, _PARA]
+        lines += [] if grouping or k == 2 else head  # the last case has no sub-heading: only the numbering tells
+    doc = clean("\n".join(lines))
+    cases = [c for c in detect(doc).cases if c.kind == "case"]
+    assert [c.title for c in cases] == [f"第{k + 1}项改革" for k in range(3)]
+    texts = ["\n".join(line.text for line in doc.lines[c.first_line:c.last_line + 1]) for c in cases]
+    for k, text in enumerate(texts):
+        own = k + 1 if not grouping and k < 2 else None  # the paragraph under a sub-heading is the case's own
+        assert [n for n in (1, 2, 3) if f"第{n}组的一段引言" in text] == ([own] if own else [])
+
+
+@pytest.mark.parametrize("masthead", ["with an editor's note", "name and issue only", ""])
+def test_dated_news_items_are_the_documents_text_and_only_items_with_sections_are_cases(tmp_path, masthead):
+    """A bulletin dates and signs every item; an item with a case's sections is a case, a news item after it is the
+    document's own text (a section of the preamble, never of the case above it), whatever masthead there is."""
+    lines = ["星港自贸试验区工作简报", "2024年第3期"] if masthead else []
+    if masthead == "with an editor's note":
+        lines.append("编者按：本期刊发片区工作动态和创新案例，供各片区学习借鉴，欢迎各片区积极供稿。")
+    for day, case in ((3, True), (5, False), (9, True), (12, False)):
+        lines.append(f"【2024-06-{day:02d}】第{day}日{'改革' if case else '动态'}")
+        lines += ["▲背景　" + _PARA, "▲做法　一是建立机制。二是推行网办。", "▲成效　" + _PARA] if case else [f"会议签约项目{day}个。"]
+        lines.append("——青岚片区管委会")
+    path = tmp_path / "bulletin.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    doc = parse_file(path, path.name, IngestSettings())
+    assert doc.document.title == ("星港自贸试验区工作简报" if masthead else "bulletin")
+    cases = [c for c in doc.cases if c.kind == "case"]
+    assert [(c.number, c.title, c.provider) for c in cases] == [(1, "第3日改革", "青岚片区管委会"), (2, "第9日改革", "青岚片区管委会")]
+    (preamble,) = [c for c in doc.cases if c.kind == "preamble"]
+    for text in [f"会议签约项目{day}个" for day in (5, 12)] + (["2024年第3期"] if masthead else []):
+        (chunk,) = [ch for ch in doc.chunks if text in ch.text]  # indexed once, as the document's own text
+        assert chunk.case_id == preamble.id
+
+
+def test_markdown_forms_start_at_their_table_and_name_the_provider_anywhere_in_it():
+    """Forms as markdown tables under a | 项目 | 内容 | header: each case starts with its table, and the 申报单位 row
+    names the provider however far down the form puts it."""
+    from ingest.clean import clean
+    from ingest.structure import detect
+
+    text = ["# 测试市改革案例申报材料"]
+    for k, unit in enumerate(["测试市商务局", "样例市商务局"]):
+        rows = [("项目", "内容"), ("案例名称", f"第{k + 1}项改革"), ("所属领域", "贸易便利化"), ("申报时间", "2023年5月"),
+                ("联系人", "综合处"), ("申报单位", unit), ("改革背景", _PARA), ("实践成效", _PARA)]
+        text.append("\n".join([f"| {a} | {b} |" for a, b in rows[:1]] + ["| --- | --- |"] + [f"| {a} | {b} |" for a, b in rows[1:]]))
+    doc = clean("\n\n".join(text))
+    cases = [c for c in detect(doc).cases if c.kind == "case"]
+    assert [(c.title, c.provider) for c in cases] == [("第1项改革", "测试市商务局"), ("第2项改革", "样例市商务局")]
+    assert [doc.lines[c.first_line].text for c in cases] == ["| 项目 | 内容 |"] * 2
