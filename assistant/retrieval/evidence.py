@@ -114,11 +114,53 @@ def _sentences(cases: list[Case], index: Index) -> list[_Sentence]:
         text = catalog.texts.get(case.document_id, "")
         sections = [(s.start, s.end, s.label) for s in case.sections]
         for position, (a, b) in enumerate(case_sentences(text, case)):
-            if _heading(text[a:b]):
-                continue  # "一、主要做法" names a section; it states nothing
+            reading = _table_reading(text, a, b)
+            if not reading and _heading(text[a:b]):
+                continue  # "一、主要做法" names a section; it states nothing (a short table row does)
             label = next((lab for s0, s1, lab in sections if s0 <= a < s1), "")
-            out.append(_Sentence(case, position, a, b, text[a:b], label, figure_kinds(text[a:b])))
+            said = reading or text[a:b]
+            out.append(_Sentence(case, position, a, b, said, label, figure_kinds(said)))
     return out
+
+
+_UNIT_IN_HEADER = re.compile(r"^(.*?)\s*[（(]([^（）()]{1,6})[）)]\s*$")  # 处理退货（万单）: label, unit
+_SEPARATOR_ROW = re.compile(r"^[|\s:：-]+$")
+_BARE_NUMBER = re.compile(r"[\d.,]+")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _table_reading(text: str, start: int, end: int) -> str:
+    """A table row read with its header, as a sentence: "| 14 | 9 |" under "| 试点银行数量（家） | 覆盖币种（种） |"
+    says "试点银行数量 14家，覆盖币种 9种" — its figures then have their kind and its words their topic, and the
+    official reads what the numbers are. A span of several rows (with or without the header) reads each row.
+    '' for a span that is not table rows only, or whose rows have no header of as many cells."""
+    lines = [line.strip() for line in text[start:end].strip().split("\n") if line.strip()]
+    if not lines or not all("|" in line for line in lines):
+        return ""
+    table = [line.strip() for line in text[:start].rstrip("\n").split("\n")[::-1]]
+    above = []
+    for line in table:  # up the table to its first row
+        if "|" not in line:
+            break
+        above.append(line)
+    rows = [line for line in above[::-1] + lines if not _SEPARATOR_ROW.match(line)]
+    header, body = rows[0], [line for line in rows[1:] if line in lines]
+    heads = _cells(header)
+    if not body or len(heads) < 2 or any(len(_cells(row)) != len(heads) for row in body):
+        return ""
+    readings = []
+    for row in body:
+        parts = []
+        for head, cell in zip(heads, _cells(row)):
+            m = _UNIT_IN_HEADER.match(head)
+            label, unit = (m.group(1), m.group(2)) if m else (head, "")
+            # the unit joins a bare number only ("31" → 31万单; "由7.2天降至3.1天" keeps its own)
+            parts.append(f"{label} {cell}{unit if unit and _BARE_NUMBER.fullmatch(cell) else ''}")
+        readings.append("，".join(parts))
+    return "；".join(readings) + "。"
 
 
 def _heading(sentence: str) -> bool:
