@@ -116,7 +116,7 @@ class EvidenceSettings(_Section):
     neighbour_margin: float = Field(0.6, ge=0, description="A neighbour stating the figure joins if this close in score")
     summary_sentences: int = Field(4, ge=1, description="Sentences a summary answer draws on")
     summary_per_section: int = Field(2, ge=1, description="Of those, at most this many from one section")
-    summary_results: int = Field(4, ge=0, description="…and besides them, the case's result sentences with the most "
+    summary_results: int = Field(6, ge=0, description="…and besides them, the case's result sentences with the most "
                                  "figures (what it achieved)")
     summary_section_bonus: float = Field(0.6, ge=0, description="For a summary: practice and result sections up, "
                                          "background (which restates the title) down")

@@ -125,6 +125,8 @@ class Query(BaseModel):
     attributes: list[Attribute] = Field(default_factory=list, description="Listed attributes the question asks for")
     counted: list[Attribute] = Field(default_factory=list, description="What a 多少个X question counts")
     wants_figure: bool = False
+    collection_places: list[str] = Field(default_factory=list, description="Places that name the collection asked "
+                                         "about ('山东简报中…'): its documents' title states them, not each case")
     excluded: list[list[str]] = Field(default_factory=list,
                                       description="What the question sets aside ('不算国际转运', 'excluding transit')")
     one_period: bool = Field(False, description="Asks a figure of one period only ('in 2022 alone', '当年')")

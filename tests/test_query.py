@@ -66,6 +66,8 @@ def test_clauses(question, language, expected):
     ("贵阳和厦门的跨境电商增速，谁更快", "zh", "percent"),  # "who is faster" compares growth, asks no name
     ("这个案例是谁提供的", "zh", "name"),
     ("委托协助执行一般几个工作日内办完", "zh", "time"),
+    ("综合物流成本每吨降低了多少", "zh", "money"),  # 降低了多少 of a cost asks money, not a rate
+    ("出口额比上年增长了多少", "zh", "percent"),
     ("How many Chang'an freight trains ran in 2022", "en", "count"),  # freight trains are counted, not paid
     ("how many yuan did each container save", "en", "money"),
 ])
@@ -313,3 +315,12 @@ def test_what_a_question_sets_aside(question, language, aside):
 ])
 def test_a_question_asking_one_period_only(question, language, one):
     assert build_query(question, language, None, CASES).one_period is one
+
+
+@pytest.mark.parametrize("question,collection", [
+    ("山东简报中哪个案例涉及铁矿石保税混配？", ["山东"]),  # the bulletin is Shandong's; its cases need not say so
+    ("广东汇编里“跨境通办”是哪个片区供稿的？", ["广东"]),
+    ("山东的铁矿石保税混配做到了多少万吨？", []),  # the place of the case itself
+])
+def test_a_place_that_names_the_collection(question, collection):
+    assert build_query(question, "zh", None, CASES).collection_places == collection

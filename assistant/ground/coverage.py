@@ -73,7 +73,8 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
     # ("不见面", 2023) are looked for in every retrieved case, not only in those as close as the best one or those
     # naming the one place the question gives (烟台 is one side's; 西咸新区's case is the other).
     floor = 0.0 if query.intent == "compare" else result.best_fraction - settings.answering_margin
-    answering = _answering_cases(by_case, fractions, floor, [] if query.intent == "compare" else query.places,
+    own_places = [p for p in query.places if p not in query.collection_places]  # the collection's are its title's
+    answering = _answering_cases(by_case, fractions, floor, [] if query.intent == "compare" else own_places,
                                  case_text)
     answering_text = " ".join(text for _, text in answering)
     # Places must appear in the passages (a comparison spreads them over two cases): 宁夏 in a question
@@ -91,7 +92,9 @@ def coverage(query: Query, hits: list[Hit], settings: GroundSettings, top: int =
                             for case, _ in answering)
     undated_text = " ".join(text.replace(case.document_title, " ") for case, text in answering
                             if case.kind != "preamble" or case is result.best_case)
+    titles = " ".join(case.document_title for case, _ in answering)
     result.missing_required = [r for r in required if not _states(r, (
+        titles if r in query.collection_places else
         undated_text if YEAR.fullmatch(r) else passages if r in places else answering_text))]
     # The attribute asked for must be stated by an answering case, not by any passage retrieved: 利率 in
     # a loan case does not give the coupon rate of Hainan's bond.

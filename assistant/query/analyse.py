@@ -155,6 +155,10 @@ _ONE_PERIOD = re.compile(r"\b(?:19|20)\d{2}\s+(?:alone|only|by itself)\b|\b(?:on
                          r"(?:19|20)\d{2}\s*年(?:当年|全年|一年|单年|内)|当年|单年", re.I)
 
 
+# "山东简报中", "广东汇编里": a place right before a collection's noun names the document, not the case.
+_COLLECTION = r"(?:省|市|自贸试验区|自贸区)?(?:的)?(?:工作)?(?:简报|汇编|选编|案例集|专报|通知|文件)"
+
+
 def wants_figure(question: str) -> bool:
     return bool(_WANTS_FIGURE.search(question))
 
@@ -201,6 +205,7 @@ def build_query(question: str, language: str, history: list[dict] | None, cases:
         wants_figure=wants_figure(standalone),
         one_period=bool(_ONE_PERIOD.search(question)),
     )
+    query.collection_places = [p for p in query.places if re.search(re.escape(p) + _COLLECTION, standalone)]
     excluded = ask_rules.set_aside(question, language)
     query.excluded = [g for g in term_groups(excluded, language, names)[0] if g] if excluded else []
     # A summary asked to quote its figures ("…，带上几个关键数字") asks what the case did, not a count.
