@@ -532,6 +532,7 @@ def find_cases(lines: list[Line]) -> Found | None:
         listed_number, listed_provider = listing.get(compact(c.title), (None, None))
         number = c.number if c.number is not None else listed_number if listed_number is not None else order
         provider = c.provider or (head or tail or (listed_provider, None))[0]
+        provider = patterns.lead_unit(provider) if provider else provider
         body = c.last + 1
         if c.provider_line == c.last + 1:
             body = c.provider_line + 1  # the provider line under the title is no body text (a subtitle between would be)
