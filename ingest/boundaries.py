@@ -443,7 +443,23 @@ def _providers(members: list[Candidate], lines: list[Line]) -> tuple[list[tuple[
     heads = [_head_provider(lines, c.last + 1, end) if c.provider is None else None for c, end in zip(members, ends)]
     tails = [_tail_provider(lines, c.last + 1, end) if c.provider is None and h is None else None
              for c, h, end in zip(members, heads, ends)]
+    if len(members) >= 2 and tails[-1] is None and heads[-1] is None and members[-1].provider is None \
+            and all(t is not None and t[1] == end - 1 for t, end in zip(tails[:-1], ends[:-1])):
+        # Every case ends with its provider line, so the last one does too, though the document's signature
+        # (the office, a date) may follow it: the provider is among the short lines after the last paragraph.
+        tails[-1] = _provider_before_signature(lines, members[-1].last + 1, ends[-1])
     return heads, tails
+
+
+def _provider_before_signature(lines: list[Line], start: int, end: int) -> tuple[str, int] | None:
+    """The last provider line after the last paragraph of start..end, else None."""
+    for j in range(end - 1, start - 1, -1):
+        if is_body(lines[j]):
+            return None
+        found = patterns.provider_line(lines[j].text)
+        if found:
+            return found[0], j
+    return None
 
 
 def _units_as_providers(members: list[Candidate]) -> list[Candidate]:
@@ -602,7 +618,23 @@ def _closing(lines: list[Line], key: tuple[str, str], members: list[Candidate], 
         return _closing_bullet(lines, members, last)
     if key[1] == "record":
         return _closing_after_form(lines, members, ends)
-    return _closing_after_signature(tails, ends)
+    signed = _closing_after_signature(tails, ends)
+    return signed if signed is not None else _closing_heading(lines, members, last)
+
+
+def _closing_heading(lines: list[Line], members: list[Candidate], last: Boundary) -> int | None:
+    """After the last case, a heading as marked as the case titles (their level or an outer one, 附件 in a banner like
+    the titles' banners) when no earlier case holds such a heading: a sibling of the cases that is none of them."""
+    level = max((c.level for c in members), default=0)
+    if not level or any(not c.level for c in members):
+        return None
+
+    def outer(j: int) -> bool:
+        return 0 < lines[j].md_level <= level
+
+    if any(outer(j) for c, nxt in zip(members, members[1:]) for j in range(c.last + 1, nxt.first)):
+        return None
+    return next((j for j in range(last.body_line, last.last_line + 1) if outer(j)), None)
 
 
 def _closing_after_form(lines: list[Line], members: list[Candidate], ends: list[int]) -> int | None:
