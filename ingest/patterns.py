@@ -65,7 +65,9 @@ MASTHEAD_LINE = re.compile(
     r"第\s*\d{1,4}\s*期|^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$"
     r"|(?:[）)]|厅|局|办|委|会|室|部|院|中心|政府)\s*(?:编印|编发|编|主办)\s+\d{4}\s*年[\d\s月日]*$")
 # A saved web page's breadcrumbs, where the page sits on its site: 首页 > 政务公开 > 通知公告. Navigation, never a title.
-BREADCRUMB = re.compile(r"^[^>»›＞]{1,16}(?:\s*[>»›＞]\s*[^>»›＞]{1,16}){2,}$")
+# Its parts are names, so no sentence punctuation: 增速>10%，出口增速>8% is a sentence comparing figures.
+_CRUMB = r"[^>»›＞，。；！？,;!?]{1,16}"
+BREADCRUMB = re.compile(rf"^{_CRUMB}(?:\s*[>»›＞]\s*{_CRUMB}){{2,}}$")
 # TOC rows end in dot leaders and a page number: "1. 黄河流域… .....\t1"
 TOC_LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$|\t\s*\d{1,3}$")
 # A provider glued to the end of a title: 标题（X片区） / 标题（X提供） / 标题【X片区】
