@@ -237,7 +237,14 @@ def block_starts(texts: list[str]) -> set[int]:
             starts.add(i)
         elif title_number(text) and any(provider_of(t) for t in texts[i + 1 : i + 4]):
             starts.add(i)  # a numbered title (1. / 案例一： / 【案例3】): a provider line follows within a few lines
+        elif _label_alone(text):
+            starts.add(i)  # 第二篇 / 案例3 alone on its line heads what follows; no line before it runs on into it
     return starts
+
+
+def _label_alone(text: str) -> bool:
+    numbered = title_number(text)
+    return bool(numbered and not numbered[2] and names_case(numbered[0]))
 
 
 def standalone_lines(texts: list[str]) -> set[int]:

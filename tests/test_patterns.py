@@ -337,3 +337,16 @@ def _headings(raw: str) -> list[tuple[int, str]]:
 ])
 def test_setext_headings_and_banners(raw, expected):
     assert _headings(raw) == expected
+
+
+@pytest.mark.parametrize("texts,starts", [
+    # a label and number alone (第二篇 / 案例3 / CASE IX) heads what follows: a contents row before it never runs on
+    (["目录", "第一篇", "数字口岸监管新模式", "第二篇", "跨境贸易新机制"], {1, 3}),
+    (["正文未完", "CASE IX", "Port reform"], {1}),
+    # must not fire: a number with its title (a provider line must follow), a batch, a label naming no case
+    (["正文未完", "第二篇 跨境贸易新机制", "正文续"], set()),
+    (["正文未完", "第二批制度创新案例", "正文续"], set()),
+    (["正文未完", "专题三", "正文续"], set()),
+])
+def test_a_label_and_number_alone_starts_a_block(texts, starts):
+    assert patterns.block_starts(texts) == starts
