@@ -41,7 +41,9 @@ introduction when they form a family of their own that ranks above the cases (�
 cases end tells where the document's own closing block starts: after the last of a family of bullet lines, a
 line under another bullet that no case uses (■ 年度工作展望); when every case ends with its provider line, what
 follows the last one's (an afterword); when every case is a form and nothing else, the first line after the
-last form (附：联系人名单 and its table).
+last form (附：联系人名单 and its table); when the cases are headings and none holds a heading of their level, the
+next such heading after the last case (附件 boxed like the case titles). When every case ends with its provider line,
+the last one's is found above the document's signature.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ The output is a list of logical lines (paragraphs or headings) whose joined text
 document" that chunks, sections and quotes point into.
 
 What the markup said survives as hints on each line, because structure detection needs them:
-the heading depth (`#`, or Word's Heading N), the document title (`% ` line, Word's Title style),
+the heading depth (`#`, a setext underline === / ---, a ━━━ banner above and below, or Word's Heading N), the document title (`% ` line, Word's Title style),
 emphasis (`**…**` around the whole line, or a bold lead such as `**做法：**`), and table rows
 (`| a | b |`, which the .docx reader emits in place).
 """

@@ -64,7 +64,7 @@ _DATED = re.compile(
 MASTHEAD_LINE = re.compile(
     r"第\s*\d{1,4}\s*期|^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$"
     r"|(?:[）)]|厅|局|办|委|会|室|部|院|中心|政府)\s*(?:编印|编发|编|主办)\s+\d{4}\s*年[\d\s月日]*$")
-# A saved web page's breadcrumbs, where the page sits on its site: 首页 > 政务公开 > 通知公告. Navigation, never a title.
+# A saved web page's breadcrumbs, where the page sits on its site: 首页 > 新闻中心 > 工作动态. Navigation, never a title.
 # Its parts are names, so no sentence punctuation: 增速>10%，出口增速>8% is a sentence comparing figures.
 _CRUMB = r"[^>»›＞，。；！？,;!?]{1,16}"
 BREADCRUMB = re.compile(rf"^{_CRUMB}(?:\s*[>»›＞]\s*{_CRUMB}){{2,}}$")
