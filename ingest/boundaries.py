@@ -41,7 +41,9 @@ introduction when they form a family of their own that ranks above the cases (�
 cases end tells where the document's own closing block starts: after the last of a family of bullet lines, a
 line under another bullet that no case uses (■ 年度工作展望); when every case ends with its provider line, what
 follows the last one's (an afterword); when every case is a form and nothing else, the first line after the
-last form (附：联系人名单 and its table).
+last form (附：联系人名单 and its table); when the cases are headings and none holds a heading of their level, the
+next such heading after the last case (附件 boxed like the case titles). When every case ends with its provider line,
+the last one's is found above the document's signature.
 """
 
 from __future__ import annotations
@@ -443,7 +445,23 @@ def _providers(members: list[Candidate], lines: list[Line]) -> tuple[list[tuple[
     heads = [_head_provider(lines, c.last + 1, end) if c.provider is None else None for c, end in zip(members, ends)]
     tails = [_tail_provider(lines, c.last + 1, end) if c.provider is None and h is None else None
              for c, h, end in zip(members, heads, ends)]
+    if len(members) >= 2 and tails[-1] is None and heads[-1] is None and members[-1].provider is None \
+            and all(t is not None and t[1] == end - 1 for t, end in zip(tails[:-1], ends[:-1])):
+        # Every case ends with its provider line, so the last one does too, though the document's signature
+        # (the office, a date) may follow it: the provider is among the short lines after the last paragraph.
+        tails[-1] = _provider_before_signature(lines, members[-1].last + 1, ends[-1])
     return heads, tails
+
+
+def _provider_before_signature(lines: list[Line], start: int, end: int) -> tuple[str, int] | None:
+    """The last provider line after the last paragraph of start..end, else None."""
+    for j in range(end - 1, start - 1, -1):
+        if is_body(lines[j]):
+            return None
+        found = patterns.provider_line(lines[j].text)
+        if found:
+            return found[0], j
+    return None
 
 
 def _units_as_providers(members: list[Candidate]) -> list[Candidate]:
@@ -532,6 +550,7 @@ def find_cases(lines: list[Line]) -> Found | None:
         listed_number, listed_provider = listing.get(compact(c.title), (None, None))
         number = c.number if c.number is not None else listed_number if listed_number is not None else order
         provider = c.provider or (head or tail or (listed_provider, None))[0]
+        provider = patterns.lead_unit(provider) if provider else provider
         body = c.last + 1
         if c.provider_line == c.last + 1:
             body = c.provider_line + 1  # the provider line under the title is no body text (a subtitle between would be)
@@ -601,7 +620,23 @@ def _closing(lines: list[Line], key: tuple[str, str], members: list[Candidate], 
         return _closing_bullet(lines, members, last)
     if key[1] == "record":
         return _closing_after_form(lines, members, ends)
-    return _closing_after_signature(tails, ends)
+    signed = _closing_after_signature(tails, ends)
+    return signed if signed is not None else _closing_heading(lines, members, last)
+
+
+def _closing_heading(lines: list[Line], members: list[Candidate], last: Boundary) -> int | None:
+    """After the last case, a heading as marked as the case titles (their level or an outer one, 附件 in a banner like
+    the titles' banners) when no earlier case holds such a heading: a sibling of the cases that is none of them."""
+    level = max((c.level for c in members), default=0)
+    if not level or any(not c.level for c in members):
+        return None
+
+    def outer(j: int) -> bool:
+        return 0 < lines[j].md_level <= level
+
+    if any(outer(j) for c, nxt in zip(members, members[1:]) for j in range(c.last + 1, nxt.first)):
+        return None
+    return next((j for j in range(last.body_line, last.last_line + 1) if outer(j)), None)
 
 
 def _closing_after_form(lines: list[Line], members: list[Candidate], ends: list[int]) -> int | None:

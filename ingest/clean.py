@@ -6,7 +6,7 @@ The output is a list of logical lines (paragraphs or headings) whose joined text
 document" that chunks, sections and quotes point into.
 
 What the markup said survives as hints on each line, because structure detection needs them:
-the heading depth (`#`, or Word's Heading N), the document title (`% ` line, Word's Title style),
+the heading depth (`#`, a setext underline === / ---, a ━━━ banner above and below, or Word's Heading N), the document title (`% ` line, Word's Title style),
 emphasis (`**…**` around the whole line, or a bold lead such as `**做法：**`), and table rows
 (`| a | b |`, which the .docx reader emits in place).
 """
@@ -26,7 +26,15 @@ _TITLE_MARK = re.compile(r"^%\s+")  # pandoc's title line; the .docx reader writ
 _QUOTE = re.compile(r"^(?:>\s?)+")  # markdown blockquote markers
 _ITALIC_LINE = re.compile(r"^\*(?=[^*\s])[^*]+(?<=[^*\s])\*$")  # a wholly italic line: *（X提供）*
 _ITALIC_MARKS = re.compile(r"^\s*\*|\*\s*$")
-_RULE = re.compile(r"^[-*_=]{3,}$")
+_RULE = re.compile(r"^(?:[-*_=]\s*){3,}$")  # --- / === / * * *
+# A setext underline: the paragraph right above it (no blank line between) is a heading, === level 1, --- level 2.
+_SETEXT = re.compile(r"^(?:=+|-+)\s*$")
+# A banner: a row of box-drawing strokes. Two of them around a line or two frame a heading, as plain-text
+# collections box their title, each case's title and a closing block (━━━ / 标题 / ━━━).
+_BANNER = re.compile(r"^[━─═┅┄┉┈╌╍▬]{3,}$")
+_FRAMED = 3  # lines a banner frames at most: a title may run over two or three lines inside its box
+# What a setext underline cannot turn into a heading: table rows, list items, markdown headings
+_NOT_SETEXT = re.compile(r"^(?:\||[-*+]\s|\d{1,3}[.)]\s|#)")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # | --- | :---: |
 # "34", "— 3 —", "-12-", "－ 7 －", "第 3 页", "第3页 共20页", "3 / 20": page numbers a PDF conversion leaves
 # between lines, and those of printed pages read by OCR (which may lose the dash on one side)
@@ -131,14 +139,43 @@ def _table_cell(raw_lines: list[str], k: int) -> bool:
     return any(0 <= j < len(raw_lines) and _FIGURE_CELL.match(raw_lines[j].strip()) for j in (k - 1, k + 1))
 
 
-def _physical_lines(raw: str) -> list[tuple[Mapped, bool, tuple[bool, str]]]:
-    """Split into artifact-free lines, each with whether a blank line came before it and its emphasis."""
-    out: list[tuple[Mapped, bool, tuple[bool, str]]] = []
+_Physical = tuple[Mapped, bool, tuple[bool, str], int]  # line, blank line before, emphasis, heading level it was given
+
+
+def _as_heading(out: list[_Physical], first: int, level: int) -> None:
+    """Lines out[first:] are one heading (a setext paragraph, a banner's title): joined into one line, Chinese
+    directly, as a title wrapped over lines is still one title."""
+    body = out[first][0]
+    for line, _, _, _ in out[first + 1:]:
+        body = _join(body, line)
+    out[first:] = [(body, out[first][1], out[first][2], level)]
+
+
+def _physical_lines(raw: str) -> list[_Physical]:
+    """Split into artifact-free lines, each with whether a blank line came before it, its emphasis and the heading
+    level its framing gives it (a setext underline, a banner above and below), 0 for none."""
+    out: list[_Physical] = []
     offset, gap = 0, True
     raw_lines = raw.split("\n")
+    paragraph = 0  # where in out the current paragraph (lines with no blank line between) starts
+    banner: int | None = None  # where in out the lines after an opening banner start
     for k, raw_line in enumerate(raw_lines):
         line = Mapped(raw_line, list(range(offset, offset + len(raw_line))))
         offset += len(raw_line) + 1
+        if _BANNER.match(raw_line.strip()):
+            if banner is not None and 0 < len(out) - banner <= _FRAMED and not gap:
+                _as_heading(out, banner, 1)
+                banner = None
+            else:
+                banner = len(out)
+            gap = True
+            continue
+        if _SETEXT.match(raw_line.strip()) and len(raw_line.strip()) >= 3 and not gap and out \
+                and k and raw_lines[k - 1].strip() and not any(_NOT_SETEXT.match(ln[0].text) or ln[3]
+                                                               for ln in out[paragraph:]):
+            _as_heading(out, paragraph, 1 if raw_line.strip()[0] == "=" else 2)
+            gap = True
+            continue
         line = line.sub(_BOOKMARK).sub(_QUOTE)
         emphasis = _emphasis(line.text)
         line = line.sub(_EMPHASIS)
@@ -151,7 +188,11 @@ def _physical_lines(raw: str) -> list[tuple[Mapped, bool, tuple[bool, str]]]:
             # Page numbers of the PDF conversion stand alone between wrapped lines (004: "34").
             gap = gap or not line.text or bool(_RULE.match(line.text))
             continue
-        out.append((line, gap, emphasis))
+        if gap:
+            paragraph = len(out)
+            if banner is not None and len(out) > banner:
+                banner = None  # a blank line inside the box: the banner was a rule, not a frame
+        out.append((line, gap, emphasis, 0))
         gap = False
     return out
 
@@ -254,8 +295,9 @@ def clean(raw: str, physical_lines: bool = False) -> CleanedDocument:
     """
     raw = raw.replace("\r\n", "\n")
     lines: list[Line] = []
-    for body, gap, (bold, lead) in _physical_lines(raw):
+    for body, gap, (bold, lead), framed in _physical_lines(raw):
         body, level = _split_md(body)
+        level = level or framed
         body, title_mark = _split_title_mark(body) if not level else (body, False)
         if body.text:
             lines.append(Line(body, level, gap, bold=bold, bold_lead=lead, title_mark=title_mark,

@@ -31,8 +31,15 @@ PROVIDER_FIELD = re.compile(
 # or a bare 来源 / 供稿 / 报送 / 申报); 参与单位 (participants) or a case code is not it. A value may hold
 # brackets, like any unit's name (X片区（Y综合保税区）, 中国（X）自由贸易试验区Y片区管理委员会).
 PROVIDER_LABELS = frozenset({"来源", "供稿", "报送", "申报"} | {
-    w + "单位" for w in ("报送", "供稿", "来源", "提供", "推荐", "申报", "牵头")})
+    w + "单位" for w in ("报送", "供稿", "来源", "提供", "推荐", "申报", "牵头")} | {
+    w + "主体" for w in ("申报", "报送", "实施")})  # 申报主体：X — the body that applied, as forms call it
+# Labels naming the units that joined the one reporting the case (co-applicants, partners): never its provider,
+# wherever they stand on the line (申报单位：X　联合申报：Y / 【协同单位】Y under 【申报主体】X).
+CO_UNIT_LABELS = frozenset({"联合申报", "联合申报单位", "协同单位", "协作单位", "参与单位", "配合单位", "合作单位",
+                            "支持单位", "共同申报", "共同申报单位"})
 _FIELD = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,6})\s*[：:]\s*(?P<value>\S.*?)$")
+# 【申报主体】X: a label set in lenticular brackets instead of followed by a colon, as field lists print it
+_BRACKET_FIELD = re.compile(r"^【\s*(?P<label>[\u4e00-\u9fff]{2,6})\s*】\s*(?P<value>\S.*?)$")
 _FIELD_SPLIT = re.compile(r"\s*(?:[；;｜|]|\s{2,}|\u3000+)\s*")
 _FIELD_VALUE = re.compile(r"^(?:[^（）()：:。，,；;！？!?“”]|[（(][^（）()：:。；;]{1,24}[）)]){2,40}$")
 # What a provider never is: a date or a batch (（2023年第1批报送） is a submission note under a title).
@@ -57,6 +64,10 @@ _DATED = re.compile(
 MASTHEAD_LINE = re.compile(
     r"第\s*\d{1,4}\s*期|^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$"
     r"|(?:[）)]|厅|局|办|委|会|室|部|院|中心|政府)\s*(?:编印|编发|编|主办)\s+\d{4}\s*年[\d\s月日]*$")
+# A saved web page's breadcrumbs, where the page sits on its site: 首页 > 新闻中心 > 工作动态. Navigation, never a title.
+# Its parts are names, so no sentence punctuation: 增速>10%，出口增速>8% is a sentence comparing figures.
+_CRUMB = r"[^>»›＞，。；！？,;!?]{1,16}"
+BREADCRUMB = re.compile(rf"^{_CRUMB}(?:\s*[>»›＞]\s*{_CRUMB}){{2,}}$")
 # TOC rows end in dot leaders and a page number: "1. 黄河流域… .....\t1"
 TOC_LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$|\t\s*\d{1,3}$")
 # A provider glued to the end of a title: 标题（X片区） / 标题（X提供） / 标题【X片区】
@@ -85,6 +96,19 @@ def heading_level(text: str) -> int:
 
 def is_heading_line(text: str) -> bool:
     return heading_level(text) > 0
+
+
+# What names a place rather than a body: a list of places (甲片区、乙片区 / 北京市、重庆市) says where a case was
+# done, all of them; a list of bodies (X海关、Y海关 / X管理委员会、Y局) names who applied, the first being the lead.
+_PLACE_SUFFIXES = ("区", "市", "省", "县", "州")
+
+
+def lead_unit(who: str) -> str:
+    """The provider of a list of units: the places of a case all together, else the lead (first) body."""
+    parts = [part.strip() for part in who.split("、")]
+    if len(parts) < 2 or all(part.endswith(_PLACE_SUFFIXES) for part in parts):
+        return who
+    return parts[0]
 
 
 def provider_of(text: str) -> str | None:
@@ -160,12 +184,18 @@ def field_provider(text: str) -> str | None:
         return None  # （来源：…） closes a news item and names where it was published, not who reported the case
     if text[:1] in "（(" and text[-1:] in "）)":
         text = text[1:-1].strip()
+    bracketed = _BRACKET_FIELD.match(text)
+    if bracketed:
+        text = f"{bracketed.group('label')}：{bracketed.group('value')}"
     fields = [_FIELD.match(part) for part in _FIELD_SPLIT.split(text) if part]
     if not fields or any(f is None for f in fields):
         return None
     for f in fields:
         assert f is not None
-        if re.sub(r"\s+", "", f.group("label")) in PROVIDER_LABELS:
+        label = re.sub(r"\s+", "", f.group("label"))
+        if label in CO_UNIT_LABELS:
+            continue  # a co-applicant, even when it is named first
+        if label in PROVIDER_LABELS:
             value = f.group("value").strip()
             if _FIELD_VALUE.match(value) and not _NOT_A_UNIT.search(value):
                 return fullwidth_brackets(value)
@@ -207,7 +237,14 @@ def block_starts(texts: list[str]) -> set[int]:
             starts.add(i)
         elif title_number(text) and any(provider_of(t) for t in texts[i + 1 : i + 4]):
             starts.add(i)  # a numbered title (1. / 案例一： / 【案例3】): a provider line follows within a few lines
+        elif _label_alone(text):
+            starts.add(i)  # 第二篇 / 案例3 alone on its line heads what follows; no line before it runs on into it
     return starts
+
+
+def _label_alone(text: str) -> bool:
+    numbered = title_number(text)
+    return bool(numbered and not numbered[2] and names_case(numbered[0]))
 
 
 def standalone_lines(texts: list[str]) -> set[int]:
@@ -283,7 +320,8 @@ def numeral(text: str) -> int | None:
 _TITLE_SEP = r"(?:[：:.．、|｜/]|[-–—]{1,2})?"
 TITLE_NUMBERING: list[tuple[str, re.Pattern[str]]] = [
     ("【案例N】", re.compile(rf"^[【\[〔]\s*案例\s*{_NUM}\s*[】\]〕]\s*{_TITLE_SEP}\s*(?P<rest>.*)$")),
-    ("案例N", re.compile(rf"^案例\s*{_NUM}\s*{_TITLE_SEP}\s*(?P<rest>(?![一二三四五六七八九十\d]).*)$")),
+    # 之 / 第 before the number mark it as an ordinal (案例之十一 / 案例第三), as 第 does on its own
+    ("案例N", re.compile(rf"^案例\s*[之第]?\s*{_NUM}\s*{_TITLE_SEP}\s*(?P<rest>(?![一二三四五六七八九十\d]).*)$")),
     ("第N", re.compile(rf"^第\s*{_NUM}\s*(?:个案例|案例|篇|章|部分|例)\s*{_TITLE_SEP}\s*(?P<rest>.*)$")),
     ("（一）", re.compile(rf"^[（(]\s*(?P<n>{_CN_NUMERAL})\s*[）)]\s*(?P<rest>.*)$")),
     ("一、", re.compile(rf"^(?P<n>{_CN_NUMERAL})\s*[、.．]\s*(?P<rest>.*)$")),
@@ -358,7 +396,8 @@ def strip_bullet(text: str) -> str:
 # bodies count, and boundaries.py believes it only when sibling titles repeat the form.
 _UNIT_SUFFIX = ("片区", "新区", "试验区", "保税区", "综合保税区", "自贸区", "自贸港", "市", "县", "州", "省", "局", "委",
                 "办", "中心", "海关", "管委会", "政府", "法院", "集团", "公司", "银行")
-_UNIT_PREFIX = re.compile(r"^(?P<unit>[\u4e00-\u9fff、]{2,30}?)\s*[：:]\s*(?P<rest>\S.{3,})$")
+# The unit stands before a colon or a bar (星港片区：标题 / 星港片区｜标题), as a web page's list sets it off.
+_UNIT_PREFIX = re.compile(r"^(?P<unit>[\u4e00-\u9fff、]{2,30}?)\s*[：:｜|]\s*(?P<rest>\S.{3,})$")
 
 
 def unit_prefix(text: str) -> tuple[str, str] | None:

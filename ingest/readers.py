@@ -265,7 +265,7 @@ def drop_running_lines(pages: list[str]) -> list[str]:
         return pages
     edges: list[set[str]] = []
     for text in pages:
-        edges.append({text.splitlines()[i].strip() for i in _edge_lines(text)} - {""})
+        edges.append({_running_key(text.splitlines()[i]) for i in _edge_lines(text)} - {""})
         edges[-1] = {ln for ln in edges[-1] if len(ln) <= _SHORT}
     counts: dict[str, int] = {}
     for found in edges:
@@ -278,8 +278,21 @@ def drop_running_lines(pages: list[str]) -> list[str]:
     for text in pages:
         lines = text.splitlines()
         edge = _edge_lines(text)
-        out.append("\n".join(ln for i, ln in enumerate(lines) if not (i in edge and ln.strip() in running)))
+        out.append("\n".join(ln for i, ln in enumerate(lines) if not (i in edge and _running_key(ln) in running)))
     return out
+
+
+_NUMERAL = re.compile(r"\d+|[一二三四五六七八九十百零〇两]+")
+_RUNNING_FIXED = 6  # characters a running line keeps besides its number: a book's or a part's name
+
+
+def _running_key(line: str) -> str:
+    """What a running line repeats from page to page: the line, its number masked when the rest of it is a name
+    (书名｜第三篇 on one page, 书名｜第四篇 on the next). A label and number alone (第三篇) opening a page is no
+    running line but a heading, so it keeps its number."""
+    line = line.strip()
+    masked = _NUMERAL.sub("#", line)
+    return masked if len(masked.replace("#", "")) >= _RUNNING_FIXED else line
 
 
 def _edge_lines(text: str) -> set[int]:

@@ -137,7 +137,10 @@ def _document_title(lines: list[Line], until: int) -> str | None:
     if heads:
         return _clean_title(max(heads, key=len))
     opening: list[str] = []
-    for k, line in enumerate(lines[:until]):
+    start = 0
+    while start < until and patterns.BREADCRUMB.match(lines[start].text):
+        start += 1  # a saved web page opens with where it sits on its site; its title comes next
+    for k, line in enumerate(lines[start:until]):
         if k and (line.gap_before or patterns.MASTHEAD_LINE.search(line.text)) \
                 or patterns.ends_sentence(line.text) or len(line.text) > 40 \
                 or patterns.title_number(line.text) \

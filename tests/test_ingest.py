@@ -228,6 +228,11 @@ def test_cases_api(shipped_index):
      ["— 1 —\n（一）案例甲\n正文一。", "— 2 —\n正文二。", "— 3 —\n正文三。"]),
     # a footer at the bottom of most pages goes too
     (["正文一。\n内部资料", "正文二。\n内部资料", "正文三。"], ["正文一。", "正文二。", "正文三。"]),
+    # a running header that changes only by its number (the book's name and its part) is still one
+    (["正文一。\n星港案例选编｜第一篇\n- 1 -", "正文二。\n星港案例选编｜第一篇\n- 2 -", "正文三。\n星港案例选编｜第二篇\n- 3 -"],
+     ["正文一。\n- 1 -", "正文二。\n- 2 -", "正文三。\n- 3 -"]),
+    # must not fire: a label and its number opening pages (第一篇, 第二篇) are headings, not a running line
+    (["第一篇\n标题甲\n正文一。", "第二篇\n标题乙\n正文二。"], ["第一篇\n标题甲\n正文一。", "第二篇\n标题乙\n正文二。"]),
     # must not fire: one page, a line repeated only in the middle of pages, a long sentence repeated at the top
     (["标题\n正文。"], ["标题\n正文。"]),
     (["甲\n一、主要做法\n乙\n丙\n丁", "戊\n一、主要做法\n己\n庚\n辛"], ["甲\n一、主要做法\n乙\n丙\n丁", "戊\n一、主要做法\n己\n庚\n辛"]),

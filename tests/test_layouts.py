@@ -793,6 +793,205 @@ def txt_labelled_titles_with_codes(tmp: Path) -> tuple[Path, Expected]:
         [(k + 1, TITLES[k], f"{PLACES[k]}商务局") for k in range(3)], {k + 1: [figure(k)] for k in range(3)})
 
 
+# ---------------------------------------------------------------- layouts of newdocs_v4's kind (invented content)
+
+
+def docx_autonumbered_titles_provider_after_body(tmp: Path) -> tuple[Path, Expected]:
+    """Case titles numbered only by Word's list numbering ("%1．", no number in the text), typed 一、 sections, other
+    auto-numbered lists (（%1） criteria in the editor's note, a ● bullet list inside a case), a right-aligned 报送单位：
+    after each body (one naming three bodies: the first leads), a right-aligned data source under a table, and the
+    office's signature after the last case."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    d = _docx()
+    cover = d.add_paragraph()
+    cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cover.add_run("星港自由贸易港制度创新案例（第九批）").bold = True
+    d.add_paragraph("星港市自由贸易港工作办公室").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    d.add_paragraph().add_run("编者按").bold = True
+    d.add_paragraph("本批案例经各部门申报、专家评审后选出，现印发供学习借鉴。评选遵循以下原则：")
+    criteria = _numbered(d, "decimal", "（%1）")
+    for text in ("首创性原则。案例为全国首创。", "实效性原则。案例已落地运行半年以上。", "可复制原则。做法具有普遍意义。"):
+        _number(d.add_paragraph(text), criteria)
+    titles = _numbered(d, "decimal", "%1．")
+    bullets = _numbered(d, "bullet", "●")
+    units = [f"{PLACES[0]}交通运输局", f"{PLACES[1]}海关、{PLACES[1]}税务局、{PLACES[1]}商务局", f"{PLACES[2]}市场监督管理局"]
+    for k in range(3):
+        title = d.add_paragraph()
+        run = title.add_run(TITLES[k])
+        run.bold, run.font.size = True, Pt(16)
+        _number(title, titles)
+        d.add_paragraph().add_run("一、背景情况").bold = True
+        d.add_paragraph(body(k)[0])
+        d.add_paragraph().add_run("二、主要做法").bold = True
+        d.add_paragraph("（一）建立部门协同机制。推行线上预审，材料一次提交。")
+        if k == 0:
+            for text in ("A类企业原则上不开展现场检查；", "B类企业按季度抽查；", "C类企业逐票核查。"):
+                _number(d.add_paragraph(text), bullets)
+        d.add_paragraph().add_run("三、取得成效").bold = True
+        d.add_paragraph(body(k)[1])
+        if k == 1:
+            _table(d, [["指标", "2023年", "2024年"], ["办理时间（小时）", "20", table_figure(k)]])
+            d.add_paragraph(f"（数据来源：{PLACES[1]}统计局）").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        d.add_paragraph(f"报送单位：{units[k]}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    d.add_paragraph("星港市自由贸易港工作办公室").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    d.add_paragraph("2024年9月10日").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    path = tmp / "autonum.docx"
+    d.save(path)
+    leads = [units[0], f"{PLACES[1]}海关", units[2]]
+    return path, Expected([(k + 1, TITLES[k], leads[k]) for k in range(3)],
+                          {k + 1: [figure(k)] for k in range(3)} | {2: [figure(1), table_figure(1)]},
+                          title="星港自由贸易港制度创新案例（第九批）", outside=["2024年9月10日"])
+
+
+def md_setext_headings(tmp: Path) -> tuple[Path, Expected]:
+    """Setext headings only (=== / ---): a two-line H1 title, H2 cases 案例之十一　标题 numbered on from an earlier
+    batch (one title underlined over two lines), a contents list repeating the titles, mentions of the earlier batch's
+    cases, > 申报单位：X　　联合申报：Y, thematic breaks after a blank line (--- and * * *), a table, a closing H2."""
+    cn = ["十一", "十二", "十三"]
+    leads = [f"{PLACES[0]}综合保税区管理委员会", f"{PLACES[1]}海关", f"中国（{PLACES[2][:2]}）自由贸易试验区中心片区管理局"]
+    providers = [f"{leads[0]}　　联合申报：{PLACES[0]}海关", f"{leads[1]}、{PLACES[2]}海关", leads[2]]
+    text = ("星港自贸试验区最佳实践案例\n（第二批·续编）\n====================\n\n星港市自贸办　编印　|　2024年8月\n\n"
+            "编者说明\n--------\n\n本续编的案例编号接续第一批（共10个），其中案例之四和案例之七已在全国推广。\n\n"
+            + "".join(f"- 案例之{cn[k]}　{TITLES[k]}\n" for k in range(3)) + "\n* * *\n\n")
+    for k in range(3):
+        title = f"{TITLES[k][:6]}\n{TITLES[k][6:]}" if k == 0 else TITLES[k]
+        text += f"案例之{cn[k]}　{title}\n------------------\n\n> 申报单位：{providers[k]}\n\n"
+        text += f"**一、改革背景**\n\n{body(k)[0]}\n\n**二、实践成效**\n\n{body(k)[1]}\n\n"
+        if k == 1:
+            text += f"| 指标 | 改革前 | 改革后 |\n| --- | --- | --- |\n| 办理时间 | 20小时 | {table_figure(k)} |\n\n"
+        text += "---\n\n"
+    text += "附：数据说明\n----------\n\n本汇编数据截至2024年6月底，全年计划推广12项。\n"
+    path = tmp / "setext.md"
+    path.write_text(text, encoding="utf-8")
+    return path, Expected([(11 + k, TITLES[k], leads[k]) for k in range(3)],
+                          {11 + k: [figure(k)] for k in range(3)} | {12: [figure(1), table_figure(1)]},
+                          title="星港自贸试验区最佳实践案例（第二批·续编）", outside=["全年计划推广12项"])
+
+
+def pdf_contents_running_headers_wrapped_titles(tmp: Path) -> tuple[Path, Expected]:
+    """A PDF: a cover, a contents page (第一篇 | 标题 | page, as cells of one row), a running header that changes with
+    its part (书名｜第N篇) and a - N - footer on every body page, each case opening with 第X篇 alone, a title wrapped
+    over two lines, 申报单位：X under it (three bodies in one case: the first leads); one case runs over two pages."""
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    cn = ["一", "二", "三"]
+    long_titles = [f"{PLACES[k][:2]}非资源性产品“集采分销+溯源认证”{TITLES[k]}" for k in range(3)]
+    units = [f"中国（星港）自由贸易试验区{PLACES[0][:2]}片区管理委员会", f"{PLACES[1]}海关",
+             f"{PLACES[2]}商务局、{PLACES[2]}海关、{PLACES[2]}税务局"]
+    leads = [units[0], units[1], f"{PLACES[2]}商务局"]
+
+    def wrap(text: str, width: int = 30) -> list[str]:
+        return [text[j:j + width] for j in range(0, len(text), width)]
+
+    c = canvas.Canvas(str(path := tmp / "contents.pdf"), pagesize=(595, 842))
+    c.setTitle("星港自贸试验区制度创新案例选编（2024年第一辑）")
+    c.setFont("STSong-Light", 22)
+    for j, line in enumerate(("星港自贸试验区", "制度创新案例选编", "（2024年第一辑）")):
+        c.drawCentredString(297, 600 - 30 * j, line)
+    c.showPage()
+    c.setFont("STSong-Light", 16)
+    c.drawCentredString(297, 780, "目录")
+    c.setFont("STSong-Light", 11)
+    for k in range(3):
+        y = 740 - 24 * k
+        c.drawString(60, y, f"第{cn[k]}篇")
+        c.drawString(120, y, long_titles[k])
+        c.drawRightString(535, y, str(1 + 2 * k))
+    c.showPage()
+    page = 0
+
+    def start_page(part: str) -> float:
+        nonlocal page
+        page += 1
+        c.setFont("STSong-Light", 9)
+        c.drawString(60, 810, f"星港自贸试验区制度创新案例选编｜第{part}篇")
+        c.drawCentredString(297, 30, f"- {page} -")
+        return 770
+
+    for k in range(3):
+        y = start_page(cn[k])
+        c.setFont("STSong-Light", 14)
+        c.drawCentredString(297, y, f"第{cn[k]}篇")
+        y -= 30
+        c.setFont("STSong-Light", 18)
+        for line in (long_titles[k][:20], long_titles[k][20:]):
+            c.drawCentredString(297, y, line)
+            y -= 26
+        c.setFont("STSong-Light", 10)
+        rows = [f"申报单位：{units[k]}", "一、改革背景", *wrap(body(k)[0]), "二、实施成效", *wrap(body(k)[1])]
+        for row in rows:
+            c.drawString(60, y, row)
+            y -= 18
+        if k == 0:
+            c.showPage()
+            y = start_page(cn[k])
+            c.setFont("STSong-Light", 10)
+            for row in wrap("下一步，将把该模式扩展到更多品类，力争到2025年进口货值突破30亿元。"):
+                c.drawString(60, y, row)
+                y -= 18
+        c.showPage()
+    c.save()
+    return path, Expected([(k + 1, long_titles[k], leads[k]) for k in range(3)],
+                          {k + 1: [figure(k)] for k in range(3)} | {1: [figure(0), "突破30亿元"]},
+                          title="星港自贸试验区制度创新案例选编（2024年第一辑）")
+
+
+def txt_saved_web_page_units_before_titles(tmp: Path) -> tuple[Path, Expected]:
+    """A saved government web page: breadcrumbs, the notice title, a 发布时间/来源/字号 line, a numbered attachment list,
+    the signature, then cases （n）X片区｜标题 (the unit before the bar; one names a zone and a customs office, the zone
+    leading), （1） measures inside a case, a title holding a bracket, then the page's source, related articles, footer."""
+    zones = ["青岚片区", "鹭洲片区", "清溪片区", "青岚片区"]
+    titles = TITLES[:3] + ["中欧班列（星港）“铁路运单物权化”融资服务"]
+    lines = ["首页 > 政务公开 > 政策文件 > 通知公告", "星港省商务厅关于印发星港自贸试验区第六批最佳实践案例的通知",
+             "发布时间：2024-07-03 10:15　　来源：星港省商务厅　　字号：[大 中 小]", "【打印本页】　【关闭窗口】",
+             "各片区管委会，省直有关单位：", "为深入推进制度创新，现将第六批最佳实践案例印发给你们，请结合实际复制推广。",
+             "附件：1.星港自贸试验区第六批最佳实践案例汇编.pdf\n2.第六批最佳实践案例复制推广责任分工表.xlsx",
+             "星港省商务厅\n2024年7月1日", "星港自贸试验区第六批最佳实践案例"]
+    for k in range(4):
+        unit = f"{zones[k]}、{PLACES[k][:2]}海关" if k == 2 else zones[k]
+        lines += [f"（{k + 1}）{unit}｜{titles[k]}", "一、背景情况", body(k)[0], "二、主要做法"]
+        if k == 1:
+            lines += ["（1）推动保税交割业务落地。协调期货交易所设立交割库。", "（2）建立保税仓单登记系统。实现全程可追溯。"]
+        else:
+            lines += ["建立部门协同机制，推行线上预审，材料一次提交。"]
+        lines += ["三、取得成效", body(k)[1]]
+    lines += ["（本文来源：星港省商务厅　责任编辑：林一）", "相关文章：\n· 青岚片区推出铁路提单融资服务\n· 第五批最佳实践案例发布",
+              "主办单位：星港省商务厅　　承办单位：星港省商务厅信息中心"]
+    return _write(tmp, "notice_web.txt", lines), Expected(
+        [(k + 1, titles[k], zones[k]) for k in range(4)], {k + 1: [figure(k)] for k in range(4)},
+        title="星港省商务厅关于印发星港自贸试验区第六批最佳实践案例的通知")
+
+
+def txt_banner_framed_titles(tmp: Path) -> tuple[Path, Expected]:
+    """Each case in a ━━━ banner as 篇目一　标题 (one title continuing on a second line inside the box), 【申报主体】 the
+    provider (two bodies: the first leads) and 【协同单位】 not; the document title and a closing 附　件 block are in
+    banners too; an editor's note names 篇目二 in passing."""
+    rule = "━" * 30
+    cn = ["一", "二", "三"]
+    units = [f"{PLACES[0]}海关", f"{PLACES[1][:2]}片区管理委员会、{PLACES[1]}司法局", f"{PLACES[2]}数据资源局"]
+    text = f"{rule}\n中国（星港）自由贸易试验区\n2024年度制度创新成果汇编（篇目选）\n{rule}\n星港省自贸办　2024年11月\n\n"
+    text += ("【编辑说明】\n本汇编从年度各片区、各部门报送的42项制度创新成果中选取3篇，按申报时间排列，篇目二、篇目三为跨部门"
+             "协同成果，各篇均经专家评审并征求相关部门意见，数据截至2024年9月底。\n\n")
+    for k in range(3):
+        title = f"{TITLES[k][:5]}\n{TITLES[k][5:]}" if k == 0 else TITLES[k]
+        text += f"{rule}\n篇目{cn[k]}　{title}\n{rule}\n【申报主体】{units[k]}\n【协同单位】{PLACES[k]}商务局、{PLACES[k]}交通运输局\n"
+        text += f"【关键词】通关便利；协同监管\n【改革背景】\n{body(k)[0]}\n【主要做法】\n1．设立服务专窗，实行一窗受理。\n"
+        text += f"2．对信用良好企业实施批次检验。\n【实践成效】\n{body(k)[1]}\n\n"
+    text += f"{rule}\n附　件\n{rule}\n【评审专家组】林一（组长）、陈二\n【联系人】省自贸办制度创新处　0551-6000000\n"
+    path = tmp / "banners.txt"
+    path.write_text(text, encoding="utf-8")
+    leads = [units[0], f"{PLACES[1][:2]}片区管理委员会", units[2]]
+    return path, Expected([(k + 1, TITLES[k], leads[k]) for k in range(3)], {k + 1: [figure(k)] for k in range(3)},
+                          title="中国（星港）自由贸易试验区2024年度制度创新成果汇编（篇目选）",
+                          outside=["0551-6000000"])
+
+
 LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "docx: Title, auto-numbered Heading 1, 【改革背景】 Heading 2, tables": docx_heading_styles,
     "docx: Heading 1, bold run-in 做法：, 报送单位：X after the body": docx_bold_labels_tail_provider,
@@ -829,6 +1028,11 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "md: ◆ 单位：标题 bullets, ▶ run-in labels, ■ closing targets": md_bullet_digest_units_in_titles,
     "txt: one unnumbered case, 来源：X, ◇ sections, —— …审核": txt_single_unnumbered_case_with_source,
     "txt: Case N: titles over 案例编号 codes": txt_labelled_titles_with_codes,
+    "docx: titles numbered by Word's list numbering only, 报送单位 after bodies, signature": docx_autonumbered_titles_provider_after_body,
+    "md: setext headings, 案例之十一 numbered on, contents list, 联合申报": md_setext_headings,
+    "pdf: contents page, running header 书名｜第N篇, 第X篇 over wrapped titles": pdf_contents_running_headers_wrapped_titles,
+    "txt: saved web page, （n）X片区｜标题, breadcrumbs, related articles": txt_saved_web_page_units_before_titles,
+    "txt: ━━━ banners framing 篇目N titles, 【申报主体】 / 【协同单位】, 附件 banner": txt_banner_framed_titles,
 }
 
 

@@ -23,6 +23,8 @@ from ingest.clean import clean
     ("二十三、跨境贸易新机制", ("一、", 23, "跨境贸易新机制")),
     ("（3）跨境贸易新机制", ("（1）", 3, "跨境贸易新机制")),
     ("第二篇 跨境贸易新机制", ("第N", 2, "跨境贸易新机制")),
+    ("案例之十一\u3000跨境贸易新机制", ("案例N", 11, "跨境贸易新机制")),  # 之 marks an ordinal, like 第
+    ("案例第三：跨境贸易新机制", ("案例N", 3, "跨境贸易新机制")),
     # a label of its own before the number: the family is the label, a separator must follow the number
     ("重点案例1\u3000数字口岸监管新模式", ("重点案例N", 1, "数字口岸监管新模式")),
     ("【重点案例】01 数字口岸监管新模式", ("【重点案例】N", 1, "数字口岸监管新模式")),
@@ -42,6 +44,7 @@ from ingest.clean import clean
     ("十佳案例", None),
     ("案例集", None),
     ("案例分析", None),
+    ("案例之外的做法", None),
     ("表1　年度案例清单", None),  # captions are never titles
     ("图2 办理流程", None),
     ("近3年来企业数量持续增长", None),  # no separator after the number: running text
@@ -60,10 +63,14 @@ def test_title_number(text, expected):
     ("青岚片区：数字口岸监管新模式", ("青岚片区", "数字口岸监管新模式")),
     ("青岚片区、鹭洲片区：跨境贸易新机制", ("青岚片区、鹭洲片区", "跨境贸易新机制")),
     ("星港市商务局：跨境贸易新机制", ("星港市商务局", "跨境贸易新机制")),
+    ("青岚片区｜数字口岸监管新模式", ("青岚片区", "数字口岸监管新模式")),  # a web page's list sets the unit off by a bar
+    ("青岚片区、星港海关|跨境贸易新机制", ("青岚片区、星港海关", "跨境贸易新机制")),
     # must not fire: what precedes the colon is no unit
     ("数字口岸：监管新模式探索", None),
     ("2023年：全年办理1200件", None),
     ("做法：建立数据平台", None),
+    ("数字口岸｜监管新模式探索", None),
+    ("指标 | 改革前 | 改革后", None),
 ])
 def test_unit_prefix(text, expected):
     assert patterns.unit_prefix(text) == expected
@@ -109,6 +116,10 @@ def test_cn_to_int(text, expected):
     ("| 申报单位 | 中国（星港）自由贸易试验区管理委员会 |", ("中国（星港）自由贸易试验区管理委员会", "field")),
     ("（中国（星港）自贸试验区提供）", ("中国（星港）自贸试验区", "bracket")),
     ("| 案例名称 | 数字口岸 | 申报单位 | 星港市商务局 |", ("星港市商务局", "field")),  # a form's row of two fields
+    # a label in 【】 is a field like label：value; co-applicants are never the provider, wherever they stand
+    ("【申报主体】星港海关", ("星港海关", "field")),
+    ("申报单位：星港东区管理委员会\u3000\u3000联合申报：银湾海关", ("星港东区管理委员会", "field")),
+    ("联合申报：银湾海关\u3000\u3000申报单位：星港东区管理委员会", ("星港东区管理委员会", "field")),
     # must not fire
     ("——记一线关员的改革故事", None),
     ("—推广应用”的工作推进模式，树", None),
@@ -125,6 +136,10 @@ def test_cn_to_int(text, expected):
     ("（本期稿件由各片区综合办提供，星港市自贸办（综合处）汇编）", None),
     ("| 协作单位 | 星港海关 |", None),  # a partner, not the provider
     ("| 申报单位 | 联系处室 | 联系人 |", None),  # a contact table's header
+    ("【协同单位】银湾市商务局、银湾市交通运输局", None),
+    ("联合申报：银湾海关", None),
+    ("【关键词】通关便利；协同监管", None),
+    ("【改革背景】", None),
 ])
 def test_provider_line(text, expected):
     assert patterns.provider_line(text) == expected
@@ -274,3 +289,64 @@ def test_hard_wrapped_bilingual_lines_keep_their_breaks():
     lines = clean("\n".join(rows)).lines
     assert [ln.text for ln in lines[:7]] == rows[:7]
     assert [ln.text for ln in lines[7:]] == [para] * 3 + ["成效 Results"] + [para] * 3
+
+
+@pytest.mark.parametrize("who,lead", [
+    # a list of bodies: the first applied, the others joined it
+    ("星港海关、银湾海关、明川海关", "星港海关"),
+    ("中国（星港）自由贸易试验区青岚片区管理委员会、星港海关", "中国（星港）自由贸易试验区青岚片区管理委员会"),
+    ("青岚片区、星港海关", "青岚片区"),
+    # must not fire: one unit, or a list of places (they did the case together)
+    ("星港市商务局", "星港市商务局"),
+    ("青岚片区、鹭洲片区", "青岚片区、鹭洲片区"),
+    ("星港市、银湾市、明川市", "星港市、银湾市、明川市"),
+])
+def test_lead_unit(who, lead):
+    assert patterns.lead_unit(who) == lead
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("首页 > 政务公开 > 政策文件 > 通知公告", True),
+    ("首页 » 新闻中心 » 工作动态", True),
+    # must not fire
+    ("星港省商务厅关于印发最佳实践案例的通知", False),
+    ("增速 > 10%", False),
+    ("进口额由3亿元增至5亿元，增速>10%，出口增速>8%，总额>百亿元。", False),
+])
+def test_breadcrumb(text, expected):
+    assert bool(patterns.BREADCRUMB.match(text)) is expected
+
+
+def _headings(raw: str) -> list[tuple[int, str]]:
+    return [(line.md_level, line.text) for line in clean(raw).lines]
+
+
+@pytest.mark.parametrize("raw,expected", [
+    # setext: the paragraph right above === / --- is a heading, its lines one title
+    ("星港案例汇编\n（第二批）\n=====\n\n案例之十一　跨境贸易\n新机制\n------\n\n正文。",
+     [(1, "星港案例汇编（第二批）"), (2, "案例之十一　跨境贸易新机制"), (0, "正文。")]),
+    # a banner frames a heading, over up to three lines
+    ("━━━━━━\n篇目一　跨境贸易\n新机制\n━━━━━━\n【申报主体】星港海关",
+     [(1, "篇目一　跨境贸易新机制"), (0, "【申报主体】星港海关")]),
+    # must not fire: --- after a blank line is a thematic break; * * * too; a list item or a table row over --- is none
+    ("正文一。\n\n---\n\n正文二。\n\n* * *\n\n正文三。", [(0, "正文一。"), (0, "正文二。"), (0, "正文三。")]),
+    ("- 甲项\n- 乙项\n---\n\n正文。", [(0, "- 甲项"), (0, "- 乙项"), (0, "正文。")]),
+    # a blank line inside the box, or more than three lines: rules, not a frame
+    ("━━━━━━\n第一段\n\n第二段\n━━━━━━", [(0, "第一段"), (0, "第二段")]),
+    ("━━━━━━\n一行。\n二行。\n三行。\n四行。\n━━━━━━", [(0, "一行。"), (0, "二行。"), (0, "三行。"), (0, "四行。")]),
+])
+def test_setext_headings_and_banners(raw, expected):
+    assert _headings(raw) == expected
+
+
+@pytest.mark.parametrize("texts,starts", [
+    # a label and number alone (第二篇 / 案例3 / CASE IX) heads what follows: a contents row before it never runs on
+    (["目录", "第一篇", "数字口岸监管新模式", "第二篇", "跨境贸易新机制"], {1, 3}),
+    (["正文未完", "CASE IX", "Port reform"], {1}),
+    # must not fire: a number with its title (a provider line must follow), a batch, a label naming no case
+    (["正文未完", "第二篇 跨境贸易新机制", "正文续"], set()),
+    (["正文未完", "第二批制度创新案例", "正文续"], set()),
+    (["正文未完", "专题三", "正文续"], set()),
+])
+def test_a_label_and_number_alone_starts_a_block(texts, starts):
+    assert patterns.block_starts(texts) == starts
