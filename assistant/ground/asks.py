@@ -162,7 +162,9 @@ def misfits(query: Query, evidence: Evidence, case_text: Callable[[Case], str] |
     names = [m.group(0) for m in _ORGANISATION.finditer(query.question)] if query.language == "zh" else []
     # A place the case names once in passing ("丽水方案里，松阳…" when the figure is all of 丽水's) is such a name too.
     # Only a place the question itself names: an English question's compounds ("Yiwu FTZ" → 义乌自贸区) are not.
-    names += [p for p in query.place_terms if p not in names and (p in query.question or p in query.places)]
+    # Not in a comparison: each side's case names the other side's words in passing ("越南盾" is Honghe's side).
+    names += [p for p in query.place_terms if p not in names and (p in query.question or p in query.places)
+              and query.intent != "compare"]
     seen: dict[int, str] = {}
 
     def near(sentence: int) -> str:

@@ -258,6 +258,15 @@ def kind_fits(wants: str, kinds: set[str], units: list[str] | None = None, text:
     return 0.5 if "figure" in kinds and wants not in ("date", "name") else 0.0
 
 
+def _ask_fits(ask: Ask, sentence: _Sentence) -> float:
+    """kind_fits for an ask: a change asked of an amount ("汇兑成本下降了多少") is as often stated as a rate
+    ("下降0.35个百分点") as in the amount's own unit ("每吨降低约18元"), so a percentage answers it too."""
+    fit = kind_fits(ask.wants, sentence.kinds, ask.units, sentence.text)
+    if ask.relation == "change" and ask.wants in ("money", "time", "quantity", "count") and "percent" in sentence.kinds:
+        return max(fit, 1.0)
+    return fit
+
+
 # What an organisation or a programme is called: a name ends in one of these (宁波银行, 霍英东研究院, 钱江海关).
 _ORG_SUFFIX = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(?:银行|公司|集团|中心|研究院|研究所|大学|学院|交易所|协会|商会|委员会|法院|海关|"
                          r"局|厅|办公室|领导小组|小组|平台|基地|系统|机构|基金|联盟|园区|港|站|馆|署)")
@@ -344,7 +353,7 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
                 lex = (1 - settings.focus_share) * lex + settings.focus_share * _windowed(focus, focus_weights, sentences, i)
             if own_words:
                 lex = max(lex, _gloss_lexical(own_words, own_weights, sentences, i))
-            fit = kind_fits(ask.wants, s.kinds, ask.units, s.text) if ask.wants_figure or ask.wants == "date" else 0.0
+            fit = _ask_fits(ask, s) if ask.wants_figure or ask.wants == "date" else 0.0
             if years and not any(y in f"{sentences[i - 1].text if i else ''}{s.text}" for y in years):
                 fit = min(fit, 0.5)  # "2021年开行多少列": a count from another year is not the one asked for
             score = (settings.lexical_weight * lex + settings.question_weight * q_lex[i]
@@ -362,7 +371,7 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
         assert best is not None
         score, i, lex, dense_i, fit = best
         chosen = {i}
-        fits = [kind_fits(ask.wants, x.kinds, ask.units, x.text) if ask.wants_figure else 0.0 for x in sentences]
+        fits = [_ask_fits(ask, x) if ask.wants_figure else 0.0 for x in sentences]
         with_figure = [j for j in range(len(sentences)) if fits[j] >= 1.0 and scores[j] > -1e8]
         if ask.wants_figure and fit < 1.0 and with_figure:
             # The best sentence that states a figure of the kind asked joins the best one when it is not far behind:
@@ -376,7 +385,7 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
             # The topic sentence and the figure are often neighbours: "…推出…模式。实施以来，时间由…缩短至…"
             for j in (i + 1, i - 1):
                 if 0 <= j < len(sentences) and sentences[j].case is sentences[i].case \
-                        and kind_fits(ask.wants, sentences[j].kinds, ask.units, sentences[j].text) >= 1.0 \
+                        and _ask_fits(ask, sentences[j]) >= 1.0 \
                         and scores[j] >= score - settings.neighbour_margin:
                     chosen.add(j)
                     fit = 1.0
@@ -388,7 +397,7 @@ def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettin
         needs_kind = ask.wants_figure or ask.wants == "date"
         for j in ranked[1 : 1 + settings.runner_ups]:
             if j not in chosen and scores[j] >= score - settings.runner_up_margin and (
-                    not needs_kind or kind_fits(ask.wants, sentences[j].kinds, ask.units, sentences[j].text) >= 1.0):
+                    not needs_kind or _ask_fits(ask, sentences[j]) >= 1.0):
                 chosen.add(j)
         for j in chosen:
             picked.setdefault(j, set()).add(k)
