@@ -101,7 +101,7 @@ def line_provider(text: str) -> str | None:
     if m and re.sub(r"\s+", "", m.group("label")) in patterns.FALLBACK_PROVIDER_LABELS | patterns.PROVIDER_LABELS:
         return _unit_of(m.group("value"))
     m = _BY.search(text)
-    if m:
+    if m and not patterns.label_lead(text):  # 做法：由海关提供数据… is a section's text, not a note on who reported it
         return _unit_of(m.group("who").removeprefix("本案例").removeprefix("本单位"))
     m = _BRACKET_LINE.match(text)
     if m:
@@ -167,7 +167,7 @@ def _table_cases(lines: list[Line]) -> Segmented | None:
     """A table whose rows each hold a long text cell: one case a row, the header naming title and provider columns."""
     rows = [(i, _cells(line)) for i, line in enumerate(lines)]
     rows = [(i, cells) for i, cells in rows if cells]
-    for h, (at, header) in enumerate(rows):
+    for h, (_, header) in enumerate(rows):
         columns = _header_columns(header)
         if columns is None:
             continue
@@ -276,8 +276,7 @@ def _marker(text: str) -> tuple[str, int | None, str, str | None]:
         return f"{key}num:{numbered[0]}", numbered[1], numbered[2], None
     m = _NUMBERING.match(text)
     if m:
-        pre = m.group("pre") or ""
-        sig = (pre if pre.isalpha() else pre) + "N" + (m.group("post").strip() or " ")
+        sig = (m.group("pre") or "") + "N" + (m.group("post").strip() or " ")  # Q3： / IV. / （3） keep their frame
         return f"{key}num:{sig}", patterns.numeral(m.group("n")), m.group("rest"), None
     m = _TAG.match(text)
     if m:
