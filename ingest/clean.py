@@ -83,6 +83,10 @@ class Line:
     bold_lead: str = ""  # the emphasised words a paragraph starts with (**做法：**…), without markers
     title_mark: bool = False  # the document's title, as marked by its format (Word's Title style)
     table_row: bool = False  # a row of a table: | cell | cell |
+    # The first line of a page or a slide: after a form feed, a rule (--- / * * *) or a printed 第N页. Only the
+    # layout-agnostic fallback reads it (a collection of one case a page); a bare page number is no break, since PDF
+    # conversions leave one in the middle of a wrapped paragraph.
+    page_start: bool = False
 
     @property
     def text(self) -> str:
@@ -139,16 +143,19 @@ def _table_cell(raw_lines: list[str], k: int) -> bool:
     return any(0 <= j < len(raw_lines) and _FIGURE_CELL.match(raw_lines[j].strip()) for j in (k - 1, k + 1))
 
 
-_Physical = tuple[Mapped, bool, tuple[bool, str], int]  # line, blank line before, emphasis, heading level it was given
+# line, blank line before, emphasis, heading level it was given, first line of a page
+_Physical = tuple[Mapped, bool, tuple[bool, str], int, bool]
+# What ends a page or a slide: a printed 第N页 (共M页), as opposed to a bare page number
+_PAGE_MARK = re.compile(r"^[-—–－\s]*第\s*\d{1,3}\s*页")
 
 
 def _as_heading(out: list[_Physical], first: int, level: int) -> None:
     """Lines out[first:] are one heading (a setext paragraph, a banner's title): joined into one line, Chinese
     directly, as a title wrapped over lines is still one title."""
     body = out[first][0]
-    for line, _, _, _ in out[first + 1:]:
+    for line, _, _, _, _ in out[first + 1:]:
         body = _join(body, line)
-    out[first:] = [(body, out[first][1], out[first][2], level)]
+    out[first:] = [(body, out[first][1], out[first][2], level, out[first][4])]
 
 
 def _physical_lines(raw: str) -> list[_Physical]:
@@ -159,7 +166,9 @@ def _physical_lines(raw: str) -> list[_Physical]:
     raw_lines = raw.split("\n")
     paragraph = 0  # where in out the current paragraph (lines with no blank line between) starts
     banner: int | None = None  # where in out the lines after an opening banner start
+    page = False  # a page or slide ended before the next line
     for k, raw_line in enumerate(raw_lines):
+        page = page or "\f" in raw_line
         line = Mapped(raw_line, list(range(offset, offset + len(raw_line))))
         offset += len(raw_line) + 1
         if _BANNER.match(raw_line.strip()):
@@ -187,13 +196,14 @@ def _physical_lines(raw: str) -> list[_Physical]:
         if not line.text or _RULE.match(line.text) or page_number or _TABLE_RULE.match(line.text):
             # Page numbers of the PDF conversion stand alone between wrapped lines (004: "34").
             gap = gap or not line.text or bool(_RULE.match(line.text))
+            page = page or bool(_RULE.match(line.text) or _PAGE_MARK.match(line.text))
             continue
         if gap:
             paragraph = len(out)
             if banner is not None and len(out) > banner:
                 banner = None  # a blank line inside the box: the banner was a rule, not a frame
-        out.append((line, gap, emphasis, 0))
-        gap = False
+        out.append((line, gap, emphasis, 0, page))
+        gap = page = False
     return out
 
 
@@ -277,12 +287,13 @@ def _unwrap(lines: list[Line], gaps_break: bool = False) -> list[Line]:
             or patterns.ends_sentence(prev)
             or len(lines[prev_i].text) < short
             or _script_change(lines[prev_i].text, line.text)
+            or line.page_start  # a slide's lines never run on into the next slide
         )
         if breaks:
             out.append(line)
         else:
             joined = Line(_join(out[-1].body, line.body), out[-1].md_level, out[-1].gap_before,
-                          bold_lead=out[-1].bold_lead, title_mark=out[-1].title_mark)
+                          bold_lead=out[-1].bold_lead, title_mark=out[-1].title_mark, page_start=out[-1].page_start)
             out[-1] = joined
     return out
 
@@ -295,13 +306,13 @@ def clean(raw: str, physical_lines: bool = False) -> CleanedDocument:
     """
     raw = raw.replace("\r\n", "\n")
     lines: list[Line] = []
-    for body, gap, (bold, lead), framed in _physical_lines(raw):
+    for body, gap, (bold, lead), framed, page in _physical_lines(raw):
         body, level = _split_md(body)
         level = level or framed
         body, title_mark = _split_title_mark(body) if not level else (body, False)
         if body.text:
             lines.append(Line(body, level, gap, bold=bold, bold_lead=lead, title_mark=title_mark,
-                              table_row=body.text.startswith("|")))
+                              table_row=body.text.startswith("|"), page_start=page))
     # Headings, titles, provider lines and table rows are short by nature; only running text tells.
     # OCR'd rows (physical_lines) are always unwrapped, however few there are.
     wrapped = bool(lines) and (physical_lines or is_hard_wrapped(

@@ -63,7 +63,9 @@ _DATED = re.compile(
 # (星港市自贸办编　2023年11月30日). None of it is part of the title.
 MASTHEAD_LINE = re.compile(
     r"第\s*\d{1,4}\s*期|^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$"
-    r"|(?:[）)]|厅|局|办|委|会|室|部|院|中心|政府)\s*(?:编印|编发|编|主办)\s+\d{4}\s*年[\d\s月日]*$")
+    r"|(?:[）)]|厅|局|办|委|会|室|部|院|中心|政府)\s*(?:编印|编发|编|主办)\s+\d{4}\s*年[\d\s月日]*$"
+    # a cover's date in Chinese numerals (二〇二四年 / 二〇二四年三月): when, not what
+    r"|^[〇零一二三四五六七八九]{4}\s*年(?:\s*[一二三四五六七八九十]{1,2}\s*月(?:\s*[一二三四五六七八九十]{1,3}\s*日)?)?$")
 # A saved web page's breadcrumbs, where the page sits on its site: 首页 > 新闻中心 > 工作动态. Navigation, never a title.
 # Its parts are names, so no sentence punctuation: 增速>10%，出口增速>8% is a sentence comparing figures.
 _CRUMB = r"[^>»›＞，。；！？,;!?]{1,16}"
@@ -460,3 +462,47 @@ def label_lead(text: str) -> str | None:
     if not m:
         return None
     return section_label(m.group("b") or m.group("c") or m.group("d"))
+
+
+# ---------------------------------------------------------------- vocabularies of the layout-agnostic fallback
+# ingest/fallback.py segments a collection the layout detectors could not read. It knows no layout; these lists are
+# what every collection shares: how units are named, how a provider is introduced, how a list of cases heads its
+# columns. No word here comes from a particular document.
+
+# How the name of a unit (the body or area that reports a case) ends: an area, an administration, a company, a bank.
+# A trailing bracket or a field value is a provider only when it ends like this (标题（星港市商务局）), so a bracketed
+# note (（试行）/（2024年版）) is never one.
+UNIT_SUFFIXES = ("片区", "新区", "试验区", "保税区", "自贸区", "自贸港", "管委会", "管理委员会", "海关", "政府", "法院", "检察院",
+                 "局", "厅", "委", "办", "办公室", "中心", "公司", "集团", "银行", "分行", "支行", "协会", "商会", "研究院",
+                 "大学", "市", "县", "州", "省", "区", "港", "园")
+# Labels that introduce the unit reporting a case, besides PROVIDER_LABELS (报送单位 / 申报单位 …): a slide or a list
+# says it shorter (单位：X / 报送：X / 提供：X).
+FALLBACK_PROVIDER_LABELS = frozenset({"单位", "提供", "报送", "申报", "供稿", "提供单位", "责任单位", "实施单位", "主办单位",
+                                      "承办单位", "报送部门", "申报部门", "牵头部门", "案例来源", "来源单位"})
+# The verbs of a sentence that names who reported the case: 由X报送 / 注：本案例由X提供.
+PROVIDER_VERBS = ("报送", "提供", "供稿", "申报", "推荐", "撰写", "整理")
+# Column headers of a list of cases (序号 | 案例名称 | 报送单位 | 主要内容): which column holds the number, the title,
+# the provider. A header names its column by one of these words, or ends with one (改革事项名称, 申报主体).
+NUMBER_HEADERS = frozenset({"序号", "编号", "号", "no", "no.", "#"})
+TITLE_HEADER_ENDINGS = ("名称", "标题", "题目", "案例", "事项", "主题")
+PROVIDER_HEADER_ENDINGS = ("单位", "部门", "主体", "地区", "片区", "来源", "报送", "申报")
+# The markers of a question-and-answer layout (问：… / 答：… / Q：… / A：…): each pair is a part of a case, like a
+# section under its label, so it is evidence of a case's structure, never a case of its own when titles stand above.
+QA_MARKERS = frozenset({"问", "答", "提问", "回答", "q", "a"})
+
+
+def is_unit(name: str) -> bool:
+    """Whether a short name is a unit's (星港片区管委会 / 星港市商务局 / 某某银行星港分行), not a phrase or a note."""
+    name = name.strip()
+    return 2 <= len(name) <= 40 and name.endswith(UNIT_SUFFIXES) and not _NOT_A_UNIT.search(name) \
+        and not re.search(r"[。；;！？!?，,：:“”]", name)
+
+
+def first_unit(names: str) -> str | None:
+    """The first unit of a list (X管委会、Y局 / X，Y / X Y): the lead one, which a collection names first."""
+    for part in re.split(r"[、，,；;／/\s]+", names.strip()):
+        if is_unit(part):
+            return part
+        if part:
+            return None
+    return None

@@ -7,6 +7,9 @@ provider lines and section structure explain best is the case level. 001 (plain 
 depths) and 004 (numbered titles wrapped over two lines) are all instances of it.
 One layout is a rule of its own, tried when no family is found, because its boundaries are not titles:
   news      body, then （来源：…）, then the item's headline (000's newsletter page).
+When both find fewer than two cases in a document long enough to hold several, the layout-agnostic fallback
+(ingest/fallback.py) looks for what any collection shares: repeating blocks under short lines of one shape, or a
+table listing one case a row. It never runs where the detectors found cases, so what they read stays as it is.
 Anything else is one case: the whole document, its headings its sections.
 A closing block the boundaries set apart after the last case (■ 年度工作展望 after ◆ cases) belongs, like
 a notice's 抄送 tail and a bulletin's news items between its cases, to the preamble: it is the document's own
@@ -19,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest import patterns
+from ingest import fallback, patterns
 from ingest.boundaries import clean_title as _clean_title
 from ingest.boundaries import find_cases
 from ingest.clean import CleanedDocument, Line
@@ -141,12 +144,13 @@ def _document_title(lines: list[Line], until: int) -> str | None:
     while start < until and patterns.BREADCRUMB.match(lines[start].text):
         start += 1  # a saved web page opens with where it sits on its site; its title comes next
     for k, line in enumerate(lines[start:until]):
-        if k and (line.gap_before or patterns.MASTHEAD_LINE.search(line.text)) \
+        if k and (line.gap_before or patterns.MASTHEAD_LINE.search(line.text) or line.table_row or "\t" in line.text) \
                 or patterns.ends_sentence(line.text) or len(line.text) > 40 \
                 or patterns.title_number(line.text) \
                 or patterns.provider_of(line.text) or patterns.PROVIDER_LINE.match(line.text):
             # （2023年第1批报送） names no provider, but a submission note is no part of the title either, nor is
-            # the issue number or the editor and date a periodical prints under its name
+            # the issue number or the editor and date a periodical prints under its name, nor the header of a table
+            # (a list of cases, tab-separated) that follows it
             break
         opening.append(line.text)
     return _clean_title("".join(opening)) if opening else None
@@ -226,6 +230,11 @@ def detect(doc: CleanedDocument, declared_title: str | None = None) -> DocStruct
         return DocStructure(None, "empty")
     titled = _titled_cases(lines, doc.text)
     news = None if titled else _detect_news(lines)
+    if not news and (not titled or len(titled[0]) < 2) and fallback.cjk_chars(doc.text) >= fallback.MIN_CJK:
+        segmented = fallback.find(lines)
+        if segmented:
+            titled = ([CaseSpan(b.number, b.title, b.provider, b.first_line, b.body_line, b.last_line)
+                       for b in segmented.boundaries], segmented.layout, segmented.closing, [])
     closing = None
     items: list[tuple[int, int, str]] = []
     if titled:

@@ -1207,3 +1207,143 @@ def test_a_figures_table_row_says_which_figure_is_before_and_which_after(tmp_pat
     blocks = read_text(path).split("\n\n")
     assert "| 平均堆存时间 | 改革前：3.2天 | 改革后：0.8天 |" in blocks
     assert "| 报送单位 | 测试口岸办 | 测试市 |" in blocks
+
+
+# ---------------------------------------------------------------- layouts no detector knows: the fallback
+# Five collections in layouts none of the layout detectors was written for. Each is long enough (over 1,500 Chinese
+# characters) for the fallback to doubt a reading of no cases, and each must come out with its cases exactly.
+
+UNITS = ["星港市商务局", "银湾海关", "明川片区管委会", "金穗市发展改革委", "云衢综合保税区管理委员会"]
+
+
+def paragraphs(i: int) -> list[str]:
+    """Three paragraphs of case i: the problem, what was done, what it achieved; figures only case i states."""
+    return [
+        f"过去，{PLACES[i]}的企业办理相关业务需要往返多个部门，材料重复提交，平均耗时超过{10 + i}个工作日，"
+        f"企业反映强烈，成为制约外贸高质量发展的突出堵点，亟需通过制度创新加以破解和系统重塑。"
+        f"相关部门多次开展专题调研，梳理出需要协同解决的事项清单，为改革方案的制定打下了基础。",
+        body(i)[0] + "同时建立部门协同工作机制，明确职责分工，推动数据共享互认，实现全流程线上办理和结果互认。",
+        body(i)[1] + f"截至目前，该模式已在全市{3 + i}个园区复制推广，惠及市场主体{500 + i}余家，得到企业普遍好评。"
+        f"下一步将持续完善配套制度，扩大改革覆盖范围，形成更多可复制可推广的制度创新成果。",
+    ]
+
+
+def fallback_qa(tmp: Path) -> tuple[Path, Expected]:
+    """Questions and answers under plain titles, the unit named in a closing note (本案例由X、Y联合提供)."""
+    lines = ["星港自贸试验区制度创新案例问答", "为便于各地学习借鉴，现将本年度形成的制度创新案例以问答形式整理如下，供参考。"]
+    for i in range(5):
+        p = paragraphs(i)
+        lines += [TITLES[i], "问：这项改革要解决什么问题？", f"答：{p[0]}", "问：具体是怎么做的？", f"答：{p[1]}",
+                  "问：取得了哪些成效？", f"答：{p[2]}", f"本案例由{UNITS[i]}、{PLACES[(i + 1) % 5]}人民政府联合提供。"]
+    return _write(tmp, "qa.txt", lines), Expected(
+        [(i + 1, TITLES[i], UNITS[i]) for i in range(5)], {i + 1: [figure(i)] for i in range(5)},
+        title="星港自贸试验区制度创新案例问答")
+
+
+def fallback_md_numbered_bold(tmp: Path) -> tuple[Path, Expected]:
+    """A markdown list: 1. **标题**（X、Y）, its paragraphs indented under it, no section labels."""
+    lines = ["# 星港自贸试验区第三批创新实践", "本批共收录创新实践五项，现予印发。"]
+    for i in range(5):
+        lines.append(f"{i + 1}. **{TITLES[i]}**（{UNITS[i]}、{UNITS[(i + 2) % 5]}）")
+        lines += ["   " + p for p in paragraphs(i)]
+    return _write(tmp, "numbered.md", lines), Expected(
+        [(i + 1, TITLES[i], UNITS[i]) for i in range(5)], {i + 1: [figure(i)] for i in range(5)},
+        title="星港自贸试验区第三批创新实践")
+
+
+def fallback_tab_separated(tmp: Path) -> tuple[Path, Expected]:
+    """A spreadsheet saved as text: 序号 ⇥ 经验名称 ⇥ 报送单位 ⇥ 主要内容, one case a row."""
+    rows = ["星港自贸试验区第四批改革试点经验清单", "序号\t经验名称\t报送单位\t主要内容"]
+    for i in range(5):
+        rows.append(f"{i + 1}\t{TITLES[i]}\t{UNITS[i]}、{UNITS[(i + 1) % 5]}\t{''.join(paragraphs(i))}")
+    rows.append("注：以上经验由各单位报送，按报送顺序排列。")
+    path = tmp / "list.txt"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path, Expected([(i + 1, TITLES[i], UNITS[i]) for i in range(5)], {i + 1: [figure(i)] for i in range(5)},
+                          title="星港自贸试验区第四批改革试点经验清单")
+
+
+def fallback_docx_boxed_titles(tmp: Path) -> tuple[Path, Expected]:
+    """Word: each title in a one-cell table, plain label paragraphs, 提供单位：X after the body."""
+    d = _docx()
+    d.add_paragraph("星港自贸试验区制度创新案例选编")
+    d.add_paragraph("本选编收录的案例由各片区和有关部门推荐，经评估后形成，供各地复制推广参考。")
+    for i in range(5):
+        frame = d.add_table(rows=1, cols=1)
+        frame.cell(0, 0).text = TITLES[i]
+        p = paragraphs(i)
+        for label, text in zip(("改革背景", "主要做法", "实践效果"), p):
+            d.add_paragraph(label)
+            d.add_paragraph(text)
+        d.add_paragraph(f"提供单位：{UNITS[i]}")
+    path = tmp / "boxed.docx"
+    d.save(path)
+    return path, Expected([(i + 1, TITLES[i], UNITS[i]) for i in range(5)], {i + 1: [figure(i)] for i in range(5)},
+                          title="星港自贸试验区制度创新案例选编")
+
+
+def fallback_slides(tmp: Path, separator: Callable[[int], str] = lambda n: "\f") -> tuple[Path, Expected]:
+    """Slides saved as text: one case a page, its title first, • bullet lines with run-in labels, 单位：X last."""
+    pages = ["星港自贸试验区创新案例展示\n二〇二四年"]
+    for i in range(5):
+        p = paragraphs(i)
+        pages.append("\n".join([TITLES[i], f"• 背景：{p[0]}", f"• 做法：{p[1]}", f"• 成效：{p[2]}", f"单位：{UNITS[i]}"]))
+    text = pages[0]
+    for n, page in enumerate(pages[1:], start=2):
+        text += "\n" + separator(n) + "\n" + page
+    path = tmp / "slides.txt"
+    path.write_text(text + "\n", encoding="utf-8")
+    return path, Expected([(i + 1, TITLES[i], UNITS[i]) for i in range(5)], {i + 1: [figure(i)] for i in range(5)},
+                          title="星港自贸试验区创新案例展示")
+
+
+FALLBACK_LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
+    "txt: questions and answers under plain titles, 本案例由X、Y联合提供": fallback_qa,
+    "md: 1. **标题**（X、Y） list, indented paragraphs": fallback_md_numbered_bold,
+    "txt: tab-separated 序号 / 经验名称 / 报送单位 / 主要内容": fallback_tab_separated,
+    "docx: titles in one-cell tables, 提供单位：X after the body": fallback_docx_boxed_titles,
+    "txt: slides split by form feeds, 单位：X": fallback_slides,
+    "txt: slides headed 幻灯片 N": lambda tmp: fallback_slides(tmp, lambda n: f"幻灯片 {n}"),
+    "txt: slides split by --- rules": lambda tmp: fallback_slides(tmp, lambda n: "\n---\n"),
+}
+
+
+@pytest.mark.parametrize("name", list(FALLBACK_LAYOUTS))
+def test_fallback_layout_structure_is_exact(tmp_path, name):
+    path, expected = FALLBACK_LAYOUTS[name](tmp_path)
+    doc = parse(path)
+    assert doc.document.layout.startswith("fallback"), doc.document.layout
+    check(doc, expected)
+
+
+def _long_plan() -> list[str]:
+    """A long implementation plan: labelled parts (总体要求 / 主要任务 / 保障措施), numbered tasks with long bodies."""
+    lines = ["# 星港市优化口岸营商环境实施方案", "一、总体要求", paragraphs(0)[0], "二、主要任务"]
+    for i in range(8):
+        lines += [f"（{'一二三四五六七八'[i]}）{TITLES[i]}", paragraphs(i)[1], paragraphs(i)[2]]
+    return lines + ["三、保障措施", paragraphs(6)[0]]
+
+
+@pytest.mark.parametrize("name,lines", [
+    ("a long plan: numbered tasks under labelled parts are no cases", _long_plan()),
+    ("long paragraphs under unmarked short lines, nothing naming a case",
+     ["星港市口岸工作情况"] + [x for i in range(6) for x in (f"关于{PLACES[i]}的情况", *paragraphs(i))]),
+    ("a figures table with long notes and no unit in its rows",
+     ["星港市口岸运行指标", "| 指标 | 数值 | 说明 |"]
+     + [f"| 指标{i} | {figure(i)} | {''.join(paragraphs(i))} |" for i in range(5)]),
+    ("one form whose rows hold long text (two columns: a field, not a list)",
+     ["星港市改革案例申报表", f"| 案例名称 | {TITLES[0]} |", f"| 申报单位 | {UNITS[0]} |"]
+     + [f"| {label} | {''.join(paragraphs(k) + paragraphs(k + 4))} |" for k, label in enumerate(("改革背景", "主要做法", "实践效果", "备注"))]),
+])
+def test_fallback_leaves_long_documents_without_repeating_cases_alone(tmp_path, name, lines):
+    doc = parse(_write(tmp_path, "long.md", lines))
+    assert len([c for c in doc.cases if c.kind == "case"]) < 2, [c.title for c in doc.cases]
+
+
+def test_fallback_never_runs_on_a_short_document(tmp_path):
+    """Under 1,500 Chinese characters a reading of no cases stands: a short memo's plain lines are no case titles."""
+    lines = ["星港市口岸工作简报"]
+    for i in range(3):
+        lines += [TITLES[i], f"问：为什么改？答：{body(i)[0]}", f"本案例由{UNITS[i]}提供。"]
+    doc = parse(_write(tmp_path, "short.txt", lines))
+    assert doc.document.layout == "single"

@@ -350,3 +350,54 @@ def test_setext_headings_and_banners(raw, expected):
 ])
 def test_a_label_and_number_alone_starts_a_block(texts, starts):
     assert patterns.block_starts(texts) == starts
+
+
+# ---------------------------------------------------------------- the fallback's providers: rows where they must not fire
+
+
+@pytest.mark.parametrize("text,unit", [
+    ("报送单位：星港市商务局、银湾海关", "星港市商务局"),
+    ("单位：明川片区管委会", "明川片区管委会"),
+    ("注：本案例由星港海关、星港市商务局联合提供。", "星港海关"),
+    ("由云衢综合保税区管理委员会报送", "云衢综合保税区管理委员会"),
+    ("（金穗市发展改革委）", "金穗市发展改革委"),
+    # not a provider: a note, a date, a sentence mentioning a unit in passing, a label without a unit
+    ("（试行）", None),
+    ("（2024年第1批）", None),
+    ("由企业自主申报后，海关在24小时内完成审核并反馈结果，全程无需企业往返窗口办理，大幅节约了时间和成本，获得企业好评。", None),
+    ("单位：万元", None),
+    ("做法：由海关提供数据支撑", None),
+])
+def test_fallback_line_provider(text, unit):
+    from ingest.fallback import line_provider
+
+    assert line_provider(text) == unit
+
+
+@pytest.mark.parametrize("title,expected", [
+    ("数字口岸监管新模式（星港市商务局）", ("数字口岸监管新模式", "星港市商务局")),
+    ("数字口岸监管新模式（银湾海关、星港市商务局）", ("数字口岸监管新模式", "银湾海关")),
+    ("数字口岸监管新模式——明川片区管委会", ("数字口岸监管新模式", "明川片区管委会")),
+    # a bracket that names no unit stays in the title
+    ("数字口岸监管新模式（试行）", ("数字口岸监管新模式（试行）", None)),
+    ("“单一窗口”2.0版（升级版）", ("“单一窗口”2.0版（升级版）", None)),
+])
+def test_fallback_title_provider(title, expected):
+    from ingest.fallback import title_provider
+
+    assert title_provider(title) == expected
+
+
+@pytest.mark.parametrize("cells,columns", [
+    (["序号", "案例名称", "报送单位", "主要内容"], (0, 1, 2)),
+    (["编号", "改革事项", "申报主体", "具体做法"], (0, 1, 2)),
+    (["案例标题", "牵头部门", "内容"], (None, 0, 1)),
+    # not a header: two columns (a form's field row), a long cell, no column naming a title
+    (["案例名称", "数字口岸"], None),
+    (["序号", "指标", "数值"], None),
+    (["序号", "案例名称", "为破解企业反映集中的通关难题而推出的改革"], None),
+])
+def test_fallback_header_columns(cells, columns):
+    from ingest.fallback import _header_columns
+
+    assert _header_columns(cells) == columns
