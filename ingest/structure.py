@@ -222,6 +222,17 @@ def sections(lines: list[Line], case: CaseSpan) -> list[SectionSpan]:
     return spans
 
 
+def doubt(layout: str, text: str) -> str:
+    """Why an official should look at how a document was split before relying on it, or '': a long document in
+    which no detector found cases, or one split by the layout-agnostic fallback. A layout nobody wrote a rule for
+    is often read wrong (the eval's sealed layouts mostly were), and a wrong split cites the wrong case."""
+    if layout == "single" and fallback.cjk_chars(text) >= fallback.MIN_CJK:
+        return f"未识别出案例，全文作为一篇（{fallback.cjk_chars(text)}字）/ no cases recognised: read as one text"
+    if layout.startswith("fallback"):
+        return "案例由通用规则切分 / cases split by the layout-agnostic fallback"
+    return ""
+
+
 def detect(doc: CleanedDocument, declared_title: str | None = None) -> DocStructure:
     """Recognise the document's layout and return its title and cases; declared_title is the one the file
     itself declares (a PDF's metadata or largest line), which the text alone may not show as a line."""

@@ -140,6 +140,30 @@ def test_the_documents_list_says_when_english_cards_are_still_missing():
     assert document_status(DocumentInfo(**row, cards_en=2)) == "就绪 / ready"
 
 
+def test_a_document_whose_split_is_doubtful_says_so_and_the_shipped_ones_do_not(tmp_path):
+    from assistant.config import IngestSettings
+    from ingest.parse import parse_file
+    from ingest.structure import doubt
+    from ui.documents import DocumentInfo
+    from ui.render import document_status
+
+    # A long text with no case pattern any detector knows: read as one text, and the official is told to look.
+    plain = tmp_path / "notes.txt"
+    plain.write_text("\n".join(["星港片区推进通关便利化改革，企业办理时间大幅缩短，货物周转效率持续提升。" * 6] * 10),
+                     encoding="utf-8")
+    doc = parse_file(plain, plain.name, IngestSettings())
+    assert doubt(doc.document.layout, doc.text).startswith("未识别出案例")
+    row = dict(name="notes.txt", status="ready", cases=1, source="uploads", removable=True, cards_en=1)
+    status = document_status(DocumentInfo(**row, check=doubt(doc.document.layout, doc.text)))
+    assert status.startswith("就绪·请核对案例划分 / ready · check its cases")
+    # Every layout with a rule of its own, and a short single case, raise no doubt.
+    from pathlib import Path
+    root = Path(__file__).parents[1]
+    for path in sorted((root / "corpus").glob("*.txt")) + sorted((root / "evals/data").glob("newdocs_v*/docs/*")):
+        parsed = parse_file(path, path.name, IngestSettings())
+        assert doubt(parsed.document.layout, parsed.text) == "", path.name
+
+
 def test_a_title_left_in_chinese_is_asked_for_again_and_mixed_titles_get_english(tmp_path):
     model = MockGenerator()
     model.enqueue("Title: 通关改革\nGist: Clearance fell from 48 to 6 hours.")

@@ -33,6 +33,7 @@ from assistant import service
 from assistant.config import Settings
 from ingest.parse import document_id
 from ingest.pipeline import IngestReport, ingest
+from ingest.structure import doubt
 from store.catalog import Catalog
 from ui.jobs import MAX_ATTEMPTS, Job, JobBoard
 from ui.uploads import Rejected, check_content, check_suffix, copy_limited, duplicate_of, split_name, unique_name
@@ -62,6 +63,8 @@ class DocumentInfo(BaseModel):
     original_name: str | None = Field(None, description="The name it was uploaded under, when it differs")
     cards_en: int = Field(0, description="Of its cases, those with an English card (title and gist English questions "
                           "are matched against); written after indexing by llm.cards_backend")
+    check: str | None = Field(None, description="Why its split into cases should be checked before relying on it: "
+                              "no cases recognised in a long text, or cases found by the layout-agnostic fallback")
 
 
 class UploadAccepted(BaseModel):
@@ -123,7 +126,7 @@ class Library:
             docs.append(DocumentInfo(
                 name=doc.source_file, title=doc.title, cases=counts[doc_id], chunks=chunks[doc_id], status=status,
                 error=error, added=_mtime(origin), source=source, removable=source == "uploads", sha256=doc.sha256,
-                cards_en=cards[doc_id]))
+                cards_en=cards[doc_id], check=doubt(doc.layout, catalog.texts.get(doc_id, "")) or None))
         docs.sort(key=lambda d: (d.source != "uploads", -(d.added.timestamp() if d.added else 0), d.name))
         return rows + docs
 

@@ -379,6 +379,8 @@ def document_status(doc) -> str:
         return f"索引中 / indexing {doc.done}/{doc.total}" if doc.total else "读取中 / reading…"
     if doc.status == "failed":
         return f"失败 / failed: {doc.error or '—'}"
+    if doc.status == "ready" and getattr(doc, "check", None):
+        return f"就绪·请核对案例划分 / ready · check its cases: {doc.check}"
     if doc.status == "ready" and doc.cases and getattr(doc, "cards_en", doc.cases) < doc.cases:
         return f"就绪 / ready · 英文卡片 / English cards {doc.cards_en}/{doc.cases}"
     return {"queued": "排队中 / queued", "ready": "就绪 / ready", "removing": "删除中 / removing"}.get(doc.status,
