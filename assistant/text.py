@@ -67,9 +67,10 @@ def figure_kinds(sentence: str) -> set[str]:
     """Which kinds of figure a sentence states: money, time, percent, quantity, count, date (and 'figure'
     when it states any quantity). Dates are not durations: 2020年 is when, 3年 is how long."""
     kinds = {"date"} if _DATE.search(sentence) else set()
-    undated = _PER_YEAR.sub(" ", _DATE.sub(" ", _DOCUMENT_NUMBER.sub(" ", sentence)))
+    unnumbered = _DOCUMENT_NUMBER.sub(" ", sentence)
+    undated = _PER_YEAR.sub(" ", _DATE.sub(" ", unnumbered))
     kinds |= {kind for kind, pattern in _KIND_UNITS.items() if pattern.search(undated)}
-    if kinds - {"date"} or has_figure(_DOCUMENT_NUMBER.sub(" ", sentence)):
+    if kinds - {"date"} or has_figure(unnumbered):
         kinds.add("figure")
     return kinds
 

@@ -57,13 +57,14 @@ class _Sentence:
         return self._glosses
 
 
-def choose_cases(query: Query, hits: list[Hit]) -> list[Case]:
-    """The lead case, and for a comparison the case of each side (or the next case retrieval ranks)."""
+def choose_cases(query: Query, hits: list[Hit], sides: dict[str, Case] | None = None) -> list[Case]:
+    """The lead case, and for a comparison the case of each side (side_cases, when the caller has them already)
+    or else the next case retrieval ranks."""
     order = _ordered(query, hits)
     if not order:
         return []
     chosen = [order[0]]
-    sides = side_cases(query, hits)
+    sides = side_cases(query, hits) if sides is None else sides
     if sides:
         for case in sides.values():
             if case not in chosen:
@@ -83,8 +84,8 @@ def _ordered(query: Query, hits: list[Hit]) -> list[Case]:
 
 def side_cases(query: Query, hits: list[Hit]) -> dict[str, Case]:
     """Each side of a comparison and its case: the case naming the side in its title or provider
-    ("乌鲁木齐市"), or else in the retrieved passage ("义乌平台" in a case 金义片区 provided) — never the case
-    another side took, so two sides named in one passage ("重庆果园港…和西永片区…") get two cases."""
+    ("星港市"), or else in the retrieved passage ("星港平台" in a case 星港片区 provided) — never the case another
+    side took, so two sides named in one passage ("甲港…和乙港片区…") get two cases."""
     order = _ordered(query, hits)
     sides = [a.side for a in query.asks if a.side]
     if not sides and query.intent == "compare" and len(query.places) >= 2:
@@ -140,12 +141,15 @@ def _table_reading(text: str, start: int, end: int) -> str:
     lines = [line.strip() for line in text[start:end].strip().split("\n") if line.strip()]
     if not lines or not all("|" in line for line in lines):
         return ""
-    table = [line.strip() for line in text[:start].rstrip("\n").split("\n")[::-1]]
     above = []
-    for line in table:  # up the table to its first row
+    end_of_line = len(text[:start].rstrip("\n"))
+    while end_of_line > 0:  # up the table to its first row, a line at a time (not the whole text above it)
+        line_start = text.rfind("\n", 0, end_of_line) + 1
+        line = text[line_start:end_of_line].strip()
         if "|" not in line:
             break
         above.append(line)
+        end_of_line = line_start - 1
     rows = [line for line in above[::-1] + lines if not _SEPARATOR_ROW.match(line)]
     header, body = rows[0], [line for line in rows[1:] if line in lines]
     heads = _cells(header)
@@ -311,8 +315,9 @@ def _relation_fits(relation: str, text: str) -> float:
 def select(query: Query, hits: list[Hit], index: Index, settings: EvidenceSettings, embedding_model: str,
            question_vector: list[float] | None = None, trace: list | None = None) -> Evidence:
     """The sentences of the chosen case(s) that answer the query's asks, in document order."""
-    cases = choose_cases(query, hits)
-    side_of = {side: case.id for side, case in side_cases(query, hits).items()}
+    sides = side_cases(query, hits)
+    cases = choose_cases(query, hits, sides)
+    side_of = {side: case.id for side, case in sides.items()}
     sentences = _sentences(cases, index)
     if not sentences:
         return Evidence(cases=cases)
