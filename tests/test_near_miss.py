@@ -162,6 +162,11 @@ def test_a_running_total_does_not_answer_one_year_alone():
     assert alone.refused and "running total" in alone.text
     given = answer("By the end of 2022, how many China-Europe trains had Xiamen run in total?")
     assert not given.refused and "1208" in given.text
+    # No year named: the refusal says "one period", not a placeholder year ("—年当年").
+    for question, said in (("How many China-Europe trains did Xiamen run in a single year?", "one period alone"),
+                           ("厦门的中欧班列单年开行了多少列？", "不是单个时期的数字")):
+        unnamed = answer(question)
+        assert unnamed.refused and said in unnamed.text and "—" not in unnamed.text
 
 
 def test_a_place_the_case_names_in_passing_does_not_own_its_figure():

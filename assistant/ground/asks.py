@@ -133,7 +133,7 @@ def _running_total(query: Query, sentence: int | None, near: Callable[[int], str
     around = near(sentence)
     chosen = evidence.sentences[sentence].text
     tail = around[max(0, len(around) - len(chosen) - 60):]  # the sentence and the end of the one before
-    return (query.years[0] if query.years else "—") if _RUNNING_TOTAL.search(tail) else ""
+    return (query.years[0] if query.years else "period") if _RUNNING_TOTAL.search(tail) else ""
 
 
 def _elsewhere(query: Query, evidence: Evidence, sentence: int | None, case_text: Callable[[Case], str] | None) -> str:

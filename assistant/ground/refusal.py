@@ -50,14 +50,24 @@ def _misfit_text(misfit: Misfit, language: str) -> str:
                 "organisation": f"案例只是顺带提到{misfit.what}，所给数字并非{misfit.what}的。",
                 "year": f"最相关的句子给出的是其他年份的数字，没有{misfit.what}年的。",
                 "excluded": f"最相关的句子说的正是问题排除的“{misfit.what}”。",
-                "total": f"最相关的句子给出的是累计数，不是{misfit.what}年当年的数字。"}[misfit.kind]
+                "total": f"最相关的句子给出的是累计数，不是{_period_zh(misfit.what)}的数字。"}[misfit.kind]
     what, instead = _english(misfit.what), _english(misfit.instead)
     return {"place": f" The case that gives the figure does not mention {what}.",
             "contrast": f" The closest sentence is about {instead}, not {what} as asked.",
             "organisation": f" The case names {what} only in passing; its figure is not theirs.",
             "year": f" The closest sentence gives figures for other years, not {misfit.what}.",
             "excluded": f" The closest sentence is about {what}, which the question leaves out.",
-            "total": f" The closest sentence gives a running total, not the figure for {misfit.what} alone."}[misfit.kind]
+            "total": f" The closest sentence gives a running total, not the figure for {_period_en(misfit.what)} alone."}[misfit.kind]
+
+
+def _period_zh(year: str) -> str:
+    """The period a running total was set against: the year asked, or "单个时期" when the question named none
+    ("光今年" with no year in it)."""
+    return f"{year}年当年" if year.isdigit() else "单个时期"
+
+
+def _period_en(year: str) -> str:
+    return year if year.isdigit() else "one period"
 
 
 def _english(chinese: str) -> str:
