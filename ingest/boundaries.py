@@ -210,7 +210,8 @@ def _candidate(lines: list[Line], first: int, last: int) -> Candidate | None:
     title, inline = _split_inline_provider(rest)
     title = title.rstrip("：:")
     limit = 80 if line.md_level or line.bold or patterns.names_case(family) else 60
-    if not is_title_like(title, limit) or patterns.section_label(text) or patterns.section_label(title):
+    if not is_title_like(title, limit) or patterns.section_label(text) or patterns.section_label(title) \
+            or patterns.is_caption(text):
         return None
     return Candidate(first, last, family, number, clean_title(title), line.md_level, line.bold, provider=inline,
                      bullet="" if family else symbol, unit=None if inline else patterns.unit_prefix(clean_title(title)),
@@ -705,3 +706,55 @@ def _listing(lines: list[Line], found: dict[int, Candidate], until: int) -> dict
         if c.listed and compact(c.title) not in listing:
             listing[compact(c.title)] = (c.number, c.provider)
     return listing
+
+
+_LEADER = re.compile(r"^[\s.…·．—–\-－_|｜:：]+")
+_FIELD_NEXT = re.compile(r"^[\u4e00-\u9fff]{1,6}[：:]")  # 说明：… — the next field, run into the line by a PDF reader
+
+
+def listed_providers(lines: list[Line], titles: list[tuple[str, int, int]]) -> dict[int, str]:
+    """Providers a document gives only where it lists its cases again — a contents table (编号 | 案例名称 | 牵头单位),
+    an index at its end (1. 标题……星港片区), an appendix table, a PDF's table whose cells come out a line each — by
+    each case's title (title, its first line, its body line): the unit in another cell of the title's row, after the
+    title on a line the title opens, or alone on the next line. Case k → provider, for the titles given."""
+    keys = {k: compact(title) for k, (title, _, _) in enumerate(titles) if len(compact(title)) >= 4}
+    own = {j for _, first, body in titles for j in range(first, body)}
+    out: dict[int, str] = {}
+    for i, line in enumerate(lines):
+        if i in own:
+            continue
+        squeezed = compact(line.text)
+        for k, key in keys.items():
+            if k in out or key not in squeezed:
+                continue
+            who = _unit_beside(line.text.strip(), titles[k][0]) or _unit_line(lines, i + 1)
+            if who:
+                out[k] = who
+    return out
+
+
+def _unit_beside(text: str, title: str) -> str | None:
+    """The unit in another cell of the title's row, or after the title on a line it opens."""
+    cells = patterns.table_cells(text)
+    if cells:
+        key = compact(title)
+        return next((patterns.lead_unit(c) for c in cells if key not in compact(c) and patterns.is_unit(c)), None)
+    numbered = patterns.title_number(text)
+    head = _LEADER.sub("", numbered[2] if numbered else text)
+    if not head.startswith(title):
+        return None  # a sentence that quotes the title names no provider beside it
+    rest = _LEADER.sub("", head[len(title):])  # ……星港片区 / ｜星港海关 / — 星港市商务局
+    rest = re.sub(r"[\s.…·]+\d{1,3}$", "", rest).strip("（）()【】［］[] ")  # a page number after it
+    if patterns.is_unit(rest):
+        return patterns.lead_unit(rest)
+    # The longest unit the rest opens with, when the next field follows it: 星港片区管理委员会说明：…
+    return next((rest[:end] for end in range(min(len(rest), 40), 1, -1)
+                 if patterns.is_unit(rest[:end]) and _FIELD_NEXT.match(rest[end:])), None)
+
+
+def _unit_line(lines: list[Line], i: int) -> str | None:
+    """A line holding a unit's name and nothing else: the next cell of a table a PDF reader gave a line per cell."""
+    if i >= len(lines):
+        return None
+    text = lines[i].text.strip()
+    return text if patterns.is_unit(text) else None

@@ -19,7 +19,7 @@ L3_HEADING = re.compile(r"^\d{1,2}[.．](?!\d)\s*")
 _UNIT = r"(?:[^（）()：:。；;]|[（(][^（）()：:。；;]{1,12}[）)])"
 # （舟山片区） / (上海市提供） / （北京市、重庆市、大连市、苏州市提供） / （X供稿）
 PROVIDER_LINE = re.compile(
-    rf"^[（(]\s*(?P<who>{_UNIT}{{2,40}}?)\s*(?:(?P<provided>提供|供稿|报送)|(?<=片区))\s*[）)]$"
+    rf"^[（(［〔]\s*(?P<who>{_UNIT}{{2,40}}?)\s*(?:(?P<provided>提供|供稿|报送)|(?<=片区))\s*[）)］〕]$"
 )
 # 报送单位：X / 供稿单位：X / （来源单位：X） / 供稿：X — a field naming the provider, under the title or
 # after the body; also a two-cell table row | 报送单位 | X |
@@ -274,6 +274,8 @@ _CN_NUMERAL = r"[零〇一二两三四五六七八九十百]{1,5}"
 # numbers), never glued to a Latin word, and the Unicode forms Ⅰ…Ⅻ.
 _ROMAN_NUMERAL = r"[IVX]{1,6}(?![A-Za-z])|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]"
 _NUM = rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL}|{_ROMAN_NUMERAL})"
+# A case number may stand in brackets after its label: 案例（1） / 案例(三) / 典型案例〔2〕.
+_NUM_BRACKETED = rf"(?:[（(〔\[]\s*{_NUM}\s*[）)〕\]]|{_NUM.replace('?P<n>', '?P<nb>')})"
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _ROMAN_SIGNS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 
@@ -323,8 +325,8 @@ _TITLE_SEP = r"(?:[：:.．、|｜/]|[-–—]{1,2})?"
 TITLE_NUMBERING: list[tuple[str, re.Pattern[str]]] = [
     ("【案例N】", re.compile(rf"^[【\[〔]\s*案例\s*{_NUM}\s*[】\]〕]\s*{_TITLE_SEP}\s*(?P<rest>.*)$")),
     # 之 / 第 before the number mark it as an ordinal (案例之十一 / 案例第三), as 第 does on its own
-    ("案例N", re.compile(rf"^案例\s*[之第]?\s*{_NUM}\s*{_TITLE_SEP}\s*(?P<rest>(?![一二三四五六七八九十\d]).*)$")),
-    ("第N", re.compile(rf"^第\s*{_NUM}\s*(?:个案例|案例|篇|章|部分|例)\s*{_TITLE_SEP}\s*(?P<rest>.*)$")),
+    ("案例N", re.compile(rf"^案例\s*[之第]?\s*{_NUM_BRACKETED}\s*{_TITLE_SEP}\s*(?P<rest>(?![一二三四五六七八九十\d]).*)$")),
+    ("第N", re.compile(rf"^第\s*{_NUM}\s*(?:个案例|案例|篇|章|部分|例|则)\s*{_TITLE_SEP}\s*(?P<rest>.*)$")),
     ("（一）", re.compile(rf"^[（(]\s*(?P<n>{_CN_NUMERAL})\s*[）)]\s*(?P<rest>.*)$")),
     ("一、", re.compile(rf"^(?P<n>{_CN_NUMERAL})\s*[、.．]\s*(?P<rest>.*)$")),
     ("（1）", re.compile(r"^[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*(?P<rest>.*)$")),
@@ -338,13 +340,28 @@ STRONG_NUMBERING = {"【案例N】", "案例N", "第N"}  # these name a case by 
 # siblings. A separator (a space, ：, |, —, .) must stand between the number and the title, so running text
 # (近3年来…) is no title; a caption (表1 / 图2 / 附件3) never is.
 _LABEL = r"[\u4e00-\u9fff]{1,6}?|[A-Za-z]{2,12}"
+_LABEL_NUMBER = rf"\d{{1,3}}|{_CN_NUMERAL}|{_ROMAN_NUMERAL}"
 _LABELLED = re.compile(
-    rf"^(?:[【\[〔]\s*(?P<bracketed>{_LABEL})\s*[】\]〕]|(?P<label>{_LABEL}))\s*"
-    rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL}|{_ROMAN_NUMERAL})(?!\d|[.．]\d|%)"
-    r"(?:(?:\s*[：:.．、|｜/]|\s*[-–—]{1,2}|\s)\s*(?P<rest>\S.*)|\s*)$"  # or the label and number alone: CASE II
+    # 之 / 第 mark the number as an ordinal (【典型案例之三】, 实践案例第2), as in 案例之十一.
+    # The number after its label, outside brackets (典型案例1 / 【典型案例】01 / Case 2), in brackets of its own
+    # (专题（2）), or inside the label's brackets (【典型案例之一】, [Case 3]).
+    rf"^(?:[【\[〔]\s*(?P<inside>{_LABEL})\s*(?:[之第]\s*)?(?P<ni>{_LABEL_NUMBER})\s*[】\]〕]"
+    rf"|(?:[【\[〔]\s*(?P<bracketed>{_LABEL})\s*[】\]〕]|(?P<label>{_LABEL}))\s*(?:[之第]\s*)?"
+    rf"(?:[（(〔]\s*(?P<nb>{_LABEL_NUMBER})\s*[）)〕]|(?P<n>{_LABEL_NUMBER})(?!\d|[.．]\d|%)))"
+    # then a separator (a space, ：, |, —, .; a bracket is one) and the title, or nothing: CASE II
+    r"(?:(?:\s*[：:.．、|｜/]|\s*[-–—]{1,2}|\s|(?<=[】\]〕）)]))\s*(?P<rest>\S.*)|\s*)$"
 )
 CAPTION_LABELS = frozenset({"表", "图", "附表", "附图", "附件", "图表", "表格", "注", "页", "第", "共", "约",
                             "table", "figure", "fig", "page", "chart", "annex", "appendix", "note"})
+# A table's or a figure's caption: 表1-1　指标 / 图2 / 附表3 / Table 4. / Fig. 2 — set bold like a title, never one.
+_CAPTION = re.compile(r"^[【\[]?\s*(?:表|图|附表|附图|图表|table|figure|fig\.?)\s*\d{1,3}(?:\s*[-－–.．]\s*\d{1,3})*(?!\d)",
+                      re.I)
+
+
+def is_caption(text: str) -> bool:
+    return bool(_CAPTION.match(text.strip()))
+
+
 # A label that says what it numbers is a case: 典型案例 / 案例 / 实践案例 / Case.
 _CASE_LABEL = re.compile(r"(?:案例|事例|实例|范例)$|^(?:case|example)$", re.I)
 
@@ -367,15 +384,16 @@ def title_number(text: str) -> tuple[str, int, str] | None:
     for family, pattern in TITLE_NUMBERING:
         m = pattern.match(text)
         if m:
-            n = numeral(m.group("n"))
+            n = numeral(m.group("n") or m.groupdict().get("nb") or "")
             if n is not None:
                 return family, n, m.group("rest").strip()
     m = _LABELLED.match(text)
     if m:
-        label = m.group("bracketed") or m.group("label")
-        n = numeral(m.group("n"))
+        label = m.group("inside") or m.group("bracketed") or m.group("label")
+        n = numeral(m.group("n") or m.group("nb") or m.group("ni"))
         if n is not None and label.lower() not in CAPTION_LABELS:
-            return (f"【{label}】N" if m.group("bracketed") else f"{label}N"), n, (m.group("rest") or "").strip()
+            bracketed = m.group("bracketed") or m.group("inside")
+            return (f"【{label}】N" if bracketed else f"{label}N"), n, (m.group("rest") or "").strip()
     return None
 
 

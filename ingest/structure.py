@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ingest import fallback, patterns
 from ingest.boundaries import clean_title as _clean_title
-from ingest.boundaries import find_cases
+from ingest.boundaries import find_cases, listed_providers
 from ingest.clean import CleanedDocument, Line
 
 
@@ -135,7 +135,10 @@ def _document_title(lines: list[Line], until: int) -> str | None:
     marked = [line.text for line in lines[:until] if line.title_mark]
     if marked:
         return _clean_title(" ".join(marked))
-    heads = [line.text for line in lines[:until] if line.md_level and not patterns.TOC_LEADER.search(line.text)]
+    # A heading, or a bold title-like line (a Word document's centred title is often bold Normal text), but never a
+    # section's label (编者按, 前言) however it is styled.
+    heads = [line.text for line in lines[:until] if (line.md_level or line.bold and not patterns.ends_sentence(line.text))
+             and not patterns.TOC_LEADER.search(line.text) and not patterns.section_label(line.text)]
     heads = [h for h in heads if not re.fullmatch(r"目\s*录|contents", h, re.I)]
     if heads:
         return _clean_title(max(heads, key=len))
@@ -147,10 +150,11 @@ def _document_title(lines: list[Line], until: int) -> str | None:
         if k and (line.gap_before or patterns.MASTHEAD_LINE.search(line.text) or line.table_row or "\t" in line.text) \
                 or patterns.ends_sentence(line.text) or len(line.text) > 40 \
                 or patterns.title_number(line.text) \
-                or patterns.provider_of(line.text) or patterns.PROVIDER_LINE.match(line.text):
+                or patterns.provider_of(line.text) or patterns.PROVIDER_LINE.match(line.text) \
+                or k and patterns.is_unit(line.text):
             # （2023年第1批报送） names no provider, but a submission note is no part of the title either, nor is
             # the issue number or the editor and date a periodical prints under its name, nor the header of a table
-            # (a list of cases, tab-separated) that follows it
+            # (a list of cases, tab-separated) that follows it, nor the issuing office's name on its own line
             break
         opening.append(line.text)
     return _clean_title("".join(opening)) if opening else None
@@ -250,6 +254,10 @@ def detect(doc: CleanedDocument, declared_title: str | None = None) -> DocStruct
     items: list[tuple[int, int, str]] = []
     if titled:
         cases, layout, closing, items = titled
+        unnamed = [c for c in cases if not c.provider]
+        listed = listed_providers(lines, [(c.title, c.first_line, c.body_line) for c in unnamed]) if unnamed else {}
+        for k, who in listed.items():
+            unnamed[k].provider = who  # named only in the document's list of its cases
     elif news:
         cases, layout = news, "news"
     else:

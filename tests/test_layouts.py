@@ -992,6 +992,69 @@ def txt_banner_framed_titles(tmp: Path) -> tuple[Path, Expected]:
                           outside=["0551-6000000"])
 
 
+def md_region_groups_listed_providers(tmp: Path) -> tuple[Path, Expected]:
+    """### 案例（n）标题 numbered on under ## 一、X片区 region headings, 〔背景〕 labels with 一是…二是… inside, a 前言 with
+    a 1. 2. 3. list of requirements; the providers stand only in the appendix table (| 序号 | 案例名称 | 所属片区 |)."""
+    zones = ["青岚片区", "青岚片区", "鹭洲片区", "清溪片区"]
+    lines = ["# 星港自由贸易试验区首批制度创新成果案例集", "> 星港省商务厅编印　2024年11月", "## 前言",
+             "星港自贸试验区挂牌以来，形成制度创新成果86项。为持续深化制度创新，提出以下要求：",
+             "1. 各片区每年至少形成5项制度创新成果；\n2. 对已复制推广的案例开展年度评估；\n3. 力争口岸通关时间再压缩20%。"]
+    for k in range(4):
+        if k == 0 or zones[k] != zones[k - 1]:
+            lines += [f"## {'一二三'[len(dict.fromkeys(zones[:k]))]}、{zones[k]}", f"{zones[k]}实施范围{30 + k}平方公里。"]
+        lines += [f"### 案例（{k + 1}）{TITLES[k]}", f"〔背景〕{body(k)[0]}",
+                  "〔做法〕一是建立部门协同机制；二是推行线上预审；三是实行信用分类监管。", f"〔成效〕{body(k)[1]}"]
+    lines += ["## 附录　首批案例一览", "| 序号 | 案例名称 | 所属片区 |\n| --- | --- | --- |\n"
+              + "\n".join(f"| {k + 1} | {TITLES[k]} | {zones[k]} |" for k in range(4))]
+    return _write(tmp, "regions.md", lines), Expected(
+        [(k + 1, TITLES[k], zones[k]) for k in range(4)], {k + 1: [figure(k), table_figure(k)] for k in range(4)},
+        title="星港自由贸易试验区首批制度创新成果案例集")
+
+
+def txt_plan_with_cases_bracket_providers_index(tmp: Path) -> tuple[Path, Expected]:
+    """A work plan (title, the issuing office alone on the next line, a date) whose 四、典型案例 holds 第一则　标题 cases
+    with run-in 主要做法上，… text and a ［X片区］ line after each body (one after a ［数据截至…］ note), then an index
+    1. 标题……X片区."""
+    zones = ["青岚片区", "鹭洲片区", "清溪片区"]
+    lines = ["星港自贸试验区2024年制度创新工作要点\n星港省自由贸易试验区工作办公室\n2024年3月",
+             "为推动星港自贸试验区高质量发展，制定本工作要点。", "一、总体要求",
+             "坚持以制度创新为核心，力争全年形成制度创新成果40项以上。", "二、典型案例",
+             "现将2023年度3个典型案例附后，各片区结合实际复制推广。"]
+    for k in range(3):
+        lines.append(f"第{'一二三'[k]}则　{TITLES[k]}\n{body(k)[0]}\n主要做法上，一是建立部门协同机制，二是推行线上预审。\n"
+                     f"取得成效上，{body(k)[1]}" + ("\n［数据截至2023年12月31日］" if k == 1 else "") + f"\n［{zones[k]}］")
+    lines.append("附：本期案例索引\n" + "\n".join(f"{k + 1}. {TITLES[k]}……{zones[k]}" for k in range(3)))
+    return _write(tmp, "plan.txt", lines), Expected(
+        [(k + 1, TITLES[k], zones[k]) for k in range(3)], {k + 1: [figure(k), table_figure(k)] for k in range(3)},
+        title="星港自贸试验区2024年制度创新工作要点")
+
+
+def docx_boxed_case_labels_bold_titles_captions(tmp: Path) -> tuple[Path, Expected]:
+    """A bold Normal document title, a Heading 1 编者按; each case opens with 【典型案例之N】 alone, its bold title and
+    推荐单位：X under it, Heading 2 sections, and a bold caption 表N-1 over a figures table (no case)."""
+    units = [f"{PLACES[k]}商务局" for k in range(3)]
+    d = _docx()
+    d.add_paragraph().add_run("星港自由贸易试验区制度创新典型案例选编（2024年）").bold = True
+    d.add_paragraph("星港市自贸办编　2024年9月")
+    d.add_heading("编者按", level=1)
+    d.add_paragraph("星港自贸试验区累计形成制度创新成果368项，现选编3个典型案例，供各片区学习借鉴。")
+    for k in range(3):
+        d.add_paragraph(f"【典型案例之{'一二三'[k]}】")
+        d.add_paragraph().add_run(TITLES[k]).bold = True
+        d.add_paragraph(f"推荐单位：{units[k]}")
+        d.add_heading("一、改革背景", level=2)
+        d.add_paragraph(body(k)[0])
+        d.add_heading("二、实施成效", level=2)
+        d.add_paragraph(body(k)[1])
+        d.add_paragraph().add_run(f"表{k + 1}-1　试点主要指标").bold = True
+        _table(d, [["指标", "试点前", "试点后"], ["平均办理时间", f"{9 + k}小时", table_figure(k)]])
+    path = tmp / "boxed.docx"
+    d.save(path)
+    return path, Expected([(k + 1, TITLES[k], units[k]) for k in range(3)],
+                          {k + 1: [figure(k), table_figure(k)] for k in range(3)},
+                          title="星港自由贸易试验区制度创新典型案例选编（2024年）")
+
+
 LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "docx: Title, auto-numbered Heading 1, 【改革背景】 Heading 2, tables": docx_heading_styles,
     "docx: Heading 1, bold run-in 做法：, 报送单位：X after the body": docx_bold_labels_tail_provider,
@@ -1033,6 +1096,9 @@ LAYOUTS: dict[str, Callable[[Path], tuple[Path, Expected]]] = {
     "pdf: contents page, running header 书名｜第N篇, 第X篇 over wrapped titles": pdf_contents_running_headers_wrapped_titles,
     "txt: saved web page, （n）X片区｜标题, breadcrumbs, related articles": txt_saved_web_page_units_before_titles,
     "txt: ━━━ banners framing 篇目N titles, 【申报主体】 / 【协同单位】, 附件 banner": txt_banner_framed_titles,
+    "md: ### 案例（n） under ## X片区 regions, providers only in an appendix table": md_region_groups_listed_providers,
+    "txt: a plan's 第N则 cases, ［X片区］ after bodies, an index with providers": txt_plan_with_cases_bracket_providers_index,
+    "docx: 【典型案例之N】 alone, bold titles, 推荐单位：X, bold 表N-1 captions": docx_boxed_case_labels_bold_titles_captions,
 }
 
 
