@@ -729,7 +729,7 @@ def listed_providers(lines: list[Line], titles: list[tuple[str, int, int]]) -> d
                 continue
             who = _unit_beside(line.text.strip(), titles[k][0]) or _unit_line(lines, i + 1)
             if who:
-                out[k] = who
+                out[k] = patterns.lead_unit(who)
     return out
 
 
@@ -738,7 +738,7 @@ def _unit_beside(text: str, title: str) -> str | None:
     cells = patterns.table_cells(text)
     if cells:
         key = compact(title)
-        return next((patterns.lead_unit(c) for c in cells if key not in compact(c) and patterns.is_unit(c)), None)
+        return next((c for c in cells if key not in compact(c) and patterns.is_unit(c)), None)
     numbered = patterns.title_number(text)
     head = _LEADER.sub("", numbered[2] if numbered else text)
     if not head.startswith(title):
@@ -746,7 +746,7 @@ def _unit_beside(text: str, title: str) -> str | None:
     rest = _LEADER.sub("", head[len(title):])  # ……星港片区 / ｜星港海关 / — 星港市商务局
     rest = re.sub(r"[\s.…·]+\d{1,3}$", "", rest).strip("（）()【】［］[] ")  # a page number after it
     if patterns.is_unit(rest):
-        return patterns.lead_unit(rest)
+        return rest
     # The longest unit the rest opens with, when the next field follows it: 星港片区管理委员会说明：…
     return next((rest[:end] for end in range(min(len(rest), 40), 1, -1)
                  if patterns.is_unit(rest[:end]) and _FIELD_NEXT.match(rest[end:])), None)

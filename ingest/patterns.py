@@ -273,9 +273,10 @@ _CN_NUMERAL = r"[零〇一二两三四五六七八九十百]{1,5}"
 # Roman numerals are numbers too (CASE IX / 案例Ⅱ): Latin capitals I, V, X only (up to 39, more than any collection
 # numbers), never glued to a Latin word, and the Unicode forms Ⅰ…Ⅻ.
 _ROMAN_NUMERAL = r"[IVX]{1,6}(?![A-Za-z])|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]"
-_NUM = rf"(?P<n>\d{{1,3}}|{_CN_NUMERAL}|{_ROMAN_NUMERAL})"
-# A case number may stand in brackets after its label: 案例（1） / 案例(三) / 典型案例〔2〕.
-_NUM_BRACKETED = rf"(?:[（(〔\[]\s*{_NUM}\s*[）)〕\]]|{_NUM.replace('?P<n>', '?P<nb>')})"
+_NUMBER = rf"\d{{1,3}}|{_CN_NUMERAL}|{_ROMAN_NUMERAL}"
+_NUM = rf"(?P<n>{_NUMBER})"
+# A case number may stand in brackets after its label: 案例（1） / 案例(三) / 典型案例〔2〕 (group nb), or bare (group n).
+_NUM_BRACKETED = rf"(?:[（(〔\[]\s*(?P<nb>{_NUMBER})\s*[）)〕\]]|{_NUM})"
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _ROMAN_SIGNS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 
@@ -340,14 +341,13 @@ STRONG_NUMBERING = {"【案例N】", "案例N", "第N"}  # these name a case by 
 # siblings. A separator (a space, ：, |, —, .) must stand between the number and the title, so running text
 # (近3年来…) is no title; a caption (表1 / 图2 / 附件3) never is.
 _LABEL = r"[\u4e00-\u9fff]{1,6}?|[A-Za-z]{2,12}"
-_LABEL_NUMBER = rf"\d{{1,3}}|{_CN_NUMERAL}|{_ROMAN_NUMERAL}"
 _LABELLED = re.compile(
     # 之 / 第 mark the number as an ordinal (【典型案例之三】, 实践案例第2), as in 案例之十一.
     # The number after its label, outside brackets (典型案例1 / 【典型案例】01 / Case 2), in brackets of its own
     # (专题（2）), or inside the label's brackets (【典型案例之一】, [Case 3]).
-    rf"^(?:[【\[〔]\s*(?P<inside>{_LABEL})\s*(?:[之第]\s*)?(?P<ni>{_LABEL_NUMBER})\s*[】\]〕]"
+    rf"^(?:[【\[〔]\s*(?P<inside>{_LABEL})\s*(?:[之第]\s*)?(?P<ni>{_NUMBER})\s*[】\]〕]"
     rf"|(?:[【\[〔]\s*(?P<bracketed>{_LABEL})\s*[】\]〕]|(?P<label>{_LABEL}))\s*(?:[之第]\s*)?"
-    rf"(?:[（(〔]\s*(?P<nb>{_LABEL_NUMBER})\s*[）)〕]|(?P<n>{_LABEL_NUMBER})(?!\d|[.．]\d|%)))"
+    rf"(?:[（(〔]\s*(?P<nb>{_NUMBER})\s*[）)〕]|(?P<n>{_NUMBER})(?!\d|[.．]\d|%)))"
     # then a separator (a space, ：, |, —, .; a bracket is one) and the title, or nothing: CASE II
     r"(?:(?:\s*[：:.．、|｜/]|\s*[-–—]{1,2}|\s|(?<=[】\]〕）)]))\s*(?P<rest>\S.*)|\s*)$"
 )
