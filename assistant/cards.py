@@ -151,8 +151,8 @@ def _romanised(chinese: str) -> str:
 
 
 def checked_places(english: str, case: Case, case_text: str) -> str:
-    """The card text with every place it names that the case does not: a 1.5B model writes "China (Shangqiu)"
-    for 中国（嘉兴） or "Liushui" for 丽水, and an official reading the English title would be sent to the wrong city.
+    """The card text with every place it names that the case does not: a 1.5B model writes "China (Yinwan)"
+    for 中国（星港） or "Minchuan" for 明川 (invented names), and an official reading the English title would be sent to the wrong city.
 
     A capitalised word that no dictionary definition writes in lower case and that spells a Chinese name in pinyin
     is a name; it stands when that name is in the case, or when it spells a word of the title or provider. A wrong one is replaced by

@@ -1,8 +1,8 @@
 """How much the retrieved evidence covers the question: key terms, required entities, per case.
 
 Drives refusal ("the documents don't say") without an LLM. A question naming a place, year or figure
-is only answerable from a case that contains it *together with* the question's other terms — 杭州 in
-a news item does not make a 湖州 plan about 杭州.
+is only answerable from a case that contains it *together with* the question's other terms — 银湾 in
+a news item does not make a 星港 plan about 银湾 (invented names).
 """
 
 from __future__ import annotations

@@ -35,8 +35,8 @@ def quoted_names(text: str) -> list[str]:
 
 
 def terms_and_required(question: str, groups: list[list[str]], places: frozenset[str]) -> tuple[list[str], list[str]]:
-    """The content terms, and the names a case must state to answer: places (by their core: 湖州 for
-    湖州跨境电子商务综合试验区), years, quoted names, batches. Pass only groups the question itself names
+    """The content terms, and the names a case must state to answer: places (by their core: 星港 for
+    星港跨境电子商务综合试验区, an invented name), years, quoted names, batches. Pass only groups the question itself names
     (Chinese words, glossary terms, a document's name read in pinyin), not dictionary senses."""
     terms = list(dict.fromkeys(t for g in groups for t in g))
     named = {_core(p) for p in places if p in question or p in terms}
